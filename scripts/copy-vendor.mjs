@@ -1,0 +1,13 @@
+// Copies browser libraries from node_modules into public/vendor (no CDN). Runs at build and before tests.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const vendor = path.join(root, 'public', 'vendor');
+const files = [
+  // [package-relative source, destination name]
+];
+fs.mkdirSync(vendor, { recursive: true });
+for (const [src, dest] of files) {
+  fs.copyFileSync(path.join(root, 'node_modules', src), path.join(vendor, dest));
+}

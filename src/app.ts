@@ -1,0 +1,100 @@
+// Builds the Express app without listening, so tests get the real app without a port.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import compression from 'compression';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import MongoStore from 'connect-mongo';
+import mongoose from 'mongoose';
+import { pinoHttp } from 'pino-http';
+import { config, projectRoot } from './config.js';
+import { logger } from './logger.js';
+import { passport } from './auth/passport.js';
+import { setupNeeded } from './auth/service.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { flashMiddleware } from './http/flash.js';
+import { requireUser } from './http/guards.js';
+import { layoutMiddleware } from './http/render.js';
+import { csrfLocals, csrfSynchronisedProtection, securityHeaders } from './http/security.js';
+import { healthReport } from './health.js';
+import { i18nMiddleware, userLanguage } from './i18n/index.js';
+import { viewHelpers } from './http/view-helpers.js';
+import { memberRouters, publicRouters } from './routes.js';
+
+export const SESSION_COOKIE = 'passerelle.sid';
+
+export function createApp(): Express {
+  const app = express();
+  app.set('views', path.join(projectRoot, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('trust proxy', config.trustProxy ? 1 : false);
+  app.set('query parser', 'simple');
+  app.disable('x-powered-by');
+  if (config.isProduction) app.enable('view cache');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/public/') },
+    }),
+  );
+  app.use(securityHeaders);
+  app.use(compression());
+  app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.isProduction ? '7d' : 0, index: false }));
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
+
+  app.get('/healthz', async (_req, res) => {
+    const report = await healthReport();
+    res.status(report.database === 'up' ? 200 : 503).json(report);
+  });
+
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: 8 * 3600_000 },
+      // Expired sessions are removed by the periodic maintenance (no TTL index on FerretDB).
+      store: MongoStore.create({
+        client: mongoose.connection.getClient(),
+        collectionName: 'sessions',
+        autoRemove: 'disabled',
+        touchAfter: 300,
+      }),
+    }),
+  );
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(i18nMiddleware);
+  app.use(userLanguage);
+  app.use(flashMiddleware);
+  app.use(layoutMiddleware);
+  app.use(viewHelpers);
+  app.use(csrfSynchronisedProtection);
+  app.use(csrfLocals);
+
+  // Until the first administrator exists, every page leads to setup.
+  let setupDone = false;
+  app.use(async (req, res, next) => {
+    if (setupDone || req.path === '/setup' || req.path === '/language') return next();
+    setupDone = !(await setupNeeded());
+    if (setupDone || req.method !== 'GET') return next();
+    res.redirect('/setup');
+  });
+
+  for (const router of publicRouters) app.use(router);
+  app.use(requireUser);
+  for (const router of memberRouters) app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,145 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { flash } from '../http/flash.js';
+import { safeReturnTo } from '../http/guards.js';
+import { formValues, parseInput } from '../http/validate.js';
+import { notFound, RuleError } from '../http/errors.js';
+import { acceptInvitation, requestPasswordReset, resetPassword } from '../users/service.js';
+import { peekToken } from '../users/tokens.js';
+import { passport, type LoginFailure } from './passport.js';
+import { forgotSchema, loginSchema, newPasswordSchema, setupSchema } from './schemas.js';
+import { createFirstAdmin, setupNeeded } from './service.js';
+import { findActiveUser } from '../users/service.js';
+import { isLocale } from '../i18n/index.js';
+
+export const authRouter = Router();
+
+async function signIn(req: Request, userId: string): Promise<void> {
+  const user = await findActiveUser(userId);
+  if (!user) throw notFound();
+  // passport 0.7 regenerates the session id at login (no fixation); the new session starts clean.
+  await new Promise<void>((resolve, reject) =>
+    req.login(user, { keepSessionInfo: false, session: true }, (err) => (err ? reject(err as Error) : resolve())),
+  );
+}
+
+authRouter.get('/setup', async (req, res) => {
+  if (!(await setupNeeded())) throw notFound();
+  res.render('auth/setup', { title: req.t('auth:setup.title'), values: { locale: req.language }, errors: {} });
+});
+
+authRouter.post('/setup', async (req, res) => {
+  if (!(await setupNeeded())) throw notFound();
+  const values = formValues(req.body);
+  const parsed = parseInput(setupSchema, values);
+  if (!parsed.ok) {
+    return res.status(422).render('auth/setup', {
+      title: req.t('auth:setup.title'),
+      values: { ...values, password: '', passwordConfirm: '' },
+      errors: parsed.errors,
+    });
+  }
+  const userId = await createFirstAdmin(parsed.data);
+  await signIn(req, String(userId));
+  flash(req, 'success', 'auth:setup.done');
+  res.redirect('/');
+});
+
+authRouter.get('/login', (req, res) => {
+  if (req.user) return res.redirect('/');
+  res.render('auth/login', { title: req.t('auth:login.title'), values: {}, errors: {} });
+});
+
+authRouter.post('/login', (req: Request, res: Response, next: NextFunction) => {
+  const values = formValues(req.body);
+  const parsed = parseInput(loginSchema, values);
+  const fail = (status: number, errors: Record<string, string>, params: Record<string, string> = {}) =>
+    res
+      .status(status)
+      .render('auth/login', { title: req.t('auth:login.title'), values: { email: values.email ?? '' }, errors, errorParams: params });
+  if (!parsed.ok) return fail(422, parsed.errors);
+  req.body = parsed.data;
+  const authenticate = passport.authenticate('local', (err: Error | null, user: Express.User | false, info?: LoginFailure) => {
+    if (err) return next(err);
+    if (!user) {
+      const result = info?.result;
+      if (result?.reason === 'blocked') {
+        const minutes = String(Math.max(1, Math.ceil((result.until.getTime() - Date.now()) / 60_000)));
+        return fail(429, { _form: 'auth:login.blocked' }, { minutes });
+      }
+      return fail(401, { _form: 'auth:login.invalid' });
+    }
+    const returnTo = safeReturnTo(req.session.returnTo);
+    req.login(user, { keepSessionInfo: false, session: true }, (loginErr) => {
+      if (loginErr) return next(loginErr);
+      res.redirect(returnTo);
+    });
+  }) as (req: Request, res: Response, next: NextFunction) => void;
+  authenticate(req, res, next);
+});
+
+authRouter.post('/logout', (req, res, next) => {
+  req.logout((err) => {
+    if (err) return next(err);
+    req.session.destroy(() => {
+      res.clearCookie('passerelle.sid');
+      res.redirect('/login');
+    });
+  });
+});
+
+authRouter.get('/forgot', (req, res) => {
+  res.render('auth/forgot', { title: req.t('auth:forgot.title'), values: {}, errors: {} });
+});
+
+authRouter.post('/forgot', async (req, res) => {
+  const values = formValues(req.body);
+  const parsed = parseInput(forgotSchema, values);
+  if (!parsed.ok) return res.status(422).render('auth/forgot', { title: req.t('auth:forgot.title'), values, errors: parsed.errors });
+  await requestPasswordReset(parsed.data.email);
+  flash(req, 'info', 'auth:forgot.sent');
+  res.redirect('/login');
+});
+
+function tokenPage(purpose: 'reset' | 'invite') {
+  const view = purpose === 'reset' ? 'auth/reset' : 'auth/accept-invite';
+  const title = purpose === 'reset' ? 'auth:reset.title' : 'auth:invite.title';
+  return {
+    show: async (req: Request, res: Response) => {
+      const token = String(req.params.token);
+      if (!(await peekToken(token, purpose)))
+        return res.status(410).render('auth/link-expired', { title: req.t('auth:link.expiredTitle') });
+      res.render(view, { title: req.t(title), token, values: {}, errors: {} });
+    },
+    submit: async (req: Request, res: Response) => {
+      const token = String(req.params.token);
+      const parsed = parseInput(newPasswordSchema, formValues(req.body));
+      if (!parsed.ok) return res.status(422).render(view, { title: req.t(title), token, values: {}, errors: parsed.errors });
+      if (purpose === 'reset') {
+        if (!(await resetPassword(token, parsed.data.password)))
+          return res.status(410).render('auth/link-expired', { title: req.t('auth:link.expiredTitle') });
+        flash(req, 'success', 'auth:reset.done');
+        return res.redirect('/login');
+      }
+      const userId = await acceptInvitation(token, parsed.data.password);
+      if (!userId) return res.status(410).render('auth/link-expired', { title: req.t('auth:link.expiredTitle') });
+      await signIn(req, String(userId));
+      flash(req, 'success', 'auth:invite.done');
+      res.redirect('/');
+    },
+  };
+}
+
+const reset = tokenPage('reset');
+const invite = tokenPage('invite');
+authRouter.get('/reset/:token', reset.show);
+authRouter.post('/reset/:token', reset.submit);
+authRouter.get('/invite/:token', invite.show);
+authRouter.post('/invite/:token', invite.submit);
+
+/** Language switch for visitors who are not signed in (a cookie read by the i18n detector). */
+authRouter.post('/language', (req, res) => {
+  const lang = formValues(req.body).lang;
+  if (!isLocale(lang)) throw new RuleError('validation:choice');
+  res.cookie('lang', lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400_000 });
+  res.redirect(safeReturnTo(formValues(req.body).returnTo));
+});

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { locales } from '../users/roles.js';
+
+export const email = z.string().trim().toLowerCase().max(254, 'validation:tooLong').pipe(z.email('validation:email'));
+export const password = z.string().min(10, 'validation:passwordShort').max(200, 'validation:tooLong');
+export const personName = z.string().trim().min(1, 'validation:required').max(120, 'validation:tooLong');
+export const locale = z.enum(locales, { message: 'validation:choice' });
+
+const passwordsMatch = (v: { password: string; passwordConfirm: string }) => v.password === v.passwordConfirm;
+const mismatch = { path: ['passwordConfirm'], message: 'validation:passwordMismatch' };
+
+export const setupSchema = z
+  .object({ name: personName, email, locale, password, passwordConfirm: z.string() })
+  .refine(passwordsMatch, mismatch);
+export const loginSchema = z.object({
+  email: z.string().trim().min(1, 'validation:required').max(254),
+  password: z.string().min(1, 'validation:required').max(200),
+});
+export const forgotSchema = z.object({ email });
+export const newPasswordSchema = z.object({ password, passwordConfirm: z.string() }).refine(passwordsMatch, mismatch);

@@ -1,0 +1,209 @@
+// The database order: MONGODB_URI → a mongod on PATH → FerretDB 1.24.2 (SQLite) → mongodb-memory-server.
+// Imports nothing from config.ts so the test harness can start a database before the config is read.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+
+export interface RunningDatabase {
+  uri: string;
+  kind: 'uri' | 'mongod' | 'ferretdb' | 'memory';
+  description: string;
+  dataPath?: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  uri?: string;
+  dataDir: string;
+  ferretdbPort: number;
+  /** Tests: a fresh temporary folder and a free port, removed on stop. */
+  ephemeral?: boolean;
+  log: (msg: string) => void;
+}
+
+const projectRoot = path.resolve(import.meta.dirname, import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..');
+export const launcherPath = path.join(projectRoot, 'bin', 'ferretdb-launcher');
+
+const onPath = (cmd: string): string | null => {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const p = path.join(dir, cmd);
+    if (dir && fs.existsSync(p)) return p;
+  }
+  return null;
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const portBusy = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+
+async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the database process exited with code ${child.exitCode}`);
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+    try {
+      await client.connect();
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 150));
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+  throw new Error(`the database did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A process left behind by a killed run (its pid file survived): stop it so its port and lock are free. */
+async function clearStale(pidFile: string, log: (m: string) => void): Promise<void> {
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  fs.rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  let cmd = '';
+  try {
+    cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    /* not Linux, or gone */
+  }
+  if (cmd && !/ferretdb-launcher|mongod/.test(cmd)) return;
+  log(`Stopping a database process left by an earlier run (pid ${pid})`);
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 30 && alive(pid); i += 1) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function superviseChild(child: ChildProcess, pidFile: string, cleanup: () => void): () => Promise<void> {
+  const killNow = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killNow);
+  return async () => {
+    process.off('exit', killNow);
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(pidFile, { force: true });
+    cleanup();
+  };
+}
+
+function buildFerretdb(log: (m: string) => void): void {
+  if (fs.existsSync(launcherPath)) return;
+  const go = onPath('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+  if (!go) throw new Error('Go is not installed, so FerretDB cannot be built');
+  log('Building the FerretDB 1.24.2 launcher from the Go module proxy (first start only: a minute or two)…');
+  fs.mkdirSync(path.dirname(launcherPath), { recursive: true });
+  execFileSync(go, ['build', '-o', launcherPath, '.'], {
+    cwd: path.join(projectRoot, 'scripts', 'ferretdb'),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function startChild(kind: 'ferretdb' | 'mongod', opts: StartOptions, dataPath: string, port: number): Promise<RunningDatabase> {
+  fs.mkdirSync(dataPath, { recursive: true });
+  const pidFile = path.join(dataPath, `${kind}.pid`);
+  await clearStale(pidFile, opts.log);
+  if (await portBusy(port)) throw new Error(`port ${port} is already in use by another program (set FERRETDB_PORT to another port)`);
+  const [cmd, args] =
+    kind === 'ferretdb'
+      ? [launcherPath, ['-listen', `127.0.0.1:${port}`, '-dir', dataPath]]
+      : [onPath('mongod')!, ['--dbpath', dataPath, '--port', String(port), '--bind_ip', '127.0.0.1']];
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  fs.writeFileSync(pidFile, String(child.pid));
+  const uri = `mongodb://127.0.0.1:${port}/passerelle`;
+  const stop = superviseChild(child, pidFile, () => {
+    if (opts.ephemeral) fs.rmSync(dataPath, { recursive: true, force: true });
+  });
+  try {
+    await waitForPing(uri, child, 30_000);
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
+  }
+  child.stderr?.removeAllListeners('data');
+  child.stderr?.resume();
+  const label = kind === 'ferretdb' ? 'FerretDB 1.24.2 (SQLite)' : 'mongod';
+  return { uri, kind, dataPath, description: `${label} at ${dataPath} on 127.0.0.1:${port}`, stop };
+}
+
+export async function startDatabase(opts: StartOptions): Promise<RunningDatabase> {
+  if (opts.uri) {
+    const safe = opts.uri.replace(/\/\/[^@/]*@/, '//***@');
+    return { uri: opts.uri, kind: 'uri', description: `MONGODB_URI (${safe})`, stop: () => Promise.resolve() };
+  }
+  const base = opts.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-db-')) : opts.dataDir;
+  const port = opts.ephemeral ? await freePort() : opts.ferretdbPort;
+  const failures: string[] = [];
+
+  if (onPath('mongod')) {
+    try {
+      return await startChild('mongod', opts, path.join(base, 'mongod'), port);
+    } catch (err) {
+      failures.push(`mongod: ${(err as Error).message}`);
+    }
+  }
+  try {
+    buildFerretdb(opts.log);
+    return await startChild('ferretdb', opts, path.join(base, 'ferretdb'), port);
+  } catch (err) {
+    failures.push(`FerretDB: ${(err as Error).message}`);
+    opts.log(`FerretDB could not start: ${(err as Error).message}`);
+  }
+  try {
+    const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+    const mem = await MongoMemoryServer.create();
+    return {
+      uri: mem.getUri('passerelle'),
+      kind: 'memory',
+      description: 'mongodb-memory-server (in memory)',
+      stop: async () => void (await mem.stop()),
+    };
+  } catch (err) {
+    failures.push(`mongodb-memory-server: ${(err as Error).message}`);
+  }
+  throw new Error(
+    `No database could be started:\n  ${failures.join('\n  ')}\n` +
+      'Set MONGODB_URI to a MongoDB server, e.g. MONGODB_URI=mongodb://127.0.0.1:27017/passerelle npm start',
+  );
+}

@@ -1,0 +1,89 @@
+import type { NextFunction, Request, Response } from 'express';
+import { config } from '../config.js';
+import { flash } from './flash.js';
+import { HttpError, RuleError } from './errors.js';
+import { safeReturnTo } from './guards.js';
+
+const DB_DOWN = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNotConnectedError',
+  'MongoNetworkTimeoutError',
+  'MongoTopologyClosedError',
+  'MongooseServerSelectionError',
+]);
+
+export const isDatabaseDown = (err: unknown): boolean =>
+  err instanceof Error && (DB_DOWN.has(err.name) || /buffering timed out|Client must be connected|connection .* closed/i.test(err.message));
+
+interface Classified {
+  status: number;
+  key: string;
+}
+
+function classify(err: unknown): Classified {
+  if (err instanceof HttpError) return { status: err.status, key: err.messageKey };
+  const e = err as { code?: string; type?: string; status?: number; name?: string };
+  if (e.code === 'EBADCSRFTOKEN') return { status: 403, key: 'errors:csrf' };
+  if (e.type === 'entity.too.large' || e.status === 413) return { status: 413, key: 'errors:tooLarge' };
+  if (e.type === 'entity.parse.failed' || e.status === 400) return { status: 400, key: 'errors:badRequest' };
+  if (e.name === 'CastError') return { status: 404, key: 'errors:notFound' };
+  if (isDatabaseDown(err)) return { status: 503, key: 'errors:unavailable' };
+  return { status: 500, key: 'errors:server' };
+}
+
+/** Where the user came from, if it is this site; rule errors send them back there with a message. */
+function backTo(req: Request): string {
+  const ref = req.get('referer');
+  if (!ref) return '/';
+  try {
+    const url = new URL(ref);
+    return url.host === req.get('host') ? safeReturnTo(url.pathname + url.search) : '/';
+  } catch {
+    return '/';
+  }
+}
+
+/** The one error path: typed errors become a page (HTML) or JSON; unexpected ones are logged with the request id. */
+export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(err);
+  if (err instanceof RuleError && req.session && req.method !== 'GET') {
+    flash(req, 'error', err.messageKey, err.params as Record<string, string>);
+    return res.redirect(303, backTo(req));
+  }
+  const { status, key } = err instanceof RuleError ? { status: 400, key: err.messageKey } : classify(err);
+  if (status >= 500) req.log?.error({ err }, 'request failed');
+  else req.log?.info({ status, key }, 'request refused');
+  const t = (typeof req.t === 'function' ? req.t : (k: string) => k) as (key: string, opts?: object) => string;
+  const message = t(key);
+  res.status(status);
+  if (status === 503) res.set('Retry-After', '5');
+  res.format({
+    html: () => {
+      const view = [403, 404, 503].includes(status) ? `errors/${status}` : 'errors/error';
+      res.render(
+        view,
+        {
+          title: t(`errors:title.${status}`, { defaultValue: t('errors:title.default') }),
+          status,
+          message,
+          requestId: typeof req.id === 'string' ? req.id : '',
+          stack: config.env === 'development' && err instanceof Error ? err.stack : undefined,
+          t,
+          user: req.user,
+          lang: req.language ?? config.defaultLocale,
+        },
+        (renderErr, html) => {
+          // The page itself could not be drawn (say, the database is down under the layout): plain text.
+          if (renderErr) return res.type('text').send(`${status} ${message}`);
+          res.send(html);
+        },
+      );
+    },
+    default: () => res.json({ error: key, message, requestId: req.id }),
+  });
+}
+
+export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
+  next(new HttpError(404, 'errors:notFound'));
+}

@@ -1,0 +1,13 @@
+import { Types } from 'mongoose';
+import { notFound } from './errors.js';
+
+/** Parses a route id; a malformed id is the same as an unknown one (404), never a cast error (500). */
+export function parseId(value: unknown): Types.ObjectId {
+  if (typeof value !== 'string' || !/^[a-f0-9]{24}$/i.test(value)) throw notFound();
+  return new Types.ObjectId(value);
+}
+
+export function orNotFound<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw notFound();
+  return value;
+}

@@ -1,0 +1,38 @@
+import type { NextFunction, Request, Response } from 'express';
+import { DateTime } from 'luxon';
+import { config } from '../config.js';
+import { isManager } from '../users/roles.js';
+import { navFor } from '../nav.js';
+
+/** What every view may use: the user, the path, and formatting in the user's language and time zone. */
+export function viewHelpers(req: Request, res: Response, next: NextFunction): void {
+  const zone = req.user?.timezone ?? config.defaultTimezone;
+  const locale = req.language === 'en' ? 'en-CA' : 'fr-CA';
+  res.locals.user = req.user ?? null;
+  res.locals.isManager = req.user ? isManager(req.user.role) : false;
+  res.locals.navItems = navFor(req.user?.role);
+  res.locals.currentPath = req.path;
+  res.locals.originalUrl = req.originalUrl;
+  res.locals.errors = {};
+  res.locals.values = {};
+  res.locals.fmt = {
+    date: (d: Date | string | null | undefined) =>
+      d ? DateTime.fromJSDate(new Date(d)).setZone(zone).setLocale(locale).toLocaleString(DateTime.DATE_MED) : '',
+    dateTime: (d: Date | string | null | undefined) =>
+      d ? DateTime.fromJSDate(new Date(d)).setZone(zone).setLocale(locale).toLocaleString(DateTime.DATETIME_MED) : '',
+    isoDate: (d: Date | string | null | undefined) => (d ? (DateTime.fromJSDate(new Date(d)).setZone(zone).toISODate() ?? '') : ''),
+    number: (n: number | null | undefined, digits = 0) =>
+      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n),
+    money: (n: number | null | undefined, currency = 'CAD') =>
+      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(n),
+  };
+  res.locals.qs = (extra: Record<string, string | number | null | undefined>) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...(req.query as Record<string, string>), ...extra })) {
+      if (v !== null && v !== undefined && v !== '' && typeof v !== 'object') params.set(k, String(v));
+    }
+    const s = params.toString();
+    return s ? `?${s}` : '';
+  };
+  next();
+}

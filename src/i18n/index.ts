@@ -1,0 +1,52 @@
+// French and English for every string: one catalog per feature namespace under locales/<lng>/<ns>.json.
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next from 'i18next';
+import * as middleware from 'i18next-http-middleware';
+import type { NextFunction, Request, Response } from 'express';
+import { config, projectRoot } from '../config.js';
+import { locales, type Locale } from '../users/roles.js';
+
+const localesDir = path.join(projectRoot, 'locales');
+const namespaces = fs
+  .readdirSync(path.join(localesDir, 'en'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''));
+
+// Catalogs are read synchronously at start-up: small, and no top-level await in the module graph.
+const resources = Object.fromEntries(
+  locales.map((lng) => [
+    lng,
+    Object.fromEntries(
+      namespaces.map((ns) => [ns, JSON.parse(fs.readFileSync(path.join(localesDir, lng, `${ns}.json`), 'utf8')) as object]),
+    ),
+  ]),
+);
+
+export const i18n = i18next.createInstance();
+
+void i18n.use(middleware.LanguageDetector).init({
+  initAsync: false,
+  resources,
+  supportedLngs: [...locales],
+  fallbackLng: config.defaultLocale,
+  ns: namespaces,
+  defaultNS: 'common',
+  interpolation: { escapeValue: false }, // EJS escapes on output
+  returnNull: false,
+  detection: { order: ['querystring', 'cookie', 'header'], lookupQuerystring: 'lang', lookupCookie: 'lang', caches: false },
+});
+
+export const i18nMiddleware = middleware.handle(i18n);
+
+export function isLocale(v: unknown): v is Locale {
+  return typeof v === 'string' && (locales as readonly string[]).includes(v);
+}
+
+/** A signed-in user's own language wins over the browser's. */
+export async function userLanguage(req: Request, res: Response, next: NextFunction): Promise<void> {
+  if (req.user && req.language !== req.user.locale) await req.i18n.changeLanguage(req.user.locale);
+  res.locals.t = req.t;
+  res.locals.lang = req.language;
+  next();
+}

@@ -1,0 +1,16 @@
+import type { Role } from './users/roles.js';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  roles?: Role[];
+}
+
+// The main navigation; each feature adds its entry here.
+const items: NavItem[] = [
+  { href: '/', label: 'common:nav.home' },
+  { href: '/admin/users', label: 'common:nav.users', roles: ['admin'] },
+  { href: '/admin/dev-mail', label: 'common:nav.devMail', roles: ['admin'] },
+];
+
+export const navFor = (role: Role | undefined): NavItem[] => (role ? items.filter((i) => !i.roles || i.roles.includes(role)) : []);

@@ -1,0 +1,12 @@
+// Every feature's router, in one place. Public routers first; the rest require a signed-in user.
+import type { Router } from 'express';
+import { authRouter } from './auth/routes.js';
+import { homeRouter } from './home/routes.js';
+import { devMailRouter } from './mail/routes.js';
+import { usersRouter } from './users/routes.js';
+
+/** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
+export const publicRouters: Router[] = [authRouter];
+
+/** Routes for signed-in users; each feature checks finer rights itself. */
+export const memberRouters: Router[] = [homeRouter, usersRouter, devMailRouter];

@@ -1,0 +1,57 @@
+// Process entry: config → database → app → scheduler → listen; a graceful stop on SIGINT/SIGTERM.
+import http from 'node:http';
+import { config } from './config.js';
+import { logger } from './logger.js';
+import { startDatabase } from './db/embedded.js';
+import { connectDatabase, disconnectDatabase } from './db/connection.js';
+import { closeMailer, mailer } from './mail/transport.js';
+import { startMaintenance } from './maintenance.js';
+
+const started = Date.now();
+const database = await startDatabase({
+  uri: config.mongodbUri,
+  dataDir: config.dataDir,
+  ferretdbPort: config.ferretdbPort,
+  log: (msg) => logger.info(msg),
+}).catch((err: unknown) => {
+  logger.fatal((err as Error).message);
+  process.exit(1);
+});
+logger.info(`Database: ${database.description}`);
+
+await connectDatabase(database.uri);
+const { createApp } = await import('./app.js');
+const app = createApp();
+const stopMaintenance = startMaintenance();
+
+const mail = mailer();
+if (mail.kind === 'smtp')
+  mail.verify().catch((err: unknown) => logger.warn({ err }, 'SMTP server not reachable yet; mail will wait in the outbox'));
+else logger.info('SMTP_URL is not set: mail goes to the development outbox (Administration → Mail outbox)');
+
+const server = http.createServer(app);
+server.listen(config.port, config.host, () => {
+  logger.info(`Passerelle is ready on ${config.baseUrl} (started in ${Date.now() - started} ms)`);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal}: stopping`);
+  const force = setTimeout(() => server.closeAllConnections(), 8000);
+  force.unref();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  stopMaintenance();
+  closeMailer();
+  await disconnectDatabase().catch(() => undefined);
+  await database.stop().catch((err: unknown) => logger.warn({ err }, 'database stop failed'));
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));

@@ -1,0 +1,23 @@
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { locales, roles } from './roles.js';
+
+const userSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true, maxlength: 120 },
+    email: { type: String, required: true, lowercase: true, trim: true, maxlength: 254 },
+    role: { type: String, enum: roles, required: true, default: 'professional' },
+    status: { type: String, enum: ['invited', 'active', 'deactivated'], required: true, default: 'invited' },
+    locale: { type: String, enum: locales, required: true, default: 'fr' },
+    timezone: { type: String, required: true, default: 'America/Toronto' },
+    // Kept out of every read by the service's explicit projection (no `select: false`: see ARCHITECTURE.md).
+    passwordHash: { type: String, default: null },
+    lastLoginAt: { type: Date, default: null },
+    invitedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+  },
+  { timestamps: true },
+);
+userSchema.index({ email: 1 }, { unique: true });
+userSchema.index({ status: 1, name: 1 });
+
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+export const UserModel = model('User', userSchema);

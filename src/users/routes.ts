@@ -1,0 +1,89 @@
+import { Router } from 'express';
+import { flash } from '../http/flash.js';
+import { requireRole } from '../http/guards.js';
+import { parseId } from '../http/ids.js';
+import { pageFrom, pagination } from '../http/paginate.js';
+import { formValues, parseInput } from '../http/validate.js';
+import { inviteSchema, profileSchema, roleChangeSchema, timezoneOptions } from './schemas.js';
+import { changeRole, getUser, inviteUser, listUsers, sendInvitation, setActive, updateProfile } from './service.js';
+import { orNotFound } from '../http/ids.js';
+import { roles } from './roles.js';
+
+export const usersRouter = Router();
+const adminOnly = requireRole('admin');
+
+usersRouter.get('/admin/users', adminOnly, async (req, res) => {
+  const page = pageFrom(req.query);
+  const { items, total } = await listUsers(page);
+  res.render('users/index', { title: req.t('users:list.title'), users: items, pager: pagination(page, total), roles });
+});
+
+usersRouter.get('/admin/users/invite', adminOnly, (req, res) => {
+  res.render('users/invite', {
+    title: req.t('users:invite.title'),
+    values: { role: 'professional', locale: req.language },
+    errors: {},
+    roles,
+  });
+});
+
+usersRouter.post('/admin/users/invite', adminOnly, async (req, res) => {
+  const values = formValues(req.body);
+  const parsed = parseInput(inviteSchema, values);
+  if (!parsed.ok)
+    return res.status(422).render('users/invite', { title: req.t('users:invite.title'), values, errors: parsed.errors, roles });
+  await inviteUser(req.user!, parsed.data);
+  flash(req, 'success', 'users:invite.sent', { email: parsed.data.email });
+  res.redirect('/admin/users');
+});
+
+usersRouter.post('/admin/users/:id/role', adminOnly, async (req, res) => {
+  const id = parseId(req.params.id);
+  const parsed = parseInput(roleChangeSchema, formValues(req.body));
+  if (!parsed.ok) {
+    flash(req, 'error', 'validation:choice');
+    return res.redirect('/admin/users');
+  }
+  await changeRole(req.user!, id, parsed.data.role);
+  flash(req, 'success', 'users:role.changed');
+  res.redirect('/admin/users');
+});
+
+usersRouter.post('/admin/users/:id/deactivate', adminOnly, async (req, res) => {
+  await setActive(req.user!, parseId(req.params.id), false);
+  flash(req, 'success', 'users:status.deactivatedFlash');
+  res.redirect('/admin/users');
+});
+
+usersRouter.post('/admin/users/:id/reactivate', adminOnly, async (req, res) => {
+  await setActive(req.user!, parseId(req.params.id), true);
+  flash(req, 'success', 'users:status.reactivated');
+  res.redirect('/admin/users');
+});
+
+usersRouter.post('/admin/users/:id/resend-invite', adminOnly, async (req, res) => {
+  const user = orNotFound(await getUser(parseId(req.params.id)));
+  await sendInvitation(user._id, req.user!.name);
+  flash(req, 'success', 'users:invite.sent', { email: user.email });
+  res.redirect('/admin/users');
+});
+
+usersRouter.get('/profile', async (req, res) => {
+  const user = orNotFound(await getUser(req.user!._id));
+  res.render('users/profile', { title: req.t('users:profile.title'), values: user, errors: {}, timezones: timezoneOptions });
+});
+
+usersRouter.post('/profile', async (req, res) => {
+  const values = formValues(req.body);
+  const parsed = parseInput(profileSchema, values);
+  if (!parsed.ok)
+    return res.status(422).render('users/profile', {
+      title: req.t('users:profile.title'),
+      values: { ...values, email: req.user!.email },
+      errors: parsed.errors,
+      timezones: timezoneOptions,
+    });
+  await updateProfile(req.user!, parsed.data);
+  flash(req, 'success', 'users:profile.saved');
+  res.redirect('/profile');
+});

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { email, locale, personName } from '../auth/schemas.js';
+import { roles } from './roles.js';
+
+const timezones = new Set(Intl.supportedValuesOf('timeZone'));
+timezones.add('UTC');
+
+export const roleSchema = z.enum(roles, { message: 'validation:choice' });
+export const inviteSchema = z.object({ name: personName, email, role: roleSchema, locale });
+export const roleChangeSchema = z.object({ role: roleSchema });
+export const profileSchema = z.object({
+  name: personName,
+  locale,
+  timezone: z.string().refine((v) => timezones.has(v), 'validation:timezone'),
+});
+export const timezoneOptions = [...timezones].sort();

@@ -1,0 +1,134 @@
+import type { Types } from 'mongoose';
+import { config } from '../config.js';
+import { recordAudit, diffFields, type Actor } from '../audit/service.js';
+import { hashPassword } from '../auth/password.js';
+import { RuleError } from '../http/errors.js';
+import { sendTemplateMail } from '../mail/send.js';
+import { UserModel } from './model.js';
+import type { Locale, Role } from './roles.js';
+import { consumeToken, issueToken } from './tokens.js';
+
+/** Every read leaves the password hash behind. */
+export const publicUserFields = { passwordHash: 0 } as const;
+
+export interface SessionUser {
+  _id: Types.ObjectId;
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  locale: Locale;
+  timezone: string;
+}
+
+export async function findActiveUser(id: string): Promise<SessionUser | null> {
+  if (!/^[a-f0-9]{24}$/i.test(id)) return null;
+  const u = await UserModel.findOne({ _id: id, status: 'active' }, publicUserFields).lean();
+  if (!u) return null;
+  return { _id: u._id, id: String(u._id), name: u.name, email: u.email, role: u.role, locale: u.locale, timezone: u.timezone };
+}
+
+export async function emailTaken(email: string, exceptId?: Types.ObjectId): Promise<boolean> {
+  const found = await UserModel.findOne({ email: email.toLowerCase(), ...(exceptId ? { _id: { $ne: exceptId } } : {}) }, { _id: 1 }).lean();
+  return found !== null;
+}
+
+export async function listUsers(opts: { page: number; perPage: number }) {
+  const [items, total] = await Promise.all([
+    UserModel.find({}, publicUserFields)
+      .sort({ name: 1, _id: 1 })
+      .skip((opts.page - 1) * opts.perPage)
+      .limit(opts.perPage)
+      .lean(),
+    UserModel.countDocuments({}),
+  ]);
+  return { items, total };
+}
+
+export async function activeUserOptions() {
+  return UserModel.find({ status: 'active' }, { name: 1, role: 1 }).sort({ name: 1 }).lean();
+}
+
+export async function getUser(id: Types.ObjectId) {
+  return UserModel.findById(id, publicUserFields).lean();
+}
+
+export async function inviteUser(actor: Actor, input: { name: string; email: string; role: Role; locale: Locale }): Promise<void> {
+  if (await emailTaken(input.email)) throw new RuleError('users:errors.emailTaken');
+  let user;
+  try {
+    user = await UserModel.create({ ...input, status: 'invited', timezone: config.defaultTimezone, invitedBy: actor._id });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new RuleError('users:errors.emailTaken');
+    throw err;
+  }
+  await recordAudit({ actor, entity: 'user', entityId: user._id, action: 'invite', note: `${input.email} (${input.role})` });
+  await sendInvitation(user._id, actor.name);
+}
+
+export async function sendInvitation(userId: Types.ObjectId, inviterName: string): Promise<void> {
+  const user = await UserModel.findById(userId, publicUserFields).lean();
+  if (!user || user.status !== 'invited') throw new RuleError('users:errors.notInvited');
+  const token = await issueToken(user._id, 'invite');
+  await sendTemplateMail('invite', user.locale, user.email, {
+    name: user.name,
+    inviter: inviterName,
+    link: `${config.baseUrl}/invite/${token}`,
+  });
+}
+
+export async function acceptInvitation(token: string, password: string): Promise<Types.ObjectId | null> {
+  const passwordHash = await hashPassword(password);
+  const userId = await consumeToken(token, 'invite');
+  if (!userId) return null;
+  await UserModel.updateOne({ _id: userId, status: 'invited' }, { $set: { passwordHash, status: 'active' } });
+  await recordAudit({ actor: null, entity: 'user', entityId: userId, action: 'accept-invite' });
+  return userId;
+}
+
+export async function changeRole(actor: Actor, userId: Types.ObjectId, role: Role): Promise<void> {
+  const user = await UserModel.findById(userId, publicUserFields).lean();
+  if (!user) throw new RuleError('errors:notFound');
+  if (String(userId) === String(actor._id) && role !== 'admin') throw new RuleError('users:errors.ownRole');
+  await UserModel.updateOne({ _id: userId }, { $set: { role } });
+  await recordAudit({ actor, entity: 'user', entityId: userId, action: 'role', changes: diffFields(user, { role }, ['role']) });
+}
+
+export async function setActive(actor: Actor, userId: Types.ObjectId, active: boolean): Promise<void> {
+  if (String(userId) === String(actor._id)) throw new RuleError('users:errors.ownStatus');
+  const user = await UserModel.findById(userId, publicUserFields).lean();
+  if (!user) throw new RuleError('errors:notFound');
+  const status = active ? (user.passwordHash ? 'active' : 'invited') : 'deactivated';
+  await UserModel.updateOne({ _id: userId }, { $set: { status } });
+  await recordAudit({ actor, entity: 'user', entityId: userId, action: active ? 'reactivate' : 'deactivate' });
+}
+
+export async function updateProfile(actor: Actor, input: { name: string; locale: Locale; timezone: string }): Promise<void> {
+  const before = await UserModel.findById(actor._id, publicUserFields).lean();
+  if (!before) throw new RuleError('errors:notFound');
+  await UserModel.updateOne({ _id: actor._id }, { $set: input });
+  await recordAudit({
+    actor,
+    entity: 'user',
+    entityId: actor._id,
+    action: 'profile',
+    changes: diffFields(before, input, ['name', 'locale', 'timezone']),
+  });
+}
+
+export async function requestPasswordReset(email: string): Promise<void> {
+  const user = await UserModel.findOne({ email: email.toLowerCase(), status: 'active' }, publicUserFields).lean();
+  // Same answer whether the account exists or not: nothing to enumerate.
+  if (!user) return;
+  const token = await issueToken(user._id, 'reset');
+  await sendTemplateMail('reset', user.locale, user.email, { name: user.name, link: `${config.baseUrl}/reset/${token}` });
+}
+
+export async function resetPassword(token: string, password: string): Promise<boolean> {
+  const passwordHash = await hashPassword(password);
+  const userId = await consumeToken(token, 'reset');
+  if (!userId) return false;
+  await UserModel.updateOne({ _id: userId }, { $set: { passwordHash } });
+  await recordAudit({ actor: null, entity: 'user', entityId: userId, action: 'password-reset' });
+  return true;
+}

@@ -1,0 +1,11 @@
+/** Accent- and case-folded text for searching: "École" and "ecole" both become "ecole". */
+export const foldText = (s: string | null | undefined): string =>
+  (s ?? '')
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** Escapes a user's text for use inside a regular expression (RE2-safe: no look-around). */
+export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');

@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+import { makeApp, PASSWORD } from '../helpers/app.js';
+import { clearDatabase } from '../helpers/db.js';
+
+describe('browser: first setup, then sign-in', function () {
+  this.timeout(60_000);
+  let browser: TestBrowser;
+  let server: { url: string; close(): Promise<void> };
+
+  before(async () => {
+    await clearDatabase();
+    server = await startTestServer(await makeApp());
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('completes setup with the keyboard-accessible form, signs out and signs back in', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    expect(new URL(page.url()).pathname).to.equal('/setup');
+
+    // A first try with mismatched passwords shows the error summary and keeps the input.
+    await page.getByLabel('Nom complet').fill('Ada Admin');
+    await page.getByLabel('Courriel').fill('ada@example.org');
+    await page.getByLabel(/^Mot de passe/).fill(PASSWORD);
+    await page.getByLabel('Confirmez le mot de passe').fill('something-else-entirely');
+    await page.getByRole('button', { name: 'Créer l’administrateur' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').innerText()).to.contain('Les deux mots de passe ne correspondent pas.');
+    expect(await page.getByLabel('Nom complet').inputValue()).to.equal('Ada Admin');
+
+    await page.getByLabel(/^Mot de passe/).fill(PASSWORD);
+    await page.getByLabel('Confirmez le mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Créer l’administrateur' }).click();
+    await page.getByRole('heading', { name: 'Bienvenue, Ada Admin' }).waitFor();
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('Courriel').fill('ada@example.org');
+    await page.getByLabel(/^Mot de passe/).fill(PASSWORD);
+    await page.getByLabel(/^Mot de passe/).press('Enter');
+    await page.getByRole('heading', { name: 'Bienvenue, Ada Admin' }).waitFor();
+    expect(browser.consoleErrors(page)).to.deep.equal([]);
+  });
+});

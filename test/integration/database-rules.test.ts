@@ -1,0 +1,87 @@
+// The MongoDB/FerretDB common-ground rules that fail silently, checked against the real server.
+import { expect } from 'chai';
+import mongoose, { Schema } from 'mongoose';
+import { connectTestDatabase, clearDatabase } from '../helpers/db.js';
+import { UserModel } from '../../src/users/model.js';
+import { PartnerModel } from '../../src/partners/model.js';
+import { claimOnce } from '../../src/db/claim.js';
+import { consumeToken, issueToken } from '../../src/users/tokens.js';
+
+const Probe = mongoose.model('RuleProbe', new Schema({ key: String, items: [{ label: String }], n: Number }));
+
+describe('database rules on the real server', () => {
+  before(connectTestDatabase);
+  beforeEach(clearDatabase);
+
+  it('removes a subdocument from an array when the array is reassigned and saved', async () => {
+    const owner = new mongoose.Types.ObjectId();
+    const partner = await PartnerModel.create({
+      name: 'Centre',
+      nameFolded: 'centre',
+      type: 'community',
+      ownerId: owner,
+      contacts: [{ name: 'Ann' }, { name: 'Bob' }, { name: 'Cid' }],
+    });
+    const doc = (await PartnerModel.findById(partner._id))!;
+    const bob = doc.contacts.find((c) => c.name === 'Bob')!;
+    doc.contacts = doc.contacts.filter((c) => String(c._id) !== String(bob._id)) as typeof doc.contacts;
+    await doc.save();
+    const reread = await PartnerModel.findById(partner._id).lean();
+    expect(reread!.contacts.map((c) => c.name)).to.deep.equal(['Ann', 'Cid']);
+  });
+
+  it('refuses a second user with the same email, whatever its case (code 11000)', async () => {
+    await UserModel.create({ name: 'A', email: 'same@example.org' });
+    let code: unknown;
+    try {
+      await UserModel.create({ name: 'B', email: 'SAME@example.org' });
+    } catch (err) {
+      code = (err as { code?: number }).code;
+    }
+    expect(code).to.equal(11000);
+    expect(await UserModel.countDocuments({ email: 'same@example.org' })).to.equal(1);
+  });
+
+  it('matches an escaped, case-insensitive, anchored regular expression', async () => {
+    await Probe.create([{ key: 'ecole a+b' }, { key: 'ecole ab' }, { key: 'grande ecole' }]);
+    const found = await Probe.find({ key: { $regex: '^ecole a\\+b', $options: 'i' } }).lean();
+    expect(found.map((d) => d.key)).to.deep.equal(['ecole a+b']);
+  });
+
+  it('groups with one accumulator per $group (FerretDB 1.24 computes only the first: the others come back 0)', async () => {
+    await Probe.create([
+      { key: 'x', n: 2 },
+      { key: 'x', n: 3 },
+      { key: 'y', n: 5 },
+    ]);
+    const totals = await Probe.aggregate<{ _id: string; total: number }>([
+      { $group: { _id: '$key', total: { $sum: '$n' } } },
+      { $sort: { _id: 1 } },
+    ]);
+    const counts = await Probe.aggregate<{ _id: string; count: number }>([
+      { $group: { _id: '$key', count: { $count: {} } } },
+      { $sort: { _id: 1 } },
+    ]);
+    expect(totals).to.deep.equal([
+      { _id: 'x', total: 5 },
+      { _id: 'y', total: 5 },
+    ]);
+    expect(counts).to.deep.equal([
+      { _id: 'x', count: 2 },
+      { _id: 'y', count: 1 },
+    ]);
+  });
+
+  it('lets exactly one of many concurrent claims win (unique insert; conditional updates are not atomic on FerretDB)', async () => {
+    const key = `race:${Date.now()}`;
+    const results = await Promise.all(Array.from({ length: 8 }, () => claimOnce(key)));
+    expect(results.filter(Boolean)).to.have.length(1);
+  });
+
+  it('uses a single-use token once even when it is submitted many times at once', async () => {
+    const user = await UserModel.create({ name: 'T', email: 'token@example.org' });
+    const token = await issueToken(user._id, 'reset');
+    const winners = await Promise.all(Array.from({ length: 6 }, () => consumeToken(token, 'reset')));
+    expect(winners.filter((w) => w !== null)).to.have.length(1);
+  });
+});
