@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bin/', 'data/', 'coverage/', 'public/vendor/', 'public/js/', 'scripts/*.mjs'] },
+  { ignores: ['dist/', 'node_modules/', 'bin/', 'data/', 'coverage/', 'public/vendor/', 'public/js/', 'scripts/*.mjs', 'test/helpers/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
