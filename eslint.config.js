@@ -2,7 +2,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bin/', 'data/', 'coverage/', 'public/vendor/', 'public/js/', 'scripts/*.mjs', 'test/helpers/*.cjs'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'bin/',
+      'data/',
+      'coverage/',
+      'public/vendor/',
+      'public/js/',
+      'scripts/*.mjs',
+      'test/helpers/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
