@@ -1,9 +1,11 @@
 // Recurring meetings: rrule computes wall-clock occurrences in floating mode (no tzid), and luxon
 // places each one in the series' time zone, so 09:00 stays 09:00 local across daylight saving.
-import rrulePkg from 'rrule';
+import * as rruleNs from 'rrule';
 import { DateTime } from 'luxon';
 
-const { RRule } = rrulePkg;
+// rrule ships CJS and ESM builds whose export shapes differ (named vs default): accept both.
+const rruleModule = rruleNs as unknown as { RRule?: typeof rruleNs.RRule; default?: { RRule: typeof rruleNs.RRule } };
+const RRule = (rruleModule.RRule ?? rruleModule.default?.RRule)!;
 type RRuleOptions = NonNullable<ConstructorParameters<typeof RRule>[0]>;
 
 export const cadences = ['weekly', 'biweekly', 'monthly'] as const;

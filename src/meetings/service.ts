@@ -205,7 +205,7 @@ async function splitSeries(actor: MeetingActor, m: MeetingDoc, change: Occurrenc
   old.count = null;
   old.sequence += 1;
   await old.save();
-  // Future occurrences are regenerated; the ones with their own minutes are kept (archived copies).
+  // Occurrences from here on are replaced by the new series (kept archived, with any minutes they had).
   await MeetingModel.updateMany({ _id: { $in: following.map((f) => f._id) } }, { $set: { archived: true } });
   const series = await MeetingSeriesModel.create({
     cadence: old.cadence,
@@ -285,6 +285,12 @@ export async function addActionItem(
   await recordAudit({ actor, entity: 'task', entityId: task._id, action: 'create', note: `meeting ${String(m._id)}` });
   return task;
 }
+
+export const seriesOccurrences = (seriesId: Types.ObjectId) =>
+  MeetingModel.find({ seriesId, archived: false }, { start: 1, cancelled: 1, moved: 1, occurrenceKey: 1, minutes: 1 })
+    .sort({ start: 1 })
+    .limit(200)
+    .lean();
 
 export const actionItemsFor = (meetingId: Types.ObjectId) => TaskModel.find({ meetingId, archived: false }).sort({ createdAt: 1 }).lean();
 
