@@ -196,7 +196,7 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
     series,
     canEdit: await canEditMeeting(req.user!, m),
     localStart: local.toFormat('yyyy-MM-dd HH:mm'),
-    values: { agenda: m.agenda, minutes: m.minutes, decisions: m.decisions, ownerId: req.user!.id },
+    values: { agenda: m.agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id },
     occValues: {
       title: m.title,
       date: local.toISODate(),
@@ -235,9 +235,9 @@ meetingsRouter.post('/meetings/:id/action-items', async (req, res) => {
   const d = parsed.data;
   const zone = zoneOf(req);
   await addActionItem(req.user!, id, {
-    title: d.title,
-    ownerId: new Types.ObjectId(d.ownerId),
-    dueDate: d.dueDate ? DateTime.fromISO(d.dueDate, { zone }).endOf('day').toJSDate() : null,
+    title: d.itemTitle,
+    ownerId: new Types.ObjectId(d.itemOwnerId),
+    dueDate: d.itemDueDate ? DateTime.fromISO(d.itemDueDate, { zone }).endOf('day').toJSDate() : null,
   });
   flash(req, 'success', 'meetings:show.itemAdded');
   res.redirect(`/meetings/${String(id)}#action-items`);

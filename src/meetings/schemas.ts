@@ -74,9 +74,9 @@ export const occurrenceSchema = z.object({
 export const minutesSchema = z.object({ agenda: text(20000), minutes: text(50000), decisions: text(20000) });
 
 export const actionItemSchema = z.object({
-  title: z.string().trim().min(1, 'validation:required').max(300, 'validation:tooLong'),
-  ownerId: z.string().regex(/^[a-f0-9]{24}$/i, 'validation:choice'),
-  dueDate: z.union([z.literal(''), isoDate]).default(''),
+  itemTitle: z.string().trim().min(1, 'validation:required').max(300, 'validation:tooLong'),
+  itemOwnerId: z.string().regex(/^[a-f0-9]{24}$/i, 'validation:choice'),
+  itemDueDate: z.union([z.literal(''), isoDate]).default(''),
 });
 
 export const listQuerySchema = z.object({
