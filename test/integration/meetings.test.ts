@@ -177,9 +177,9 @@ describe('meetings and series (HTTP)', () => {
     const third = occ[2]!;
     await postForm(agent, `/meetings/${String(third._id)}/minutes`, { agenda: 'A', minutes: 'Nous avons convenu…', decisions: 'Go' });
     await postForm(agent, `/meetings/${String(third._id)}/action-items`, {
-      title: 'Envoyer le rapport',
-      ownerId: String(user._id),
-      dueDate: '2026-04-01',
+      itemTitle: 'Envoyer le rapport',
+      itemOwnerId: String(user._id),
+      itemDueDate: '2026-04-01',
     });
     const withMinutes = await MeetingModel.find({ partnerId: partner._id, minutes: { $ne: '' } }).lean();
     expect(withMinutes.map((m) => String(m._id))).to.deep.equal([String(third._id)]);
