@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect } from 'chai';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
@@ -96,6 +97,21 @@ describe('browser: the engagement cycle', function () {
     expect(check?.healthScore).to.equal(16);
     expect(String(check?.meetingId)).to.equal(String(occ[2]!._id));
     expect((await KpiMeasurementModel.find({ progressCheckId: check!._id }).lean()).map((m) => m.value).sort()).to.deep.equal([12, 48]);
+
+    // The health page, the month grid and the meeting page pass an automated accessibility check.
+    for (const path of [
+      `/agreements/${String(agreement._id)}/health`,
+      '/meetings/calendar?month=2026-11&scope=mine',
+      `/meetings/${String(occ[2]!._id)}`,
+      '/',
+    ]) {
+      await page.goto(`${server.url}${path}`);
+      const result = await new AxeBuilder({ page }).analyze();
+      expect(result.violations.map((v) => `${path}: ${v.id}`)).to.deep.equal([]);
+    }
+    expect(
+      await page.goto(`${server.url}/meetings/calendar?month=2026-11&scope=mine`).then(() => page.locator('main').innerText()),
+    ).to.contain('Planning meeting');
     expect(browser.consoleErrors(page)).to.deep.equal([]);
   });
 });
