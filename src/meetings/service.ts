@@ -242,8 +242,35 @@ async function splitSeries(actor: MeetingActor, m: MeetingDoc, change: Occurrenc
     attendeeUserIds: m.attendeeUserIds,
     createdBy: actor._id,
   });
+  await carryOver(following, series._id, old.zone);
   await recordAudit({ actor, entity: 'meetingSeries', entityId: old._id, action: 'split', note: String(series._id) });
   return first;
+}
+
+/**
+ * After a split, notes and action items written on a replaced occurrence move to the new
+ * occurrence on the same local day (if the new rule still has one).
+ */
+async function carryOver(replaced: MeetingDoc[], newSeriesId: Types.ObjectId, zone: string) {
+  const day = (d: Date) => DateTime.fromJSDate(d).setZone(zone).toISODate();
+  const fresh = await MeetingModel.find({ seriesId: newSeriesId }, { start: 1 }).lean();
+  const byDay = new Map(fresh.map((f) => [day(f.start), f._id]));
+  const replacedIds = replaced.map((r) => r._id);
+  const tasks = replacedIds.length ? await TaskModel.find({ meetingId: { $in: replacedIds } }, { meetingId: 1 }).lean() : [];
+  const meetingOps = [];
+  const taskOps = [];
+  for (const r of replaced) {
+    const target = byDay.get(day(r.originalStart ?? r.start));
+    if (!target) continue;
+    if (r.minutes || r.decisions)
+      meetingOps.push({
+        updateOne: { filter: { _id: target }, update: { $set: { agenda: r.agenda, minutes: r.minutes, decisions: r.decisions } } },
+      });
+    const moved = tasks.filter((t) => String(t.meetingId) === String(r._id)).map((t) => t._id);
+    if (moved.length) taskOps.push({ updateMany: { filter: { _id: { $in: moved } }, update: { $set: { meetingId: target } } } });
+  }
+  if (meetingOps.length) await MeetingModel.bulkWrite(meetingOps);
+  if (taskOps.length) await TaskModel.bulkWrite(taskOps);
 }
 
 /** Cancels one meeting or occurrence (kept, marked cancelled: EXDATE in the series' .ics). */

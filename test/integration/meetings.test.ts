@@ -207,6 +207,12 @@ describe('meetings and series (HTTP)', () => {
       count: '4',
     });
     const occ = await MeetingModel.find({ partnerId: partner._id }).sort({ start: 1 }).lean();
+    await postForm(agent, `/meetings/${String(occ[3]!._id)}/minutes`, { agenda: '', minutes: 'Notes écrites à l’avance', decisions: '' });
+    await postForm(agent, `/meetings/${String(occ[3]!._id)}/action-items`, {
+      itemTitle: 'Préparer',
+      itemOwnerId: String(user._id),
+      itemDueDate: '',
+    });
     await postForm(agent, `/meetings/${String(occ[2]!._id)}/occurrence`, {
       title: 'Série (après-midi)',
       date: '2026-03-16',
@@ -222,6 +228,8 @@ describe('meetings and series (HTTP)', () => {
       '2026-03-23T17:00:00.000Z',
     ]);
     expect(live[3]!.title).to.equal('Série (après-midi)');
+    expect(live[3]!.minutes).to.equal('Notes écrites à l’avance'); // carried over to the replacing occurrence
+    expect(String((await TaskModel.findOne({ title: 'Préparer' }).lean())?.meetingId)).to.equal(String(live[3]!._id));
   });
 
   it('another professional, when changing a meeting they are not part of, then gets 403', async () => {

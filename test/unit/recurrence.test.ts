@@ -5,6 +5,8 @@ import { addSeries, addSingle, newCalendar } from '../../src/meetings/ics.js';
 import type { MeetingDoc, MeetingSeriesDoc } from '../../src/meetings/model.js';
 import { MAX_OCCURRENCES, occurrences, rruleText, type RecurrenceSpec } from '../../src/meetings/recurrence.js';
 import { nextCheckDue } from '../../src/progress/schedule.js';
+import { healthBand } from '../../src/progress/model.js';
+import { dimensionSummary, healthScore, sparklinePoints } from '../../src/progress/service.js';
 
 const zone = 'America/Toronto';
 const keys = (spec: RecurrenceSpec) => occurrences(spec).map((o) => o.key);
@@ -197,5 +199,27 @@ describe('Meeting .ics output', () => {
     expect(ev.component.getFirstPropertyValue('status')).to.equal('CANCELLED');
     expect(ev.startDate.toJSDate().toISOString()).to.equal('2026-07-01T13:00:00.000Z');
     expect(ev.startDate.zone.tzid).to.equal(zone);
+  });
+});
+
+describe('Partnership health score', () => {
+  it('sums the five ratings and maps the total to its band at the boundaries', () => {
+    expect(healthScore({ trust: 5, communication: 4, sharedGoals: 3, roles: 2, mutualBenefit: 1 })).to.equal(15);
+    expect([5, 11, 12, 18, 19, 25].map(healthBand)).to.deep.equal([
+      'needs_attention',
+      'needs_attention',
+      'developing',
+      'developing',
+      'strong',
+      'strong',
+    ]);
+  });
+
+  it('finds the weakest dimension over the last three checks and draws the sparkline from 5 (bottom) to 25 (top)', () => {
+    const h = (roles: number) => ({ health: { trust: 4, communication: 4, sharedGoals: 4, roles, mutualBenefit: 3 } });
+    const summary = dimensionSummary([h(5), h(1), h(2), h(2)])!;
+    expect(summary.weakest).to.equal('roles');
+    expect(summary.avg.roles).to.be.closeTo(5 / 3, 1e-9);
+    expect(sparklinePoints([5, 25], 100, 40)).to.equal('0,40 100,0');
   });
 });
