@@ -186,7 +186,13 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
     m.seriesId ? seriesOccurrences(m.seriesId) : [],
   ]);
   const local = DateTime.fromJSDate(m.start).setZone(zone);
+  // An occurrence not yet prepared gets the suggested agenda (open items, KPI values since the previous one).
+  const suggest = !m.agenda && !m.minutes && !m.cancelled;
+  const agenda = suggest
+    ? await defaultAgenda({ partnerId: m.partnerId, agreementId: m.agreementId ?? null, seriesId: m.seriesId, before: m.start, t: req.t })
+    : m.agenda;
   return {
+    agendaSuggested: suggest && Boolean(agenda),
     title: m.title,
     meeting: m,
     partner,
@@ -196,7 +202,7 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
     series,
     canEdit: await canEditMeeting(req.user!, m),
     localStart: local.toFormat('yyyy-MM-dd HH:mm'),
-    values: { agenda: m.agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id },
+    values: { agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id },
     occValues: {
       title: m.title,
       date: local.toISODate(),

@@ -124,8 +124,10 @@ async function materialize(series: MeetingSeriesDoc, common: Record<string, unkn
   const occ = occurrences({ ...series, monthlyMode: series.monthlyMode ?? 'date' });
   if (!occ.length) throw new RuleError('meetings:errors.noOccurrence');
   const docs = await MeetingModel.insertMany(
-    occ.map((o) => ({
+    occ.map((o, i) => ({
       ...common,
+      // Later occurrences start with an empty agenda: their page suggests one when it is opened.
+      agenda: i === 0 ? common.agenda : '',
       seriesId: series._id,
       occurrenceKey: o.key,
       originalStart: o.start,
@@ -382,6 +384,7 @@ export async function partnerNames(ids: Types.ObjectId[]): Promise<Map<string, s
 export async function defaultAgenda(opts: {
   partnerId: Types.ObjectId;
   agreementId: Types.ObjectId | null;
+  seriesId?: Types.ObjectId | null;
   before: Date;
   t: (k: string, o?: Record<string, unknown>) => string;
 }): Promise<string> {
@@ -398,7 +401,7 @@ export async function defaultAgenda(opts: {
   if (opts.agreementId) {
     const agreement = await AgreementModel.findById(opts.agreementId, { kpis: 1 }).lean();
     const prev = await MeetingModel.findOne({
-      agreementId: opts.agreementId,
+      ...(opts.seriesId ? { seriesId: opts.seriesId } : { agreementId: opts.agreementId }),
       archived: false,
       cancelled: false,
       start: { $lt: opts.before },

@@ -275,6 +275,43 @@ describe('meetings and series (HTTP)', () => {
     expect(res.text).to.contain('Relancer le conseil');
     expect(res.text).to.contain('Participants placés: 12');
   });
+
+  it('a later occurrence of a series on an agreement, when opened, then suggests an agenda with open items and KPI values since the previous occurrence', async () => {
+    const user = await createUser();
+    const partner = await makePartner(user);
+    const agreement = await makeAgreement(user, partner._id);
+    const agent = await signIn(app, user);
+    await postForm(agent, '/meetings', {
+      kind: 'planning',
+      title: 'Série',
+      partnerId: String(partner._id),
+      agreementId: String(agreement._id),
+      date: '2025-01-06',
+      time: '09:00',
+      durationMinutes: '60',
+      zone: 'America/Toronto',
+      cadence: 'weekly',
+      endMode: 'count',
+      count: '3',
+      agenda: 'Premier ordre du jour',
+    });
+    const occ = await MeetingModel.find({ agreementId: agreement._id }).sort({ start: 1 }).lean();
+    expect(occ.map((o) => o.agenda)).to.deep.equal(['Premier ordre du jour', '', '']);
+    await TaskModel.create({ title: 'Appeler la direction', ownerId: user._id, agreementId: agreement._id, partnerId: partner._id });
+    await KpiMeasurementModel.create({
+      agreementId: agreement._id,
+      kpiId: agreement.kpis[1]!._id,
+      value: 30,
+      periodEnd: new Date('2025-01-10T05:00:00Z'),
+    });
+    const page = await agent.get(`/meetings/${String(occ[1]!._id)}`);
+    expect(page.text).to.contain('Appeler la direction');
+    expect(page.text).to.contain('Heures de mentorat: 30');
+    expect(page.text).to.contain('Suggested agenda');
+    const first = await agent.get(`/meetings/${String(occ[0]!._id)}`);
+    expect(first.text).to.contain('Premier ordre du jour');
+    expect(first.text).not.to.contain('Suggested agenda');
+  });
 });
 
 describe('calendar views and feed (HTTP)', () => {
