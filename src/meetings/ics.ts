@@ -26,6 +26,20 @@ export function newCalendar(name: string, method: IcsMethod = 'PUBLISH'): ICalCa
   return cal;
 }
 
+/** Organizer and attendees: required by invitations (METHOD:REQUEST/CANCEL, RFC 5546), left out of feeds. */
+export interface IcsPeople {
+  organizer: { name: string; email: string };
+  attendees: { name: string; email: string }[];
+}
+
+function people(p: IcsPeople | undefined) {
+  if (!p) return {};
+  return {
+    organizer: p.organizer,
+    attendees: p.attendees.filter((a) => a.email).map((a) => ({ name: a.name, email: a.email, rsvp: true })),
+  };
+}
+
 const local = (d: Date, zone: string) => DateTime.fromJSDate(d).setZone(zone);
 
 function describe(m: MeetingDoc, baseUrl: string): string {
@@ -33,8 +47,9 @@ function describe(m: MeetingDoc, baseUrl: string): string {
 }
 
 /** Adds one meeting that is not part of a series. */
-export function addSingle(cal: ICalCalendar, m: MeetingDoc, baseUrl: string, cancelled = false): void {
+export function addSingle(cal: ICalCalendar, m: MeetingDoc, baseUrl: string, cancelled = false, who?: IcsPeople): void {
   cal.createEvent({
+    ...people(who),
     id: meetingUid(m),
     sequence: m.sequence,
     start: local(m.start, m.zone),
@@ -59,6 +74,7 @@ export function addSeries(
   occurrences: MeetingDoc[],
   baseUrl: string,
   cancelled = false,
+  who?: IcsPeople,
 ): void {
   const first = occurrences.find((o) => o.occurrenceKey === `${series.startDate}T${series.startTime}`) ?? occurrences[0];
   if (!first) return;
@@ -76,6 +92,7 @@ export function addSeries(
     lines.push(`EXDATE;TZID=${zone}:${exdates.map((o) => local(o.originalStart!, zone).toFormat("yyyyMMdd'T'HHmmss")).join(',')}`);
   const sequence = Math.max(series.sequence ?? 0, ...occurrences.map((o) => o.sequence ?? 0));
   cal.createEvent({
+    ...people(who),
     id: seriesUid(series._id),
     sequence,
     start: dtstart,
@@ -93,6 +110,7 @@ export function addSeries(
   for (const o of occurrences) {
     if (!o.moved || o.cancelled || !o.originalStart) continue;
     cal.createEvent({
+      ...people(who),
       id: seriesUid(series._id),
       sequence: o.sequence,
       recurrenceId: local(o.originalStart, zone),

@@ -11,7 +11,7 @@ import { PartnerModel } from '../partners/model.js';
 import { TaskModel } from '../tasks/model.js';
 import { UserModel } from '../users/model.js';
 import { isManager, type Role } from '../users/roles.js';
-import { addSeries, addSingle, newCalendar, type IcsMethod } from './ics.js';
+import { addSeries, addSingle, newCalendar, type IcsMethod, type IcsPeople } from './ics.js';
 import { CalendarFeedModel, MeetingModel, MeetingSeriesModel, type MeetingDoc, type MeetingKind, type MeetingSeriesDoc } from './model.js';
 import { localToUtc, occurrences, type Cadence, type MonthlyMode } from './recurrence.js';
 
@@ -429,12 +429,17 @@ export async function icsForMeeting(meetingId: Types.ObjectId, method: IcsMethod
   const m = await MeetingModel.findOne({ _id: meetingId, archived: false }).lean();
   if (!m) throw notFound();
   const cal = newCalendar(m.title, method);
+  let who: IcsPeople | undefined;
+  if (method !== 'PUBLISH') {
+    const owner = await UserModel.findById(m.ownerId, { name: 1, email: 1 }).lean();
+    who = { organizer: { name: owner?.name ?? 'Passerelle', email: owner?.email ?? 'noreply@passerelle.invalid' }, attendees: m.attendees };
+  }
   if (m.seriesId) {
     const series = await MeetingSeriesModel.findById(m.seriesId).lean();
     if (!series) throw notFound();
     const occ = await MeetingModel.find({ seriesId: series._id, archived: false }).sort({ start: 1 }).lean();
-    addSeries(cal, series, occ, baseUrl(), method === 'CANCEL');
-  } else addSingle(cal, m, baseUrl(), method === 'CANCEL');
+    addSeries(cal, series, occ, baseUrl(), method === 'CANCEL', who);
+  } else addSingle(cal, m, baseUrl(), method === 'CANCEL', who);
   return cal.toString();
 }
 

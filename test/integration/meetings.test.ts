@@ -7,6 +7,7 @@ import { createUser, makeApp, postForm, signIn, type TestUser } from '../helpers
 import { clearDatabase } from '../helpers/db.js';
 import { AgreementModel, KpiMeasurementModel } from '../../src/agreements/model.js';
 import { MeetingModel } from '../../src/meetings/model.js';
+import { icsForMeeting } from '../../src/meetings/service.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { ProgressCheckModel } from '../../src/progress/model.js';
 import { TaskModel } from '../../src/tasks/model.js';
@@ -311,6 +312,33 @@ describe('meetings and series (HTTP)', () => {
     const first = await agent.get(`/meetings/${String(occ[0]!._id)}`);
     expect(first.text).to.contain('Premier ordre du jour');
     expect(first.text).not.to.contain('Suggested agenda');
+  });
+});
+
+describe('invitations as .ics (service)', () => {
+  beforeEach(clearDatabase);
+
+  it('a meeting with a partner contact, when exported as REQUEST then CANCEL, then ical.js reads organizer, attendee, method and status', async () => {
+    const owner = await createUser({ name: 'Olive Org' });
+    const partner = await makePartner(owner);
+    const m = await MeetingModel.create({
+      title: 'Invitation',
+      partnerId: partner._id,
+      ownerId: owner._id,
+      start: new Date('2026-06-01T13:00:00Z'),
+      end: new Date('2026-06-01T14:00:00Z'),
+      zone: 'America/Toronto',
+      attendees: [{ contactId: partner.contacts[0]!._id, name: 'Léa Tremblay', email: 'lea@example.org' }],
+    });
+    const request = new ICAL.Component(ICAL.parse(await icsForMeeting(m._id, 'REQUEST')));
+    expect(request.getFirstPropertyValue('method')).to.equal('REQUEST');
+    const ev = request.getFirstSubcomponent('vevent')!;
+    expect(String(ev.getFirstPropertyValue('organizer')).toLowerCase()).to.equal(`mailto:${owner.email}`);
+    expect(ev.getAllProperties('attendee').map((a) => String(a.getFirstValue()).toLowerCase())).to.deep.equal(['mailto:lea@example.org']);
+    const cancel = new ICAL.Component(ICAL.parse(await icsForMeeting(m._id, 'CANCEL')));
+    expect(cancel.getFirstPropertyValue('method')).to.equal('CANCEL');
+    expect(cancel.getFirstSubcomponent('vevent')!.getFirstPropertyValue('status')).to.equal('CANCELLED');
+    expect(cancel.getFirstSubcomponent('vevent')!.getFirstPropertyValue('uid')).to.equal(ev.getFirstPropertyValue('uid'));
   });
 });
 
