@@ -4,9 +4,11 @@ import { authRouter } from './auth/routes.js';
 import { homeRouter } from './home/routes.js';
 import { devMailRouter } from './mail/routes.js';
 import { usersRouter } from './users/routes.js';
+import { calendarFeedRouter, meetingsRouter } from './meetings/routes.js';
+import { progressRouter } from './progress/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
-export const publicRouters: Router[] = [authRouter];
+export const publicRouters: Router[] = [authRouter, calendarFeedRouter];
 
 /** Routes for signed-in users; each feature checks finer rights itself. */
-export const memberRouters: Router[] = [homeRouter, usersRouter, devMailRouter];
+export const memberRouters: Router[] = [homeRouter, meetingsRouter, progressRouter, usersRouter, devMailRouter];

@@ -1,7 +1,54 @@
+// The signed-in user's day: today's and this week's meetings, tasks due, progress checks due, and
+// recent activity on their partners.
 import { Router } from 'express';
+import { DateTime } from 'luxon';
+import { AuditModel } from '../audit/model.js';
+import { config } from '../config.js';
+import { meetingsBetween, partnerNames } from '../meetings/service.js';
+import { PartnerModel } from '../partners/model.js';
+import { overdueChecks } from '../progress/schedule.js';
+import { TaskModel } from '../tasks/model.js';
 
 export const homeRouter = Router();
 
-homeRouter.get('/', (req, res) => {
-  res.render('home/index', { title: req.t('home:title') });
+homeRouter.get('/', async (req, res) => {
+  const user = req.user!;
+  const zone = user.timezone ?? config.defaultTimezone;
+  const now = DateTime.now().setZone(zone);
+  const weekEnd = now.startOf('day').plus({ days: 7 });
+  const [meetings, tasks, checks, myPartners] = await Promise.all([
+    meetingsBetween(now.startOf('day').toJSDate(), weekEnd.toJSDate(), { scope: 'mine', userId: user._id }),
+    TaskModel.find({
+      ownerId: user._id,
+      status: { $in: ['open', 'in_progress'] },
+      archived: false,
+      dueDate: { $ne: null, $lt: weekEnd.toJSDate() },
+    })
+      .sort({ dueDate: 1 })
+      .limit(50)
+      .lean(),
+    overdueChecks({ userId: user._id, now: now.toJSDate(), within: 7 }),
+    PartnerModel.find({ ownerId: user._id, archived: false }, { name: 1 }).limit(500).lean(),
+  ]);
+  const activity = myPartners.length
+    ? await AuditModel.find({ entity: 'partner', entityId: { $in: myPartners.map((p) => p._id) } })
+        .sort({ at: -1 })
+        .limit(10)
+        .lean()
+    : [];
+  const today = now.toISODate();
+  const dayOf = (d: Date) => DateTime.fromJSDate(d).setZone(zone).toISODate();
+  res.render('home/index', {
+    title: req.t('home:title'),
+    todayMeetings: meetings.filter((m) => dayOf(m.start) === today),
+    weekMeetings: meetings.filter((m) => dayOf(m.start) !== today),
+    tasks,
+    checks,
+    activity,
+    partnerNames: new Map([
+      ...myPartners.map((p) => [String(p._id), p.name] as const),
+      ...(await partnerNames(meetings.map((m) => m.partnerId))),
+    ]),
+    now: now.toJSDate(),
+  });
 });

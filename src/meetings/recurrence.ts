@@ -1,0 +1,114 @@
+// Recurring meetings: rrule computes wall-clock occurrences in floating mode (no tzid), and luxon
+// places each one in the series' time zone, so 09:00 stays 09:00 local across daylight saving.
+import * as rruleNs from 'rrule';
+import { DateTime } from 'luxon';
+
+// rrule ships CJS and ESM builds whose export shapes differ (named vs default): accept both.
+const rruleModule = rruleNs as unknown as { RRule?: typeof rruleNs.RRule; default?: { RRule: typeof rruleNs.RRule } };
+const RRule = (rruleModule.RRule ?? rruleModule.default?.RRule)!;
+type RRuleOptions = NonNullable<ConstructorParameters<typeof RRule>[0]>;
+
+export const cadences = ['weekly', 'biweekly', 'monthly'] as const;
+export type Cadence = (typeof cadences)[number];
+export const monthlyModes = ['date', 'weekday'] as const;
+export type MonthlyMode = (typeof monthlyModes)[number];
+
+/** Materialize at most this many occurrences, and no further than this many years ahead. */
+export const MAX_OCCURRENCES = 200;
+export const MAX_YEARS = 2;
+
+export interface RecurrenceSpec {
+  cadence: Cadence;
+  monthlyMode?: MonthlyMode;
+  /** First occurrence, local date and time: 'YYYY-MM-DD' and 'HH:mm'. */
+  startDate: string;
+  startTime: string;
+  zone: string;
+  /** Last local date (inclusive), or a count; neither: up to the cap. */
+  untilDate?: string | null;
+  count?: number | null;
+}
+
+export interface Occurrence {
+  /** The original local start, 'YYYY-MM-DDTHH:mm' (stable key of the occurrence). */
+  key: string;
+  start: Date;
+}
+
+const weekdays = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RRule.SU];
+
+/** A wall-clock time as a "floating" Date whose UTC fields are the local fields. */
+function floating(date: string, time: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1, d, hh, mm));
+}
+
+/** The rrule options (floating) for a spec: also what the .ics RRULE says. */
+export function ruleOptions(spec: RecurrenceSpec): Partial<RRuleOptions> {
+  const dtstart = floating(spec.startDate, spec.startTime);
+  const opts: Partial<RRuleOptions> = { dtstart };
+  if (spec.cadence === 'weekly' || spec.cadence === 'biweekly') {
+    opts.freq = RRule.WEEKLY;
+    opts.interval = spec.cadence === 'biweekly' ? 2 : 1;
+  } else {
+    opts.freq = RRule.MONTHLY;
+    opts.interval = 1;
+    const day = dtstart.getUTCDate();
+    if (spec.monthlyMode === 'weekday') {
+      const nth = Math.ceil(day / 7);
+      const wd = weekdays[(dtstart.getUTCDay() + 6) % 7]!;
+      opts.byweekday = [wd.nth(nth >= 5 ? -1 : nth)];
+    } else if (day > 28) {
+      // The 29th–31st fall on the month's last day when the month is shorter (not skipped).
+      opts.bymonthday = Array.from({ length: day - 27 }, (_, i) => 28 + i);
+      opts.bysetpos = [-1];
+    } else {
+      opts.bymonthday = [day];
+    }
+  }
+  if (spec.count) opts.count = spec.count;
+  else if (spec.untilDate) opts.until = floating(spec.untilDate, '23:59');
+  return opts;
+}
+
+export function toLocal(floatingDate: Date, zone: string): DateTime {
+  return DateTime.fromObject(
+    {
+      year: floatingDate.getUTCFullYear(),
+      month: floatingDate.getUTCMonth() + 1,
+      day: floatingDate.getUTCDate(),
+      hour: floatingDate.getUTCHours(),
+      minute: floatingDate.getUTCMinutes(),
+    },
+    { zone },
+  );
+}
+
+export const occurrenceKey = (local: DateTime): string => local.toFormat("yyyy-MM-dd'T'HH:mm");
+
+/** Every occurrence of a series (capped), as UTC instants with their stable local keys. */
+export function occurrences(spec: RecurrenceSpec): Occurrence[] {
+  const rule = new RRule(ruleOptions(spec));
+  const start = floating(spec.startDate, spec.startTime);
+  const horizon = new Date(start.getTime());
+  horizon.setUTCFullYear(horizon.getUTCFullYear() + MAX_YEARS);
+  const dates = rule.between(start, horizon, true, (_d, i) => i < MAX_OCCURRENCES);
+  return dates.map((d) => {
+    const local = toLocal(d, spec.zone);
+    return { key: occurrenceKey(local), start: local.toUTC().toJSDate() };
+  });
+}
+
+/** The RRULE line value (without DTSTART), e.g. FREQ=WEEKLY;INTERVAL=2;COUNT=6. */
+export function rruleText(spec: RecurrenceSpec): string {
+  const opts = ruleOptions(spec);
+  delete opts.dtstart;
+  return new RRule(opts).toString().replace(/^RRULE:/, '');
+}
+
+/** A local date and time in a zone, as a UTC Date (null when the input is not a valid time). */
+export function localToUtc(date: string, time: string, zone: string): Date | null {
+  const dt = DateTime.fromISO(`${date}T${time}`, { zone });
+  return dt.isValid ? dt.toUTC().toJSDate() : null;
+}

@@ -1,0 +1,293 @@
+import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
+import { AgreementModel } from '../agreements/model.js';
+import { config } from '../config.js';
+import { flash } from '../http/flash.js';
+import { orNotFound, parseId } from '../http/ids.js';
+import { pageFrom, pagination } from '../http/paginate.js';
+import { formValues, parseInput } from '../http/validate.js';
+import { PartnerModel } from '../partners/model.js';
+import { UserModel } from '../users/model.js';
+import { meetingKinds, type MeetingDoc } from './model.js';
+import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
+import {
+  actionItemsFor,
+  addActionItem,
+  canEditMeeting,
+  cancelMeeting,
+  createFeedToken,
+  defaultAgenda,
+  feedIcs,
+  getMeeting,
+  hasActiveFeed,
+  icsForMeeting,
+  meetingsBetween,
+  partnerNames,
+  revokeFeedTokens,
+  saveMinutes,
+  seriesOccurrences,
+  scheduleMeeting,
+  updateMeeting,
+  upcomingMeetings,
+} from './service.js';
+
+export const meetingsRouter = Router();
+export const calendarFeedRouter = Router();
+
+const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
+
+async function formOptions() {
+  const [partners, agreements, users] = await Promise.all([
+    PartnerModel.find({ archived: false }, { name: 1, contacts: 1 }).sort({ nameFolded: 1 }).limit(500).lean(),
+    AgreementModel.find({ archived: false, status: { $in: ['draft', 'in_review', 'active'] } }, { title: 1, partnerIds: 1 })
+      .sort({ title: 1 })
+      .limit(500)
+      .lean(),
+    UserModel.find({ status: 'active' }, { name: 1 }).sort({ name: 1 }).limit(500).lean(),
+  ]);
+  return { partners, agreements, users, kinds: meetingKinds };
+}
+
+function pickIds(values: Record<string, string>, prefix: string): Types.ObjectId[] {
+  return Object.keys(values)
+    .filter((k) => k.startsWith(prefix) && /^[a-f0-9]{24}$/i.test(k.slice(prefix.length)))
+    .map((k) => new Types.ObjectId(k.slice(prefix.length)));
+}
+
+// ---- Lists and calendar ---------------------------------------------------------------------------
+
+meetingsRouter.get('/meetings', async (req, res) => {
+  const { scope } = listQuerySchema.parse(req.query);
+  const page = pageFrom(req.query);
+  const from = DateTime.now().setZone(zoneOf(req)).startOf('day').toJSDate();
+  const { items, total } = await upcomingMeetings(from, { scope, userId: req.user!._id, includeCancelled: true }, page);
+  res.render('meetings/index', {
+    title: req.t('meetings:list.title'),
+    meetings: items,
+    partners: await partnerNames(items.map((m) => m.partnerId)),
+    scope,
+    pager: pagination(page, total),
+  });
+});
+
+meetingsRouter.get('/meetings/calendar', async (req, res) => {
+  const { scope, month } = listQuerySchema.parse(req.query);
+  const zone = zoneOf(req);
+  const first = month ? DateTime.fromISO(`${month}-01`, { zone }) : DateTime.now().setZone(zone).startOf('month');
+  const gridStart = first.minus({ days: first.weekday - 1 });
+  const gridEnd = first
+    .endOf('month')
+    .plus({ days: 7 - first.endOf('month').weekday })
+    .endOf('day');
+  const meetings = await meetingsBetween(gridStart.toJSDate(), gridEnd.toJSDate(), { scope, userId: req.user!._id });
+  const byDay = new Map<string, MeetingDoc[]>();
+  for (const m of meetings) {
+    const key = DateTime.fromJSDate(m.start).setZone(zone).toISODate()!;
+    byDay.set(key, [...(byDay.get(key) ?? []), m]);
+  }
+  const weeks: { date: string; day: number; inMonth: boolean; meetings: MeetingDoc[] }[][] = [];
+  for (let d = gridStart; d <= gridEnd; d = d.plus({ days: 1 })) {
+    if (d.weekday === 1) weeks.push([]);
+    weeks[weeks.length - 1]!.push({
+      date: d.toISODate()!,
+      day: d.day,
+      inMonth: d.month === first.month,
+      meetings: byDay.get(d.toISODate()!) ?? [],
+    });
+  }
+  const locale = req.language === 'en' ? 'en-CA' : 'fr-CA';
+  res.render('meetings/calendar', {
+    title: req.t('meetings:calendar.title'),
+    monthLabel: first.setLocale(locale).toFormat('LLLL yyyy'),
+    prevMonth: first.minus({ months: 1 }).toFormat('yyyy-MM'),
+    nextMonth: first.plus({ months: 1 }).toFormat('yyyy-MM'),
+    weekdays: Array.from({ length: 7 }, (_, i) => gridStart.plus({ days: i }).setLocale(locale).toFormat('ccc')),
+    weeks,
+    scope,
+    today: DateTime.now().setZone(zone).toISODate(),
+    timeOf: (d: Date) => DateTime.fromJSDate(d).setZone(zone).toFormat('HH:mm'),
+  });
+});
+
+// ---- Scheduling -----------------------------------------------------------------------------------
+
+meetingsRouter.get('/meetings/new', async (req, res) => {
+  const q = req.query as Record<string, unknown>;
+  const partnerId = typeof q.partnerId === 'string' && /^[a-f0-9]{24}$/i.test(q.partnerId) ? new Types.ObjectId(q.partnerId) : null;
+  const agreementId = typeof q.agreementId === 'string' && /^[a-f0-9]{24}$/i.test(q.agreementId) ? new Types.ObjectId(q.agreementId) : null;
+  const agreement = agreementId ? await AgreementModel.findById(agreementId, { partnerIds: 1, followUp: 1, title: 1 }).lean() : null;
+  const leadPartner = partnerId ?? agreement?.partnerIds[0] ?? null;
+  const zone = zoneOf(req);
+  const start = DateTime.now().setZone(zone).plus({ days: 1 }).startOf('day').set({ hour: 9 });
+  const agenda = leadPartner
+    ? await defaultAgenda({ partnerId: leadPartner, agreementId: agreement?._id ?? null, before: start.toJSDate(), t: req.t })
+    : '';
+  res.render('meetings/new', {
+    title: req.t('meetings:new.title'),
+    values: {
+      kind: agreement ? 'planning' : 'exploration',
+      partnerId: leadPartner ? String(leadPartner) : '',
+      agreementId: agreement ? String(agreement._id) : '',
+      date: start.toISODate(),
+      time: '09:00',
+      durationMinutes: '60',
+      zone,
+      cadence: agreement?.followUp?.meetingCadence || 'none',
+      monthlyMode: 'date',
+      endMode: 'count',
+      count: '6',
+      agenda,
+      [`user_${req.user!.id}`]: 'on',
+    },
+    errors: {},
+    ...(await formOptions()),
+  });
+});
+
+meetingsRouter.post('/meetings', async (req, res) => {
+  const values = formValues(req.body);
+  const parsed = parseInput(meetingSchema, values);
+  if (!parsed.ok)
+    return res
+      .status(422)
+      .render('meetings/new', { title: req.t('meetings:new.title'), values, errors: parsed.errors, ...(await formOptions()) });
+  const d = parsed.data;
+  const meeting = await scheduleMeeting(req.user!, {
+    ...d,
+    partnerId: new Types.ObjectId(d.partnerId),
+    agreementId: d.agreementId ? new Types.ObjectId(d.agreementId) : null,
+    userIds: pickIds(values, 'user_'),
+    contactIds: pickIds(values, 'contact_'),
+    untilDate: d.endMode === 'until' ? d.untilDate : null,
+    count: d.endMode === 'count' ? Number(d.count) : null,
+  });
+  flash(req, 'success', 'meetings:new.saved');
+  res.redirect(`/meetings/${String(meeting._id)}`);
+});
+
+// ---- One meeting ----------------------------------------------------------------------------------
+
+meetingsRouter.get('/meetings/:id.ics', async (req, res) => {
+  const id = parseId(req.params.id);
+  const text = await icsForMeeting(id, 'PUBLISH');
+  res.type('text/calendar; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="meeting-${String(id)}.ics"`);
+  res.send(text);
+});
+
+async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
+  const m = orNotFound(await getMeeting(parseId(req.params.id)));
+  const zone = m.zone;
+  const [partner, agreement, tasks, users, series] = await Promise.all([
+    PartnerModel.findById(m.partnerId, { name: 1 }).lean(),
+    m.agreementId ? AgreementModel.findById(m.agreementId, { title: 1 }).lean() : null,
+    actionItemsFor(m._id),
+    UserModel.find({ status: 'active' }, { name: 1 }).sort({ name: 1 }).limit(500).lean(),
+    m.seriesId ? seriesOccurrences(m.seriesId) : [],
+  ]);
+  const local = DateTime.fromJSDate(m.start).setZone(zone);
+  // An occurrence not yet prepared gets the suggested agenda (open items, KPI values since the previous one).
+  const suggest = !m.agenda && !m.minutes && !m.cancelled;
+  const agenda = suggest
+    ? await defaultAgenda({ partnerId: m.partnerId, agreementId: m.agreementId ?? null, seriesId: m.seriesId, before: m.start, t: req.t })
+    : m.agenda;
+  return {
+    agendaSuggested: suggest && Boolean(agenda),
+    title: m.title,
+    meeting: m,
+    partner,
+    agreement,
+    tasks,
+    users,
+    series,
+    canEdit: await canEditMeeting(req.user!, m),
+    localStart: local.toFormat('yyyy-MM-dd HH:mm'),
+    values: { agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id },
+    occValues: {
+      title: m.title,
+      date: local.toISODate(),
+      time: local.toFormat('HH:mm'),
+      durationMinutes: String(m.durationMinutes),
+      location: m.location,
+      videoUrl: m.videoUrl,
+      scope: 'one',
+    },
+    errors: {},
+    occErrors: {},
+    itemErrors: {},
+    ...extra,
+  };
+}
+
+meetingsRouter.get('/meetings/:id', async (req, res) => {
+  res.render('meetings/show', await showMeeting(req));
+});
+
+meetingsRouter.post('/meetings/:id/minutes', async (req, res) => {
+  const id = parseId(req.params.id);
+  const parsed = parseInput(minutesSchema, formValues(req.body));
+  if (!parsed.ok)
+    return res.status(422).render('meetings/show', await showMeeting(req, { values: formValues(req.body), errors: parsed.errors }));
+  await saveMinutes(req.user!, id, parsed.data);
+  flash(req, 'success', 'meetings:show.minutesSaved');
+  res.redirect(`/meetings/${String(id)}`);
+});
+
+meetingsRouter.post('/meetings/:id/action-items', async (req, res) => {
+  const id = parseId(req.params.id);
+  const values = formValues(req.body);
+  const parsed = parseInput(actionItemSchema, values);
+  if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { itemValues: values, itemErrors: parsed.errors }));
+  const d = parsed.data;
+  const zone = zoneOf(req);
+  await addActionItem(req.user!, id, {
+    title: d.itemTitle,
+    ownerId: new Types.ObjectId(d.itemOwnerId),
+    dueDate: d.itemDueDate ? DateTime.fromISO(d.itemDueDate, { zone }).endOf('day').toJSDate() : null,
+  });
+  flash(req, 'success', 'meetings:show.itemAdded');
+  res.redirect(`/meetings/${String(id)}#action-items`);
+});
+
+meetingsRouter.post('/meetings/:id/occurrence', async (req, res) => {
+  const id = parseId(req.params.id);
+  const values = formValues(req.body);
+  const parsed = parseInput(occurrenceSchema, values);
+  if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { occValues: values, occErrors: parsed.errors }));
+  const m = await updateMeeting(req.user!, id, parsed.data, parsed.data.scope);
+  flash(req, 'success', 'meetings:show.updated');
+  res.redirect(`/meetings/${String(m._id)}`);
+});
+
+meetingsRouter.post('/meetings/:id/cancel', async (req, res) => {
+  const id = parseId(req.params.id);
+  await cancelMeeting(req.user!, id);
+  flash(req, 'success', 'meetings:show.cancelled');
+  res.redirect(`/meetings/${String(id)}`);
+});
+
+// ---- Calendar feed --------------------------------------------------------------------------------
+
+// The profile page shows the feed section (partial views/meetings/feed-section.ejs).
+meetingsRouter.get('/profile', async (req, res, next) => {
+  res.locals.calendarFeedActive = await hasActiveFeed(req.user!._id);
+  next();
+});
+
+meetingsRouter.post('/calendar/feed', async (req, res) => {
+  const token = await createFeedToken(req.user!);
+  res.render('meetings/feed-created', { title: req.t('meetings:feed.title'), feedUrl: `${config.baseUrl}/calendar/feed/${token}.ics` });
+});
+
+meetingsRouter.post('/calendar/feed/revoke', async (req, res) => {
+  await revokeFeedTokens(req.user!);
+  flash(req, 'success', 'meetings:feed.revoked');
+  res.redirect('/profile');
+});
+
+calendarFeedRouter.get('/calendar/feed/:token.ics', async (req, res) => {
+  const text = await feedIcs(String(req.params.token));
+  if (!text) return res.status(404).type('text/plain').send('Not found');
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.type('text/calendar; charset=utf-8').send(text);
+});

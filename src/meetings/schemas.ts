@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { meetingKinds } from './model.js';
+import { cadences, monthlyModes } from './recurrence.js';
+
+const zones = new Set(Intl.supportedValuesOf('timeZone'));
+zones.add('UTC');
+
+const text = (max: number) => z.string().max(max, 'validation:tooLong').default('');
+export const isoDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation:date')
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'validation:date');
+const time = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'meetings:validation.time');
+const optionalUrl = z
+  .string()
+  .trim()
+  .max(1000, 'validation:tooLong')
+  .refine((v) => v === '' || /^https?:\/\/\S+$/.test(v), 'validation:url')
+  .default('');
+
+export const meetingSchema = z
+  .object({
+    kind: z.enum(meetingKinds, { message: 'validation:choice' }),
+    title: z.string().trim().min(1, 'validation:required').max(300, 'validation:tooLong'),
+    partnerId: z.string().regex(/^[a-f0-9]{24}$/i, 'meetings:validation.partner'),
+    agreementId: z
+      .string()
+      .regex(/^([a-f0-9]{24})?$/i, 'validation:choice')
+      .default(''),
+    date: isoDate,
+    time,
+    durationMinutes: z.coerce
+      .number({ message: 'validation:number' })
+      .int('validation:number')
+      .min(5, 'validation:number')
+      .max(720, 'validation:number'),
+    zone: z.string().refine((v) => zones.has(v), 'validation:timezone'),
+    location: text(500),
+    videoUrl: optionalUrl,
+    agenda: text(20000),
+    cadence: z.enum(['none', ...cadences], { message: 'validation:choice' }),
+    monthlyMode: z.enum(monthlyModes, { message: 'validation:choice' }).default('date'),
+    endMode: z.enum(['until', 'count'], { message: 'validation:choice' }).default('count'),
+    untilDate: z.string().trim().default(''),
+    count: z.string().trim().default(''),
+  })
+  .superRefine((v, ctx) => {
+    if (v.cadence === 'none') return;
+    if (v.endMode === 'count') {
+      const n = Number(v.count);
+      if (!Number.isInteger(n) || n < 1 || n > 200) ctx.addIssue({ code: 'custom', path: ['count'], message: 'meetings:validation.count' });
+    } else if (!/^\d{4}-\d{2}-\d{2}$/.test(v.untilDate) || v.untilDate < v.date)
+      ctx.addIssue({ code: 'custom', path: ['untilDate'], message: 'meetings:validation.until' });
+  });
+
+export const occurrenceSchema = z.object({
+  title: z.string().trim().min(1, 'validation:required').max(300, 'validation:tooLong'),
+  date: isoDate,
+  time,
+  durationMinutes: z.coerce
+    .number({ message: 'validation:number' })
+    .int('validation:number')
+    .min(5, 'validation:number')
+    .max(720, 'validation:number'),
+  location: text(500),
+  videoUrl: optionalUrl,
+  scope: z.enum(['one', 'following'], { message: 'validation:choice' }).default('one'),
+});
+
+export const minutesSchema = z.object({ agenda: text(20000), minutes: text(50000), decisions: text(20000) });
+
+export const actionItemSchema = z.object({
+  itemTitle: z.string().trim().min(1, 'validation:required').max(300, 'validation:tooLong'),
+  itemOwnerId: z.string().regex(/^[a-f0-9]{24}$/i, 'validation:choice'),
+  itemDueDate: z.union([z.literal(''), isoDate]).default(''),
+});
+
+export const listQuerySchema = z.object({
+  scope: z.enum(['mine', 'team', 'all']).catch('mine'),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .optional()
+    .catch(undefined),
+});

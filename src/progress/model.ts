@@ -1,0 +1,66 @@
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+
+export const checkStatuses = ['on_track', 'at_risk', 'off_track'] as const;
+export type CheckStatus = (typeof checkStatuses)[number];
+/** The five partnership-health dimensions, each rated 1–5. */
+export const healthDimensions = ['trust', 'communication', 'sharedGoals', 'roles', 'mutualBenefit'] as const;
+export type HealthDimension = (typeof healthDimensions)[number];
+
+// Health score = sum of the five ratings (5–25), shown with its band.
+export const HEALTH_MIN = 5;
+export const HEALTH_MAX = 25;
+export const HEALTH_BANDS = [
+  { band: 'needs_attention', below: 12 },
+  { band: 'developing', below: 19 },
+  { band: 'strong', below: Infinity },
+] as const;
+export type HealthBand = (typeof HEALTH_BANDS)[number]['band'];
+
+export function healthBand(score: number): HealthBand {
+  return HEALTH_BANDS.find((b) => score < b.below)!.band;
+}
+
+const rating = { type: Number, min: 1, max: 5, required: true };
+const comment = { type: String, default: '', maxlength: 2000 };
+
+const progressCheckSchema = new Schema(
+  {
+    agreementId: { type: Schema.Types.ObjectId, ref: 'Agreement', required: true },
+    partnerIds: { type: [{ type: Schema.Types.ObjectId, ref: 'Partner' }], default: [] },
+    periodStart: { type: Date, required: true },
+    periodEnd: { type: Date, required: true },
+    status: { type: String, enum: checkStatuses, required: true },
+    progress: { type: String, default: '', maxlength: 10000 },
+    challenges: { type: String, default: '', maxlength: 10000 },
+    supportNeeded: { type: String, default: '', maxlength: 5000 },
+    health: {
+      trust: rating,
+      communication: rating,
+      sharedGoals: rating,
+      roles: rating,
+      mutualBenefit: rating,
+    },
+    healthComments: {
+      trust: comment,
+      communication: comment,
+      sharedGoals: comment,
+      roles: comment,
+      mutualBenefit: comment,
+    },
+    healthScore: { type: Number, required: true },
+    // A team check, or a partner contact's contribution (created by the reminders feature).
+    source: { type: String, enum: ['team', 'partner'], default: 'team' },
+    contactId: { type: Schema.Types.ObjectId, default: null },
+    meetingId: { type: Schema.Types.ObjectId, ref: 'Meeting', default: null },
+    recordedById: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    recordedByName: { type: String, default: '' },
+    archived: { type: Boolean, default: false },
+  },
+  { timestamps: true },
+);
+progressCheckSchema.index({ agreementId: 1, periodEnd: -1 });
+progressCheckSchema.index({ partnerIds: 1, periodEnd: -1 });
+progressCheckSchema.index({ recordedById: 1, createdAt: -1 });
+
+export type ProgressCheckDoc = InferSchemaType<typeof progressCheckSchema> & { _id: Types.ObjectId };
+export const ProgressCheckModel = model('ProgressCheck', progressCheckSchema);

@@ -1,0 +1,120 @@
+import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
+import { config } from '../config.js';
+import { flash } from '../http/flash.js';
+import { forbidden } from '../http/errors.js';
+import { orNotFound, parseId } from '../http/ids.js';
+import { formValues, parseInput } from '../http/validate.js';
+import { AgreementModel, KpiMeasurementModel } from '../agreements/model.js';
+import { TaskModel } from '../tasks/model.js';
+import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthDimension } from './model.js';
+import { checkSchema, kpiValuesFrom } from './schemas.js';
+import { agreementForCheck, dimensionSummary, getCheck, healthTrend, recordCheck, sparklinePoints } from './service.js';
+
+export const progressRouter = Router();
+const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
+
+async function formLocals(req: Request, agreementId: Types.ObjectId) {
+  const { agreement, canWrite } = await agreementForCheck(req.user!, agreementId);
+  if (!canWrite) throw forbidden();
+  return { title: req.t('progress:new.title'), agreement, statuses: checkStatuses, dimensions: healthDimensions };
+}
+
+progressRouter.get('/agreements/:id/progress/new', async (req, res) => {
+  const id = parseId(req.params.id);
+  const locals = await formLocals(req, id);
+  const zone = zoneOf(req);
+  const last = await AgreementModel.findById(id, { followUp: 1 }).lean();
+  const end = DateTime.now().setZone(zone);
+  const meetingId = typeof req.query.meetingId === 'string' && /^[a-f0-9]{24}$/i.test(req.query.meetingId) ? req.query.meetingId : '';
+  res.render('progress/new', {
+    ...locals,
+    values: {
+      periodStart: end.minus({ months: 3 }).toISODate(),
+      periodEnd: end.toISODate(),
+      status: 'on_track',
+      meetingId,
+      ...Object.fromEntries(healthDimensions.map((d) => [`health_${d}`, '3'])),
+    },
+    errors: {},
+    nextCheckDue: last?.followUp?.nextCheckDue ?? null,
+  });
+});
+
+progressRouter.post('/agreements/:id/progress', async (req, res) => {
+  const id = parseId(req.params.id);
+  const locals = await formLocals(req, id);
+  const values = formValues(req.body);
+  const parsed = parseInput(checkSchema, values);
+  const kpis = kpiValuesFrom(
+    values,
+    locals.agreement.kpis.map((k) => String(k._id)),
+  );
+  if (!parsed.ok || Object.keys(kpis.errors).length)
+    return res
+      .status(422)
+      .render('progress/new', { ...locals, values, errors: { ...(parsed.ok ? {} : parsed.errors), ...kpis.errors }, nextCheckDue: null });
+  const d = parsed.data as typeof parsed.data & Record<string, string | number>;
+  const zone = zoneOf(req);
+  const check = await recordCheck(req.user!, id, {
+    periodStart: DateTime.fromISO(d.periodStart, { zone }).startOf('day').toJSDate(),
+    periodEnd: DateTime.fromISO(d.periodEnd, { zone }).endOf('day').toJSDate(),
+    status: d.status,
+    progress: d.progress,
+    challenges: d.challenges,
+    supportNeeded: d.supportNeeded,
+    nextSteps: d.nextSteps
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .slice(0, 50),
+    nextStepsDue: d.nextStepsDue ? DateTime.fromISO(d.nextStepsDue, { zone }).endOf('day').toJSDate() : null,
+    kpiValues: kpis.values.map((v) => ({ kpiId: new Types.ObjectId(v.kpiId), value: v.value })),
+    health: Object.fromEntries(healthDimensions.map((k) => [k, Number(d[`health_${k}`])])) as Record<HealthDimension, number>,
+    healthComments: Object.fromEntries(healthDimensions.map((k) => [k, String(d[`comment_${k}`] ?? '')])) as Record<
+      HealthDimension,
+      string
+    >,
+    meetingId: d.meetingId ? new Types.ObjectId(d.meetingId) : null,
+  });
+  flash(req, 'success', 'progress:new.saved');
+  res.redirect(`/progress/${String(check._id)}`);
+});
+
+progressRouter.get('/progress/:id', async (req, res) => {
+  const check = orNotFound(await getCheck(parseId(req.params.id)));
+  const [agreement, measurements, tasks] = await Promise.all([
+    AgreementModel.findById(check.agreementId, { title: 1, kpis: 1 }).lean(),
+    KpiMeasurementModel.find({ progressCheckId: check._id }).lean(),
+    TaskModel.find({ progressCheckId: check._id, archived: false }).sort({ createdAt: 1 }).lean(),
+  ]);
+  const kpiNames = new Map((agreement?.kpis ?? []).map((k) => [String(k._id), k.name]));
+  res.render('progress/show', {
+    title: req.t('progress:show.title'),
+    check,
+    agreement,
+    band: healthBand(check.healthScore),
+    measurements: measurements.map((m) => ({ name: kpiNames.get(String(m.kpiId)) ?? '?', value: m.value })),
+    tasks,
+    dimensions: healthDimensions,
+  });
+});
+
+progressRouter.get('/agreements/:id/health', async (req, res) => {
+  const id = parseId(req.params.id);
+  const agreement = orNotFound(await AgreementModel.findOne({ _id: id }, { title: 1, followUp: 1, status: 1 }).lean());
+  const trend = await healthTrend(id);
+  const team = trend.filter((c) => c.source === 'team');
+  res.render('progress/health', {
+    title: req.t('progress:health.title'),
+    agreement,
+    trend,
+    summary: dimensionSummary(team),
+    latest: team.length ? team[team.length - 1] : null,
+    points: sparklinePoints(team.map((c) => c.score)),
+    dimensions: healthDimensions,
+    bands: HEALTH_BANDS,
+    overdue: Boolean(agreement.status === 'active' && agreement.followUp?.nextCheckDue && agreement.followUp.nextCheckDue < new Date()),
+  });
+});

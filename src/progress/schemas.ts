@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { isoDate } from '../meetings/schemas.js';
+import { checkStatuses, healthDimensions } from './model.js';
+
+const rating = z.coerce
+  .number({ message: 'progress:validation.rating' })
+  .int('progress:validation.rating')
+  .min(1, 'progress:validation.rating')
+  .max(5, 'progress:validation.rating');
+const text = (max: number) => z.string().max(max, 'validation:tooLong').default('');
+
+export const checkSchema = z
+  .object({
+    periodStart: isoDate,
+    periodEnd: isoDate,
+    status: z.enum(checkStatuses, { message: 'validation:choice' }),
+    progress: text(10000),
+    challenges: text(10000),
+    supportNeeded: text(5000),
+    nextSteps: text(5000),
+    nextStepsDue: z.union([z.literal(''), isoDate]).default(''),
+    meetingId: z
+      .string()
+      .regex(/^([a-f0-9]{24})?$/i)
+      .default(''),
+    ...Object.fromEntries(healthDimensions.map((d) => [`health_${d}`, rating])),
+    ...Object.fromEntries(healthDimensions.map((d) => [`comment_${d}`, text(2000)])),
+  })
+  .refine((v) => v.periodEnd >= v.periodStart, { path: ['periodEnd'], message: 'progress:validation.period' });
+
+/** KPI values from `kpi_<id>` fields: empty means not measured; anything else must be a number. */
+export function kpiValuesFrom(values: Record<string, string>, kpiIds: string[]) {
+  const out: { kpiId: string; value: number }[] = [];
+  const errors: Record<string, string> = {};
+  for (const id of kpiIds) {
+    const raw = (values[`kpi_${id}`] ?? '').trim().replace(',', '.');
+    if (!raw) continue;
+    const n = Number(raw);
+    if (!Number.isFinite(n)) errors[`kpi_${id}`] = 'validation:number';
+    else out.push({ kpiId: id, value: n });
+  }
+  return { values: out, errors };
+}

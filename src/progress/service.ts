@@ -1,0 +1,133 @@
+// Progress checks (D5): the period's status, progress, challenges, next steps (tasks), KPI values
+// (into the agreement's KPI history) and the partnership-health rating (C3).
+import type { Types } from 'mongoose';
+import { recordAudit } from '../audit/service.js';
+import { AgreementModel } from '../agreements/model.js';
+import { recordMeasurements } from '../agreements/kpis.js';
+import { forbidden, notFound, RuleError } from '../http/errors.js';
+import type { MeetingActor } from '../meetings/service.js';
+import { TaskModel } from '../tasks/model.js';
+import { isManager } from '../users/roles.js';
+import { healthBand, healthDimensions, ProgressCheckModel, type CheckStatus, type HealthDimension } from './model.js';
+import { refreshNextCheckDue } from './schedule.js';
+
+export interface CheckInput {
+  periodStart: Date;
+  periodEnd: Date;
+  status: CheckStatus;
+  progress: string;
+  challenges: string;
+  supportNeeded: string;
+  nextSteps: string[];
+  nextStepsDue: Date | null;
+  kpiValues: { kpiId: Types.ObjectId; value: number }[];
+  health: Record<HealthDimension, number>;
+  healthComments: Record<HealthDimension, string>;
+  meetingId?: Types.ObjectId | null;
+}
+
+export const healthScore = (h: Record<HealthDimension, number>): number => healthDimensions.reduce((s, d) => s + h[d], 0);
+
+export async function agreementForCheck(actor: MeetingActor, agreementId: Types.ObjectId) {
+  const a = await AgreementModel.findOne({ _id: agreementId, archived: false }).lean();
+  if (!a) throw notFound();
+  const allowed =
+    isManager(actor.role) || String(a.ownerId) === String(actor._id) || a.teamIds.some((u) => String(u) === String(actor._id));
+  return { agreement: a, canWrite: allowed };
+}
+
+/** Records a team progress check; its KPI values join the KPI history and the next check is scheduled. */
+export async function recordCheck(actor: MeetingActor, agreementId: Types.ObjectId, input: CheckInput, now = new Date()) {
+  const { agreement, canWrite } = await agreementForCheck(actor, agreementId);
+  if (!canWrite) throw forbidden();
+  if (input.periodEnd < input.periodStart) throw new RuleError('progress:errors.period');
+  const kpiIds = new Set(agreement.kpis.map((k) => String(k._id)));
+  if (input.kpiValues.some((v) => !kpiIds.has(String(v.kpiId)))) throw new RuleError('progress:errors.kpi');
+  const check = await ProgressCheckModel.create({
+    agreementId,
+    partnerIds: agreement.partnerIds,
+    periodStart: input.periodStart,
+    periodEnd: input.periodEnd,
+    status: input.status,
+    progress: input.progress,
+    challenges: input.challenges,
+    supportNeeded: input.supportNeeded,
+    health: input.health,
+    healthComments: input.healthComments,
+    healthScore: healthScore(input.health),
+    source: 'team',
+    meetingId: input.meetingId ?? null,
+    recordedById: actor._id,
+    recordedByName: actor.name,
+  });
+  await recordMeasurements(
+    agreementId,
+    input.kpiValues.map((v) => ({
+      kpiId: v.kpiId,
+      value: v.value,
+      periodStart: input.periodStart,
+      periodEnd: input.periodEnd,
+      recordedById: actor._id,
+      recordedByName: actor.name,
+      progressCheckId: check._id,
+    })),
+    now,
+  );
+  if (input.nextSteps.length)
+    await TaskModel.insertMany(
+      input.nextSteps.map((title) => ({
+        title,
+        ownerId: actor._id,
+        dueDate: input.nextStepsDue,
+        source: 'progress_check',
+        partnerId: agreement.partnerIds[0] ?? null,
+        agreementId,
+        progressCheckId: check._id,
+        createdBy: actor._id,
+      })),
+    );
+  await refreshNextCheckDue(agreementId, now);
+  await recordAudit({
+    actor,
+    entity: 'progressCheck',
+    entityId: check._id,
+    action: 'create',
+    note: `${input.status} ${check.healthScore}`,
+  });
+  return check;
+}
+
+export const getCheck = (id: Types.ObjectId) => ProgressCheckModel.findOne({ _id: id, archived: false }).lean();
+
+/** The checks of an agreement, oldest first, with score and band: the health trend (C3). */
+export async function healthTrend(agreementId: Types.ObjectId) {
+  const checks = await ProgressCheckModel.find({ agreementId, archived: false }).sort({ periodEnd: 1 }).limit(200).lean();
+  return checks.map((c) => ({
+    _id: c._id,
+    periodEnd: c.periodEnd,
+    status: c.status,
+    source: c.source,
+    score: c.healthScore,
+    band: healthBand(c.healthScore),
+    health: c.health as Record<HealthDimension, number>,
+  }));
+}
+
+/** Averages of each dimension over the last `last` checks, and the weakest dimension. */
+export function dimensionSummary(trend: { health: Record<HealthDimension, number> }[], last = 3) {
+  const recent = trend.slice(-last);
+  if (!recent.length) return null;
+  const avg = Object.fromEntries(healthDimensions.map((d) => [d, recent.reduce((s, c) => s + c.health[d], 0) / recent.length])) as Record<
+    HealthDimension,
+    number
+  >;
+  const weakest = healthDimensions.reduce((w, d) => (avg[d] < avg[w] ? d : w), healthDimensions[0]);
+  return { avg, weakest, latest: recent[recent.length - 1]!.health };
+}
+
+/** A sparkline as SVG path data (0..width × 0..height), score range 5–25. */
+export function sparklinePoints(scores: number[], width = 240, height = 48): string {
+  if (!scores.length) return '';
+  const step = scores.length > 1 ? width / (scores.length - 1) : 0;
+  return scores.map((s, i) => `${Math.round(i * step)},${Math.round(height - ((s - 5) / 20) * height)}`).join(' ');
+}
