@@ -9,6 +9,7 @@ export interface NavItem {
 // The main navigation; each feature adds its entry here.
 const items: NavItem[] = [
   { href: '/', label: 'common:nav.home' },
+  { href: '/partners', label: 'partners:nav' },
   { href: '/meetings', label: 'meetings:nav' },
   { href: '/admin/users', label: 'common:nav.users', roles: ['admin'] },
   { href: '/admin/dev-mail', label: 'common:nav.devMail', roles: ['admin'] },

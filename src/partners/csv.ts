@@ -1,0 +1,62 @@
+// CSV export of the filtered partner list, streamed from a cursor: memory stays flat at any size.
+import type { Response } from 'express';
+import { stringify } from 'csv-stringify';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { SessionUser } from '../users/service.js';
+import { PartnerModel } from './model.js';
+import type { ListQuery } from './schemas.js';
+import { listFilter } from './service.js';
+import { UserModel } from '../users/model.js';
+
+export const csvColumns = [
+  'name',
+  'type',
+  'stage',
+  'sector',
+  'region',
+  'address',
+  'website',
+  'description',
+  'owner_email',
+  'tags',
+  'priority',
+  'contact_name',
+  'contact_role',
+  'contact_email',
+  'contact_phone',
+  'contact_language',
+] as const;
+
+export async function streamPartnersCsv(res: Response, q: ListQuery, user: SessionUser): Promise<void> {
+  const users = await UserModel.find({}, { email: 1 }).lean();
+  const emails = new Map(users.map((u) => [String(u._id), u.email]));
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="partners-${new Date().toISOString().slice(0, 10)}.csv"`);
+  res.write('\uFEFF'); // BOM: spreadsheets then read UTF-8 accents correctly
+  const cursor = PartnerModel.find(listFilter(q, user)).sort({ nameFolded: 1, _id: 1 }).lean().cursor({ batchSize: 500 });
+  // One row per contact (the partner's fields repeated), or one row when it has none.
+  const toRows = new Transform({
+    objectMode: true,
+    transform(p: Awaited<ReturnType<typeof cursor.next>>, _enc, done) {
+      if (!p) return done();
+      const base = [
+        p.name,
+        p.type,
+        p.stage,
+        p.sector,
+        p.region,
+        p.address,
+        p.website,
+        p.description,
+        emails.get(String(p.ownerId)) ?? '',
+        p.tags.join(', '),
+        p.priority,
+      ];
+      const contacts = p.contacts.length ? p.contacts : [null];
+      for (const c of contacts) this.push([...base, c?.name ?? '', c?.role ?? '', c?.email ?? '', c?.phone ?? '', c?.locale ?? '']);
+      done();
+    },
+  });
+  await pipeline(cursor, toRows, stringify({ header: true, columns: [...csvColumns], escape_formulas: true }), res);
+}

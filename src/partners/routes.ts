@@ -1,0 +1,297 @@
+import { Router, type Request, type Response } from 'express';
+import { flash } from '../http/flash.js';
+import { orNotFound, parseId } from '../http/ids.js';
+import { pageFrom, pagination } from '../http/paginate.js';
+import { formValues, parseInput } from '../http/validate.js';
+import { recordAudit } from '../audit/service.js';
+import { activeUserOptions } from '../users/service.js';
+import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
+import { InteractionModel } from './interactions.model.js';
+import { contactSchema, interactionSchema, listQuerySchema, partnerSchema, resourceSchema, stageSchema } from './schemas.js';
+import {
+  addContact,
+  addResource,
+  board,
+  canEditPartner,
+  createPartner,
+  deletePartner,
+  distinctRegions,
+  findDuplicates,
+  getPartner,
+  listPartners,
+  moveStage,
+  ownerNames,
+  removeContact,
+  removeResource,
+  resourceInventory,
+  setArchived,
+  updateContact,
+  updatePartner,
+} from './service.js';
+import { partnerTimeline } from './timeline.js';
+import { forbidden } from '../http/errors.js';
+import { PartnerModel } from './model.js';
+import { streamPartnersCsv } from './csv.js';
+
+export const partnersRouter = Router();
+const choices = { partnerTypes, stages, priorities, resourceCategories };
+
+async function renderForm(
+  req: Request,
+  res: Response,
+  opts: {
+    status?: number;
+    values: Record<string, unknown>;
+    errors?: Record<string, string>;
+    partnerId?: string;
+    conflict?: unknown;
+    duplicates?: unknown[];
+  },
+) {
+  const users = await activeUserOptions();
+  res.status(opts.status ?? 200).render('partners/form', {
+    title: req.t(opts.partnerId ? 'partners:form.editTitle' : 'partners:form.newTitle'),
+    values: opts.values,
+    errors: opts.errors ?? {},
+    partnerId: opts.partnerId ?? null,
+    conflict: opts.conflict ?? null,
+    duplicates: opts.duplicates ?? [],
+    users,
+    ...choices,
+  });
+}
+
+partnersRouter.get('/partners', async (req, res) => {
+  const q = listQuerySchema.parse(req.query);
+  const page = pageFrom(req.query);
+  const [{ items, total, owners }, users, regions] = await Promise.all([
+    listPartners(q, req.user!, page),
+    activeUserOptions(),
+    distinctRegions(),
+  ]);
+  res.render('partners/index', {
+    title: req.t('partners:list.title'),
+    items,
+    owners,
+    q,
+    users,
+    regions,
+    pager: pagination(page, total),
+    ...choices,
+  });
+});
+
+partnersRouter.get('/partners/new', async (req, res) => {
+  await renderForm(req, res, { values: { ownerId: req.user!.id, type: 'community', priority: 'medium', contactLocale: req.language } });
+});
+
+function contactFrom(values: Record<string, string>) {
+  const c = {
+    name: values.contactName ?? '',
+    role: values.contactRole ?? '',
+    email: values.contactEmail ?? '',
+    phone: values.contactPhone ?? '',
+    locale: values.contactLocale ?? 'fr',
+    emailConsent: values.contactConsent,
+    primary: 'on',
+  };
+  if (!c.name && !c.email && !c.phone) return { ok: true as const, data: null };
+  const parsed = parseInput(contactSchema, c);
+  if (parsed.ok) return parsed;
+  return {
+    ok: false as const,
+    errors: Object.fromEntries(Object.entries(parsed.errors).map(([k, v]) => [`contact${k[0]!.toUpperCase()}${k.slice(1)}`, v])),
+  };
+}
+
+partnersRouter.post('/partners', async (req, res) => {
+  const values = formValues(req.body);
+  const parsed = parseInput(partnerSchema, values);
+  const contact = contactFrom(values);
+  if (!parsed.ok || !contact.ok) {
+    return renderForm(req, res, {
+      status: 422,
+      values,
+      errors: { ...(parsed.ok ? {} : parsed.errors), ...(contact.ok ? {} : contact.errors) },
+    });
+  }
+  if (values.confirmDuplicate !== 'yes') {
+    const duplicates = await findDuplicates(parsed.data.name, parsed.data.website);
+    if (duplicates.length) return renderForm(req, res, { status: 409, values, duplicates });
+  }
+  const id = await createPartner(req.user!, parsed.data, contact.data);
+  flash(req, 'success', 'partners:form.created', { name: parsed.data.name });
+  res.redirect(`/partners/${String(id)}`);
+});
+
+partnersRouter.get('/partners/export.csv', async (req, res) => {
+  await streamPartnersCsv(res, listQuerySchema.parse(req.query), req.user!);
+});
+
+partnersRouter.get('/partners/board', async (req, res) => {
+  const mine = req.query.mine === '1';
+  const columns = await board(req.user!, mine);
+  const owners = await ownerNames(columns.flatMap((c) => c.partners.map((p) => p.ownerId)));
+  res.render('partners/board', { title: req.t('partners:board.title'), columns, owners, mine, stages });
+});
+
+partnersRouter.get('/resources', async (req, res) => {
+  const category = resourceCategories.find((c) => c === req.query.category);
+  const page = pageFrom(req.query);
+  const { items, total } = await resourceInventory(category, page);
+  res.render('partners/resources', {
+    title: req.t('partners:resources.title'),
+    items,
+    category: category ?? '',
+    pager: pagination(page, total),
+    resourceCategories,
+  });
+});
+
+partnersRouter.get('/partners/:id', async (req, res) => {
+  const partner = orNotFound(await getPartner(parseId(req.params.id)));
+  const [timeline, owners] = await Promise.all([partnerTimeline(partner._id), ownerNames([partner.ownerId])]);
+  res.render('partners/show', {
+    title: partner.name,
+    partner,
+    timeline,
+    ownerName: owners[String(partner.ownerId)] ?? '',
+    canEdit: canEditPartner(req.user!, partner),
+    today: new Date().toISOString().slice(0, 10),
+    ...choices,
+  });
+});
+
+partnersRouter.get('/partners/:id/edit', async (req, res) => {
+  const partner = orNotFound(await getPartner(parseId(req.params.id)));
+  if (!canEditPartner(req.user!, partner)) throw forbidden();
+  await renderForm(req, res, {
+    values: { ...partner, ownerId: String(partner.ownerId), tags: partner.tags.join(', ') },
+    partnerId: String(partner._id),
+  });
+});
+
+partnersRouter.post('/partners/:id', async (req, res) => {
+  const id = parseId(req.params.id);
+  const values = formValues(req.body);
+  const parsed = parseInput(partnerSchema, values);
+  if (!parsed.ok) return renderForm(req, res, { status: 422, values, errors: parsed.errors, partnerId: String(id) });
+  const result = await updatePartner(req.user!, id, parsed.data);
+  if (!result.ok) {
+    // Someone saved first: show their version beside this one; this user's input stays in the form.
+    const current = result.conflict.current;
+    return renderForm(req, res, {
+      status: 409,
+      values: { ...values, rev: String(current.rev) },
+      partnerId: String(id),
+      conflict: { ...current, tags: current.tags.join(', ') },
+    });
+  }
+  flash(req, 'success', 'partners:form.saved');
+  res.redirect(`/partners/${String(id)}`);
+});
+
+const back = (id: unknown) => `/partners/${String(id)}`;
+
+partnersRouter.post('/partners/:id/stage', async (req, res) => {
+  const id = parseId(req.params.id);
+  const parsed = parseInput(stageSchema, formValues(req.body));
+  if (!parsed.ok) {
+    flash(req, 'error', Object.values(parsed.errors)[0]!);
+    return res.redirect(formValues(req.body).from === 'board' ? '/partners/board' : back(id));
+  }
+  await moveStage(req.user!, id, parsed.data.stage, parsed.data.reason);
+  flash(req, 'success', 'partners:stage.moved', { stage: req.t(`partners:stages.${parsed.data.stage}`) });
+  res.redirect(formValues(req.body).from === 'board' ? '/partners/board' : back(id));
+});
+
+partnersRouter.post('/partners/:id/contacts', async (req, res) => {
+  const id = parseId(req.params.id);
+  const parsed = parseInput(contactSchema, formValues(req.body));
+  if (!parsed.ok) {
+    flash(req, 'error', Object.values(parsed.errors)[0]!);
+    return res.redirect(`${back(id)}#contacts`);
+  }
+  await addContact(req.user!, id, parsed.data);
+  flash(req, 'success', 'partners:contacts.added');
+  res.redirect(`${back(id)}#contacts`);
+});
+
+partnersRouter.post('/partners/:id/contacts/:contactId', async (req, res) => {
+  const id = parseId(req.params.id);
+  const parsed = parseInput(contactSchema, formValues(req.body));
+  if (!parsed.ok) {
+    flash(req, 'error', Object.values(parsed.errors)[0]!);
+    return res.redirect(`${back(id)}#contacts`);
+  }
+  await updateContact(req.user!, id, parseId(req.params.contactId), parsed.data);
+  flash(req, 'success', 'partners:contacts.saved');
+  res.redirect(`${back(id)}#contacts`);
+});
+
+partnersRouter.post('/partners/:id/contacts/:contactId/remove', async (req, res) => {
+  const id = parseId(req.params.id);
+  await removeContact(req.user!, id, parseId(req.params.contactId));
+  flash(req, 'success', 'partners:contacts.removed');
+  res.redirect(`${back(id)}#contacts`);
+});
+
+partnersRouter.post('/partners/:id/resources', async (req, res) => {
+  const id = parseId(req.params.id);
+  const parsed = parseInput(resourceSchema, formValues(req.body));
+  if (!parsed.ok) {
+    flash(req, 'error', Object.values(parsed.errors)[0]!);
+    return res.redirect(`${back(id)}#resources`);
+  }
+  await addResource(req.user!, id, parsed.data);
+  res.redirect(`${back(id)}#resources`);
+});
+
+partnersRouter.post('/partners/:id/resources/:resourceId/remove', async (req, res) => {
+  const id = parseId(req.params.id);
+  await removeResource(req.user!, id, parseId(req.params.resourceId));
+  res.redirect(`${back(id)}#resources`);
+});
+
+partnersRouter.post('/partners/:id/interactions', async (req, res) => {
+  const id = parseId(req.params.id);
+  const partner = orNotFound(await PartnerModel.findById(id, { ownerId: 1 }).lean());
+  if (!canEditPartner(req.user!, partner)) throw forbidden();
+  const parsed = parseInput(interactionSchema, formValues(req.body));
+  if (!parsed.ok) {
+    flash(req, 'error', Object.values(parsed.errors)[0]!);
+    return res.redirect(`${back(id)}#interactions`);
+  }
+  const when = new Date(`${parsed.data.date}T12:00:00Z`);
+  const row = await InteractionModel.create({ partnerId: id, ...parsed.data, date: when, byId: req.user!._id, byName: req.user!.name });
+  await PartnerModel.updateOne({ _id: id }, { $set: { lastActivityAt: new Date() } });
+  await recordAudit({ actor: req.user!, entity: 'interaction', entityId: row._id, action: 'create', note: parsed.data.kind });
+  flash(req, 'success', 'partners:interactions.added');
+  res.redirect(`${back(id)}#timeline`);
+});
+
+partnersRouter.post('/partners/:id/archive', async (req, res) => {
+  const id = parseId(req.params.id);
+  await setArchived(req.user!, id, true);
+  flash(req, 'success', 'partners:archive.archived');
+  res.redirect(back(id));
+});
+
+partnersRouter.post('/partners/:id/restore', async (req, res) => {
+  const id = parseId(req.params.id);
+  await setArchived(req.user!, id, false);
+  flash(req, 'success', 'partners:archive.restored');
+  res.redirect(back(id));
+});
+
+partnersRouter.get('/partners/:id/delete', async (req, res) => {
+  if (req.user!.role !== 'admin') throw forbidden();
+  const partner = orNotFound(await getPartner(parseId(req.params.id)));
+  res.render('partners/delete', { title: req.t('partners:delete.title', { name: partner.name }), partner });
+});
+
+partnersRouter.post('/partners/:id/delete', async (req, res) => {
+  await deletePartner(req.user!, parseId(req.params.id));
+  flash(req, 'success', 'partners:delete.done');
+  res.redirect('/partners?archived=1');
+});

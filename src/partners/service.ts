@@ -1,0 +1,279 @@
+// Partner records: the rules for creating, editing (with conflict detection), archiving, finding them.
+import { Types, type QueryFilter } from 'mongoose';
+import { diffFields, recordAudit, type Actor } from '../audit/service.js';
+import { claimOnce } from '../db/claim.js';
+import { forbidden, RuleError } from '../http/errors.js';
+import type { Page } from '../http/paginate.js';
+import type { SessionUser } from '../users/service.js';
+import { isManager } from '../users/roles.js';
+import { UserModel } from '../users/model.js';
+import { escapeRegex, foldText } from '../util/text.js';
+import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
+import type { ContactInput, ListQuery, PartnerInput } from './schemas.js';
+import { changeStage } from './stage.js';
+import { stages, type ResourceCategory, type Stage } from './constants.js';
+
+const editableFields = ['name', 'type', 'sector', 'region', 'address', 'website', 'description', 'ownerId', 'tags', 'priority'] as const;
+
+type ContactLike = { name: string; email?: string | null };
+type PartnerLike = { name: string; website?: string | null; contacts: ContactLike[]; resources: { category: string }[] };
+
+/** The derived, folded fields every write keeps in step with the record. */
+export function derivedFields(p: PartnerLike) {
+  return {
+    nameFolded: foldText(p.name),
+    websiteFolded: foldText((p.website ?? '').replace(/^https?:\/\/(www\.)?/i, '').replace(/\/+$/, '')),
+    searchFolded: foldText([p.name, ...p.contacts.flatMap((c) => [c.name, c.email ?? ''])].join(' ')),
+    resourceCategories: [...new Set(p.resources.map((r) => r.category))],
+  };
+}
+
+export function canEditPartner(user: SessionUser, partner: Pick<PartnerDoc, 'ownerId'>): boolean {
+  return isManager(user.role) || String(partner.ownerId) === user.id;
+}
+
+async function loadForEdit(actor: SessionUser, id: Types.ObjectId) {
+  const partner = await PartnerModel.findById(id);
+  if (!partner) throw new RuleError('errors:notFound');
+  if (!canEditPartner(actor, partner)) throw forbidden();
+  return partner;
+}
+
+async function assertOwner(ownerId: string): Promise<Types.ObjectId> {
+  const owner = await UserModel.findOne({ _id: ownerId, status: 'active' }, { _id: 1 }).lean();
+  if (!owner) throw new RuleError('partners:errors.owner');
+  return owner._id;
+}
+
+/** Partners whose name or website matches, ignoring case and accents (duplicate detection). */
+export async function findDuplicates(name: string, website = '', exceptId?: Types.ObjectId) {
+  const d = derivedFields({ name, website, contacts: [], resources: [] });
+  const or: QueryFilter<PartnerDoc>[] = [{ nameFolded: d.nameFolded }];
+  if (d.websiteFolded) or.push({ websiteFolded: d.websiteFolded });
+  return PartnerModel.find({ $or: or, ...(exceptId ? { _id: { $ne: exceptId } } : {}) }, { name: 1, website: 1, archived: 1 })
+    .limit(5)
+    .lean();
+}
+
+export async function createPartner(actor: Actor, input: PartnerInput, contact?: ContactInput | null) {
+  const ownerId = await assertOwner(input.ownerId);
+  const contacts = contact ? [{ ...contact, primary: true }] : [];
+  const doc = { ...input, ownerId, contacts, resources: [] as { category: ResourceCategory; description: string }[] };
+  const partner = await PartnerModel.create({ ...doc, ...derivedFields(doc), stage: 'identified', createdBy: actor._id, rev: 0 });
+  await StageChangeModel.create({ partnerId: partner._id, from: null, to: 'identified', byId: actor._id, byName: actor.name });
+  await recordAudit({ actor, entity: 'partner', entityId: partner._id, action: 'create', note: input.name });
+  return partner._id;
+}
+
+export type UpdateResult = { ok: true } | { ok: false; conflict: { current: PartnerDoc } };
+
+/**
+ * Saves an edit made from revision `rev`. Of two edits started from the same revision, the first
+ * wins; the second gets the current record back to compare (nothing of it is lost: the form keeps it).
+ */
+export async function updatePartner(actor: SessionUser, id: Types.ObjectId, input: PartnerInput): Promise<UpdateResult> {
+  const partner = await loadForEdit(actor, id);
+  const rev = input.rev ?? partner.rev;
+  if (partner.rev !== rev || !(await claimOnce(`partner:${String(id)}:rev:${rev}`))) {
+    const current = (await PartnerModel.findById(id).lean())!;
+    return { ok: false, conflict: { current } };
+  }
+  const ownerId = await assertOwner(input.ownerId);
+  const before = partner.toObject();
+  const next = { ...input, ownerId };
+  delete (next as { rev?: number }).rev;
+  const derived = derivedFields({ ...next, contacts: partner.contacts, resources: partner.resources });
+  await PartnerModel.updateOne({ _id: id }, { $set: { ...next, ...derived, rev: rev + 1, lastActivityAt: new Date() } });
+  const changes = diffFields(before, next, [...editableFields]);
+  if (changes.length) await recordAudit({ actor, entity: 'partner', entityId: id, action: 'update', changes });
+  return { ok: true };
+}
+
+async function saveContacts(
+  actor: SessionUser,
+  id: Types.ObjectId,
+  mutate: (p: Awaited<ReturnType<typeof loadForEdit>>) => void,
+  action: string,
+  note: string,
+) {
+  const partner = await loadForEdit(actor, id);
+  mutate(partner);
+  Object.assign(partner, derivedFields(partner), { rev: partner.rev + 1, lastActivityAt: new Date() });
+  await partner.save();
+  await recordAudit({ actor, entity: 'partner', entityId: id, action, note });
+}
+
+export async function addContact(actor: SessionUser, id: Types.ObjectId, c: ContactInput) {
+  await saveContacts(
+    actor,
+    id,
+    (p) => {
+      const primary = c.primary || p.contacts.length === 0;
+      if (primary) for (const x of p.contacts) x.primary = false;
+      p.contacts.push({ ...c, primary });
+    },
+    'contact-add',
+    c.name,
+  );
+}
+
+export async function updateContact(actor: SessionUser, id: Types.ObjectId, contactId: Types.ObjectId, c: ContactInput) {
+  await saveContacts(
+    actor,
+    id,
+    (p) => {
+      const contact = p.contacts.id(contactId);
+      if (!contact) throw new RuleError('errors:notFound');
+      if (c.primary) for (const x of p.contacts) x.primary = false;
+      contact.set({ ...c, primary: c.primary || contact.primary });
+    },
+    'contact-update',
+    c.name,
+  );
+}
+
+export async function removeContact(actor: SessionUser, id: Types.ObjectId, contactId: Types.ObjectId) {
+  await saveContacts(
+    actor,
+    id,
+    (p) => {
+      const gone = p.contacts.find((x) => String(x._id) === String(contactId));
+      if (!gone) throw new RuleError('errors:notFound');
+      // Reassign the array: pulling a subdocument does nothing on FerretDB.
+      p.contacts = p.contacts.filter((x) => String(x._id) !== String(contactId)) as typeof p.contacts;
+      if (gone.primary && p.contacts[0]) p.contacts[0].primary = true;
+    },
+    'contact-remove',
+    '',
+  );
+}
+
+export async function addResource(actor: SessionUser, id: Types.ObjectId, r: { category: ResourceCategory; description: string }) {
+  await saveContacts(actor, id, (p) => void p.resources.push(r), 'resource-add', `${r.category}: ${r.description}`);
+}
+
+export async function removeResource(actor: SessionUser, id: Types.ObjectId, resourceId: Types.ObjectId) {
+  await saveContacts(
+    actor,
+    id,
+    (p) => {
+      p.resources = p.resources.filter((x) => String(x._id) !== String(resourceId)) as typeof p.resources;
+    },
+    'resource-remove',
+    '',
+  );
+}
+
+export async function moveStage(actor: SessionUser, id: Types.ObjectId, stage: Stage, reason: string) {
+  await loadForEdit(actor, id);
+  await changeStage(actor, [id], stage, reason);
+}
+
+export async function setArchived(actor: SessionUser, id: Types.ObjectId, archived: boolean) {
+  await loadForEdit(actor, id);
+  await PartnerModel.updateOne({ _id: id }, { $set: { archived, archivedAt: archived ? new Date() : null }, $inc: { rev: 1 } });
+  await recordAudit({ actor, entity: 'partner', entityId: id, action: archived ? 'archive' : 'restore' });
+}
+
+/** Administrators only, and only an archived partner: the audit entry stays. */
+export async function deletePartner(actor: SessionUser, id: Types.ObjectId) {
+  if (actor.role !== 'admin') throw forbidden();
+  const partner = await PartnerModel.findById(id, { archived: 1, name: 1 }).lean();
+  if (!partner) throw new RuleError('errors:notFound');
+  if (!partner.archived) throw new RuleError('partners:errors.deleteNotArchived');
+  await PartnerModel.deleteOne({ _id: id });
+  await recordAudit({ actor, entity: 'partner', entityId: id, action: 'delete', note: partner.name });
+}
+
+export function listFilter(q: ListQuery, user: SessionUser): QueryFilter<PartnerDoc> {
+  const f: QueryFilter<PartnerDoc> = { archived: q.archived === '1' };
+  if (q.type) f.type = q.type;
+  if (q.stage) f.stage = q.stage;
+  if (q.owner) f.ownerId = new Types.ObjectId(q.owner === 'me' ? user.id : q.owner);
+  if (q.region) f.region = q.region;
+  if (q.tag) f.tags = q.tag;
+  if (q.resource) f.resourceCategories = q.resource;
+  const needle = foldText(q.q);
+  if (needle) {
+    // A name that starts with the text comes first in meaning; any folded match of name, contact or email counts.
+    f.searchFolded = { $regex: escapeRegex(needle) };
+  }
+  return f;
+}
+
+const sorts: Record<ListQuery['sort'], Record<string, 1 | -1>> = {
+  name: { nameFolded: 1, _id: 1 },
+  '-updated': { updatedAt: -1, _id: 1 },
+  stage: { stage: 1, nameFolded: 1, _id: 1 },
+  type: { type: 1, nameFolded: 1, _id: 1 },
+};
+
+export async function listPartners(q: ListQuery, user: SessionUser, page: Page) {
+  const filter = listFilter(q, user);
+  const [items, total] = await Promise.all([
+    PartnerModel.find(filter, { name: 1, type: 1, stage: 1, region: 1, ownerId: 1, tags: 1, priority: 1, updatedAt: 1 })
+      .sort(sorts[q.sort])
+      .skip((page.page - 1) * page.perPage)
+      .limit(page.perPage)
+      .lean(),
+    PartnerModel.countDocuments(filter),
+  ]);
+  const owners = await ownerNames(items.map((p) => p.ownerId));
+  return { items, total, owners };
+}
+
+/** Names of users by id, in one query. */
+export async function ownerNames(ids: Types.ObjectId[]): Promise<Record<string, string>> {
+  const unique = [...new Set(ids.map(String))];
+  if (!unique.length) return {};
+  const users = await UserModel.find({ _id: { $in: unique } }, { name: 1 }).lean();
+  return Object.fromEntries(users.map((u) => [String(u._id), u.name]));
+}
+
+export async function getPartner(id: Types.ObjectId) {
+  return PartnerModel.findById(id).lean();
+}
+
+/** Partners grouped by stage for the pipeline board (bounded per column). */
+export async function board(user: SessionUser, mineOnly: boolean, perStage = 50) {
+  const base: QueryFilter<PartnerDoc> = { archived: false, ...(mineOnly ? { ownerId: new Types.ObjectId(user.id) } : {}) };
+  const [rows, counts] = await Promise.all([
+    Promise.all(
+      stages.map((stage) =>
+        PartnerModel.find({ ...base, stage }, { name: 1, type: 1, ownerId: 1, stage: 1 })
+          .sort({ stageChangedAt: -1 })
+          .limit(perStage)
+          .lean(),
+      ),
+    ),
+    PartnerModel.aggregate<{ _id: Stage; n: number }>([{ $match: base }, { $group: { _id: '$stage', n: { $count: {} } } }]),
+  ]);
+  const countBy = Object.fromEntries(counts.map((c) => [c._id, c.n]));
+  return stages.map((stage, i) => ({ stage, partners: rows[i]!, total: countBy[stage] ?? 0 }));
+}
+
+export async function resourceInventory(category: ResourceCategory | undefined, page: Page) {
+  const filter: QueryFilter<PartnerDoc> = {
+    archived: false,
+    ...(category ? { resourceCategories: category } : { 'resources.0': { $exists: true } }),
+  };
+  const [items, total] = await Promise.all([
+    PartnerModel.find(filter, { name: 1, type: 1, region: 1, resources: 1 })
+      .sort({ nameFolded: 1, _id: 1 })
+      .skip((page.page - 1) * page.perPage)
+      .limit(page.perPage)
+      .lean(),
+    PartnerModel.countDocuments(filter),
+  ]);
+  return { items, total };
+}
+
+export async function distinctRegions(): Promise<string[]> {
+  const rows = await PartnerModel.aggregate<{ _id: string }>([
+    { $match: { archived: false, region: { $ne: '' } } },
+    { $group: { _id: '$region', n: { $count: {} } } },
+    { $sort: { _id: 1 } },
+    { $limit: 200 },
+  ]);
+  return rows.map((r) => r._id);
+}
