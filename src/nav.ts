@@ -10,9 +10,11 @@ export interface NavItem {
 const items: NavItem[] = [
   { href: '/', label: 'common:nav.home' },
   { href: '/partners', label: 'partners:nav' },
+  { href: '/agreements', label: 'agreements:nav' },
   { href: '/meetings', label: 'meetings:nav' },
   { href: '/admin/users', label: 'common:nav.users', roles: ['admin'] },
   { href: '/admin/dev-mail', label: 'common:nav.devMail', roles: ['admin'] },
+  { href: '/admin/kpi-thresholds', label: 'agreements:thresholds.title', roles: ['admin'] },
 ];
 
 export const navFor = (role: Role | undefined): NavItem[] => (role ? items.filter((i) => !i.roles || i.roles.includes(role)) : []);

@@ -7,9 +7,18 @@ import { usersRouter } from './users/routes.js';
 import { calendarFeedRouter, meetingsRouter } from './meetings/routes.js';
 import { progressRouter } from './progress/routes.js';
 import { partnersRouter } from './partners/routes.js';
+import { agreementsRouter } from './agreements/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
 export const publicRouters: Router[] = [authRouter, calendarFeedRouter];
 
 /** Routes for signed-in users; each feature checks finer rights itself. */
-export const memberRouters: Router[] = [homeRouter, partnersRouter, meetingsRouter, progressRouter, usersRouter, devMailRouter];
+export const memberRouters: Router[] = [
+  homeRouter,
+  partnersRouter,
+  agreementsRouter,
+  meetingsRouter,
+  progressRouter,
+  usersRouter,
+  devMailRouter,
+];

@@ -20,3 +20,4 @@ export type KpiDirection = (typeof kpiDirections)[number];
 export const kpiUnits = ['number', 'percent', 'currency', 'hours', 'people', 'other'] as const;
 export const kpiStatuses = ['on_track', 'at_risk', 'off_track', 'no_data'] as const;
 export type KpiStatus = (typeof kpiStatuses)[number];
+export { partnerTypes as partnerTypesForFilter } from '../partners/constants.js';

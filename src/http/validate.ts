@@ -27,3 +27,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Pars
   }
   return { ok: false, errors };
 }
+
+/** Repeated form fields (several inputs with one name) as string arrays, strings only, padded to one length. */
+export function formLists(body: unknown, names: string[]): Record<string, string[]> {
+  const src = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const lists = names.map((n) => {
+    const v = src[n];
+    return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : '')) : typeof v === 'string' ? [v] : [];
+  });
+  const length = Math.max(0, ...lists.map((l) => l.length));
+  return Object.fromEntries(names.map((n, i) => [n, Array.from({ length }, (_, j) => lists[i]![j] ?? '')]));
+}

@@ -32,6 +32,8 @@ import { partnerTimeline } from './timeline.js';
 import { forbidden } from '../http/errors.js';
 import { PartnerModel } from './model.js';
 import { streamPartnersCsv } from './csv.js';
+import { agreementsForPartner } from '../agreements/service.js';
+import { overdueChecks } from '../progress/schedule.js';
 
 export const partnersRouter = Router();
 const choices = { partnerTypes, stages, priorities, resourceCategories };
@@ -150,12 +152,19 @@ partnersRouter.get('/resources', async (req, res) => {
 
 partnersRouter.get('/partners/:id', async (req, res) => {
   const partner = orNotFound(await getPartner(parseId(req.params.id)));
-  const [timeline, owners] = await Promise.all([partnerTimeline(partner._id), ownerNames([partner.ownerId])]);
+  const [timeline, owners, agreements, overdueAgreements] = await Promise.all([
+    partnerTimeline(partner._id),
+    ownerNames([partner.ownerId]),
+    agreementsForPartner(partner._id),
+    overdueChecks({ partnerId: partner._id }),
+  ]);
   res.render('partners/show', {
     title: partner.name,
     partner,
     timeline,
     ownerName: owners[String(partner.ownerId)] ?? '',
+    agreements,
+    overdueAgreements,
     canEdit: canEditPartner(req.user!, partner),
     today: new Date().toISOString().slice(0, 10),
     ...choices,

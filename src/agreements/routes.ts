@@ -1,0 +1,303 @@
+import { Router, type Request, type Response } from 'express';
+import { Types } from 'mongoose';
+import { i18n } from '../i18n/index.js';
+import { flash } from '../http/flash.js';
+import { forbidden, notFound } from '../http/errors.js';
+import { orNotFound, parseId } from '../http/ids.js';
+import { pageFrom, pagination } from '../http/paginate.js';
+import { formValues, parseInput } from '../http/validate.js';
+import { PartnerModel } from '../partners/model.js';
+import { activeUserOptions } from '../users/service.js';
+import { ownerNames } from '../partners/service.js';
+import { completeness, fundingGap } from './completeness.js';
+import {
+  agreementKinds,
+  agreementStatuses,
+  cadences,
+  checkFrequencies,
+  elements,
+  governanceTypes,
+  kpiDirections,
+  kpiStatuses,
+  kpiUnits,
+  type AgreementElement,
+} from './constants.js';
+import { defaultThresholds, expectedProgress, getThresholds, kpiProgress, kpiTrend, setThresholds } from './kpis.js';
+import { AgreementModel, AgreementVersionModel, KpiMeasurementModel } from './model.js';
+import { listQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
+import {
+  addMeasurement,
+  canEditAgreement,
+  createAgreement,
+  editAgreement,
+  listAgreements,
+  partyNames,
+  transition,
+  versionsOf,
+} from './service.js';
+import { availableTransitions, transitions, type Transition } from './status.js';
+import { isManager } from '../users/roles.js';
+import { requireRole } from '../http/guards.js';
+import { partnerTypes } from '../partners/constants.js';
+import { z } from 'zod';
+import { overdueChecks } from '../progress/schedule.js';
+
+export const agreementsRouter = Router();
+const choices = {
+  agreementKinds,
+  agreementStatuses,
+  cadences,
+  checkFrequencies,
+  governanceTypes,
+  kpiDirections,
+  kpiUnits,
+  kpiStatuses,
+  elements,
+  partnerTypes,
+};
+
+async function basicsForm(
+  req: Request,
+  res: Response,
+  opts: { status?: number; values: Record<string, unknown>; errors?: Record<string, string>; agreementId?: string },
+) {
+  const [partners, users] = await Promise.all([
+    PartnerModel.find({ archived: false }, { name: 1 }).sort({ nameFolded: 1 }).limit(1000).lean(),
+    activeUserOptions(),
+  ]);
+  res.status(opts.status ?? 200).render('agreements/basics', {
+    title: req.t(opts.agreementId ? 'agreements:basics.editTitle' : 'agreements:basics.newTitle'),
+    values: opts.values,
+    errors: opts.errors ?? {},
+    agreementId: opts.agreementId ?? null,
+    partners,
+    users,
+    ...choices,
+  });
+}
+
+agreementsRouter.get('/agreements', async (req, res) => {
+  const q = listQuerySchema.parse(req.query);
+  const page = pageFrom(req.query);
+  const [{ items, total, names }, users] = await Promise.all([listAgreements(q, req.user!, page), activeUserOptions()]);
+  const owners = await ownerNames(items.map((a) => a.ownerId));
+  res.render('agreements/index', {
+    title: req.t('agreements:list.title'),
+    items,
+    names,
+    owners,
+    users,
+    q,
+    pager: pagination(page, total),
+    ...choices,
+  });
+});
+
+agreementsRouter.get('/agreements/new', async (req, res) => {
+  const partnerId = typeof req.query.partnerId === 'string' ? req.query.partnerId : '';
+  await basicsForm(req, res, {
+    values: {
+      leadPartnerId: partnerId,
+      ownerId: req.user!.id,
+      kind: 'memorandum',
+      language: req.language,
+      renewalNoticeDays: '60',
+      otherPartnerIds: [],
+      teamIds: [],
+    },
+  });
+});
+
+agreementsRouter.post('/agreements', async (req, res) => {
+  const parsed = parseBasics(req.body);
+  if (!parsed.ok) return basicsForm(req, res, { status: 422, values: parsed.values, errors: parsed.errors });
+  const id = await createAgreement(req.user!, parsed.data);
+  flash(req, 'success', 'agreements:basics.created');
+  res.redirect(`/agreements/${String(id)}`);
+});
+
+agreementsRouter.get('/admin/kpi-thresholds', requireRole('admin'), async (req, res) => {
+  res.render('agreements/thresholds', {
+    title: req.t('agreements:thresholds.title'),
+    values: await getThresholds(),
+    errors: {},
+    defaults: defaultThresholds,
+  });
+});
+
+const thresholdsSchema = z
+  .object({
+    onTrack: z.coerce.number().min(0).max(2),
+    atRisk: z.coerce.number().min(0).max(2),
+    maintainTolerance: z.coerce.number().min(0).max(1),
+  })
+  .refine((v) => v.atRisk < v.onTrack, { path: ['atRisk'], message: 'agreements:thresholds.order' });
+
+agreementsRouter.post('/admin/kpi-thresholds', requireRole('admin'), async (req, res) => {
+  const values = formValues(req.body);
+  const parsed = parseInput(thresholdsSchema, values);
+  if (!parsed.ok)
+    return res.status(422).render('agreements/thresholds', {
+      title: req.t('agreements:thresholds.title'),
+      values,
+      errors: parsed.errors,
+      defaults: defaultThresholds,
+    });
+  await setThresholds(parsed.data);
+  flash(req, 'success', 'agreements:thresholds.saved');
+  res.redirect('/admin/kpi-thresholds');
+});
+
+async function loadView(id: Types.ObjectId) {
+  const a = orNotFound(await AgreementModel.findById(id).lean());
+  const [names, users, measurements, thresholds] = await Promise.all([
+    partyNames(a.partnerIds),
+    ownerNames([a.ownerId, ...a.teamIds, ...(a.approvedById ? [a.approvedById] : [])]),
+    KpiMeasurementModel.find({ agreementId: id }).sort({ periodEnd: 1, createdAt: 1 }).limit(2000).lean(),
+    getThresholds(),
+  ]);
+  const expected = expectedProgress(a.startDate, a.endDate);
+  const kpis = a.kpis.map((k) => {
+    const history = measurements.filter((m) => String(m.kpiId) === String(k._id));
+    const progress =
+      k.latestValue === null || k.latestValue === undefined ? null : kpiProgress(k, k.latestValue, thresholds.maintainTolerance);
+    return { ...k, history, progress, trend: kpiTrend(history.map((m) => m.value)), expected: k.direction === 'maintain' ? 1 : expected };
+  });
+  return { a, names, users, kpis, c: completeness(a), gap: fundingGap(a.funding) };
+}
+
+agreementsRouter.get('/agreements/:id', async (req, res) => {
+  const view = await loadView(parseId(req.params.id));
+  const [versions, renewalOf, overdue] = await Promise.all([
+    versionsOf(view.a._id),
+    view.a.renewedFromId ? AgreementModel.findById(view.a.renewedFromId, { title: 1 }).lean() : null,
+    overdueChecks({ partnerId: view.a.partnerIds[0] }),
+  ]);
+  res.render('agreements/show', {
+    title: view.a.title,
+    ...view,
+    versions,
+    renewalOf,
+    overdueAgreements: overdue.filter((o) => String(o._id) === String(view.a._id)),
+    canEdit: canEditAgreement(req.user!, view.a) && !['terminated', 'renewed', 'expired'].includes(view.a.status),
+    moves:
+      canEditAgreement(req.user!, view.a) || isManager(req.user!.role)
+        ? availableTransitions(view.a.status, isManager(req.user!.role))
+        : [],
+    today: new Date().toISOString().slice(0, 10),
+    ...choices,
+  });
+});
+
+agreementsRouter.get('/agreements/:id/print', async (req, res) => {
+  const view = await loadView(parseId(req.params.id));
+  const t = i18n.getFixedT(view.a.language);
+  res.render('agreements/print', { ...view, t, lang: view.a.language, layout: false, ...choices });
+});
+
+agreementsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => {
+  const id = parseId(req.params.id);
+  const v = orNotFound(await AgreementVersionModel.findOne({ _id: parseId(req.params.versionId), agreementId: id }).lean());
+  const snapshot = v.snapshot as Record<string, unknown> & { partnerIds: Types.ObjectId[]; title: string };
+  res.render('agreements/version', {
+    title: snapshot.title,
+    v,
+    snapshot,
+    names: await partyNames(snapshot.partnerIds ?? []),
+    agreementId: String(id),
+    c: completeness(snapshot as never),
+    ...choices,
+  });
+});
+
+const isElement = (e: string): e is AgreementElement | 'basics' => e === 'basics' || (elements as readonly string[]).includes(e);
+
+agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
+  const element = String(req.params.element);
+  if (!isElement(element)) throw notFound();
+  const a = orNotFound(await AgreementModel.findById(parseId(req.params.id)).lean());
+  if (!canEditAgreement(req.user!, a)) throw forbidden();
+  if (element === 'basics') {
+    return basicsForm(req, res, {
+      agreementId: String(a._id),
+      values: {
+        ...a,
+        leadPartnerId: String(a.partnerIds[0]),
+        otherPartnerIds: a.partnerIds.slice(1).map(String),
+        teamIds: a.teamIds.map(String),
+        ownerId: String(a.ownerId),
+        startDate: a.startDate?.toISOString().slice(0, 10) ?? '',
+        endDate: a.endDate?.toISOString().slice(0, 10) ?? '',
+        renewalNoticeDays: String(a.renewalNoticeDays),
+      },
+    });
+  }
+  res.render('agreements/element', {
+    title: req.t(`agreements:elements.${element}`),
+    element,
+    a,
+    names: await partyNames(a.partnerIds),
+    errors: {},
+    ...choices,
+  });
+});
+
+agreementsRouter.post('/agreements/:id/edit/:element', async (req, res) => {
+  const element = String(req.params.element);
+  if (!isElement(element)) throw notFound();
+  const id = parseId(req.params.id);
+  const rev = Number(formValues(req.body).rev);
+  if (element === 'basics') {
+    const parsed = parseBasics(req.body);
+    if (!parsed.ok)
+      return basicsForm(req, res, {
+        status: 422,
+        values: { ...parsed.values, rev: String(rev) },
+        errors: parsed.errors,
+        agreementId: String(id),
+      });
+    await editAgreement(req.user!, id, rev, 'basics', parsed.data);
+  } else {
+    const parsed = parseElement(element, req.body);
+    if (!parsed.ok) {
+      const a = orNotFound(await AgreementModel.findById(id).lean());
+      return res.status(422).render('agreements/element', {
+        title: req.t(`agreements:elements.${element}`),
+        element,
+        a,
+        names: await partyNames(a.partnerIds),
+        errors: parsed.errors,
+        ...choices,
+      });
+    }
+    await editAgreement(req.user!, id, rev, element, parsed.patch);
+  }
+  flash(req, 'success', 'agreements:element.saved');
+  res.redirect(`/agreements/${String(id)}#${element}`);
+});
+
+agreementsRouter.post('/agreements/:id/transition', async (req, res) => {
+  const id = parseId(req.params.id);
+  const v = formValues(req.body);
+  const t = v.action as Transition;
+  if (!(t in transitions)) throw notFound();
+  const result = await transition(req.user!, id, t, {
+    comment: v.comment ?? '',
+    reason: (v.reason ?? '').trim(),
+    signatories: signatoriesFrom(req.body),
+  });
+  flash(req, 'success', `agreements:transitions.done.${t}`);
+  res.redirect(`/agreements/${String(result.renewalId ?? id)}`);
+});
+
+agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', async (req, res) => {
+  const id = parseId(req.params.id);
+  const parsed = parseInput(measurementSchema, formValues(req.body));
+  if (!parsed.ok) {
+    flash(req, 'error', Object.values(parsed.errors)[0]!);
+    return res.redirect(`/agreements/${String(id)}#kpis`);
+  }
+  await addMeasurement(req.user!, id, parseId(req.params.kpiId), parsed.data);
+  flash(req, 'success', 'agreements:kpis.recorded');
+  res.redirect(`/agreements/${String(id)}#kpis`);
+});

@@ -1,0 +1,243 @@
+// Agreements: drafting the eight elements, the status lifecycle, versions of active agreements, KPIs.
+import { Types, type QueryFilter } from 'mongoose';
+import { recordAudit } from '../audit/service.js';
+import { claimOnce } from '../db/claim.js';
+import { forbidden, RuleError } from '../http/errors.js';
+import type { Page } from '../http/paginate.js';
+import { changeStage } from '../partners/stage.js';
+import { PartnerModel } from '../partners/model.js';
+import { UserModel } from '../users/model.js';
+import { isManager } from '../users/roles.js';
+import type { SessionUser } from '../users/service.js';
+import { foldText } from '../util/text.js';
+import { completeness } from './completeness.js';
+import { formalKinds, type AgreementElement, type AgreementKind, type AgreementStatus, type KpiStatus } from './constants.js';
+import type { PartnerType } from '../partners/constants.js';
+import { recordMeasurements, refreshKpiStatus } from './kpis.js';
+import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
+import { canTransition, transitions, type Transition } from './status.js';
+import type { BasicsInput } from './schemas.js';
+
+export function canEditAgreement(user: SessionUser, a: Pick<AgreementDoc, 'ownerId' | 'teamIds'>): boolean {
+  return isManager(user.role) || String(a.ownerId) === user.id || a.teamIds.some((t) => String(t) === user.id);
+}
+
+async function loadForEdit(actor: SessionUser, id: Types.ObjectId) {
+  const a = await AgreementModel.findById(id);
+  if (!a) throw new RuleError('errors:notFound');
+  if (!canEditAgreement(actor, a)) throw forbidden();
+  if (['terminated', 'renewed', 'expired'].includes(a.status)) throw new RuleError('agreements:errors.closed');
+  return a;
+}
+
+async function assertPartners(ids: Types.ObjectId[]) {
+  const found = await PartnerModel.countDocuments({ _id: { $in: ids }, archived: false });
+  if (found !== ids.length || !ids.length) throw new RuleError('agreements:errors.partners');
+}
+
+async function assertUsers(ids: Types.ObjectId[]) {
+  const found = await UserModel.countDocuments({ _id: { $in: ids }, status: 'active' });
+  if (found !== new Set(ids.map(String)).size) throw new RuleError('agreements:errors.users');
+}
+
+export async function createAgreement(actor: SessionUser, input: BasicsInput) {
+  await assertPartners(input.partnerIds);
+  await assertUsers([input.ownerId, ...input.teamIds]);
+  const a = await AgreementModel.create({ ...input, titleFolded: foldText(input.title), status: 'draft', completeness: 0 });
+  await recordAudit({ actor, entity: 'agreement', entityId: a._id, action: 'create', note: input.title });
+  await changeStage(actor, input.partnerIds, 'agreement').catch(() => 0);
+  return a._id;
+}
+
+/**
+ * Applies an edit made from revision `rev` to one part of the agreement. Of two edits from the same
+ * revision the first wins (claimOnce: FerretDB updates are not atomic). An active agreement keeps the
+ * previous state as a version, with the elements that changed.
+ */
+export async function editAgreement(
+  actor: SessionUser,
+  id: Types.ObjectId,
+  rev: number,
+  element: AgreementElement | 'basics',
+  patch: Record<string, unknown>,
+) {
+  const a = await loadForEdit(actor, id);
+  if (a.rev !== rev || !(await claimOnce(`agreement:${String(id)}:rev:${rev}`))) throw new RuleError('agreements:errors.conflict');
+  if (element === 'basics') {
+    const p = patch as unknown as BasicsInput;
+    await assertPartners(p.partnerIds);
+    await assertUsers([p.ownerId, ...p.teamIds]);
+  }
+  const before = a.toObject();
+  if (a.status === 'active') {
+    await AgreementVersionModel.create({
+      agreementId: id,
+      rev: a.rev,
+      byId: actor._id,
+      byName: actor.name,
+      elements: [element],
+      snapshot: before,
+    });
+  }
+  a.set(patch);
+  if (element === 'basics') a.titleFolded = foldText(a.title);
+  a.completeness = completeness(a).score;
+  a.rev = rev + 1;
+  await a.save();
+  if (element === 'kpis') await refreshKpiStatus(id);
+  await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'edit', note: element });
+}
+
+export interface TransitionInput {
+  comment?: string;
+  reason?: string;
+  signatories?: { name: string; organization: string; signedAt: Date }[];
+}
+
+export async function transition(actor: SessionUser, id: Types.ObjectId, t: Transition, input: TransitionInput, now = new Date()) {
+  const a = await AgreementModel.findById(id);
+  if (!a) throw new RuleError('errors:notFound');
+  if (!canEditAgreement(actor, a) && !(t === 'approve' && isManager(actor.role))) throw forbidden();
+  const rule = transitions[t];
+  if (rule.system) throw forbidden();
+  if (rule.managerOnly && !isManager(actor.role)) throw forbidden();
+  if (!canTransition(a.status, t)) throw new RuleError('agreements:errors.transition', { from: a.status, action: t });
+  if (t === 'submit' && completeness(a).missing.length) throw new RuleError('agreements:errors.incomplete');
+  if (t === 'approve' && formalKinds.includes(a.kind) && !input.signatories?.length) throw new RuleError('agreements:errors.signatories');
+  if (t === 'terminate' && !input.reason) throw new RuleError('agreements:errors.reason');
+  // One transition per status: two people approving at once make one approval.
+  if (!(await claimOnce(`agreement:${String(id)}:status:${a.status}:${a.statusChangedAt.getTime()}`)))
+    throw new RuleError('agreements:errors.conflict');
+
+  const from = a.status;
+  a.status = rule.to;
+  a.statusChangedAt = now;
+  a.rev += 1;
+  if (t === 'approve') {
+    a.approvedById = actor._id;
+    a.approvedAt = now;
+    if (input.signatories?.length) a.signatories = input.signatories as typeof a.signatories;
+  }
+  if (t === 'terminate') a.terminationReason = input.reason ?? '';
+  let renewalId: Types.ObjectId | null = null;
+  if (t === 'renew') {
+    const copy = a.toObject() as Record<string, unknown>;
+    for (const k of [
+      '_id',
+      'createdAt',
+      'updatedAt',
+      'approvedById',
+      'approvedAt',
+      'signatories',
+      'terminationReason',
+      'renewedToId',
+      '__v',
+    ])
+      delete copy[k];
+    const renewal = await AgreementModel.create({
+      ...copy,
+      status: 'draft',
+      statusChangedAt: now,
+      renewedFromId: a._id,
+      rev: 0,
+      startDate: a.endDate ?? null,
+      endDate: null,
+    });
+    renewalId = renewal._id;
+    a.renewedToId = renewal._id;
+    await recordAudit({ actor, entity: 'agreement', entityId: renewal._id, action: 'create', note: `renewal of ${String(a._id)}` });
+  }
+  await a.save();
+  await recordAudit({
+    actor,
+    entity: 'agreement',
+    entityId: id,
+    action: `status:${t}`,
+    changes: [{ field: 'status', from, to: a.status }],
+    note: input.comment ?? input.reason ?? '',
+  });
+  if (t === 'approve') await changeStage(actor, a.partnerIds, 'active');
+  return { status: a.status, renewalId };
+}
+
+/** The scheduler's daily pass: active agreements whose end date has passed become expired. */
+export async function expireEndedAgreements(now = new Date()): Promise<number> {
+  const ended = await AgreementModel.find({ status: 'active', endDate: { $ne: null, $lt: now } }, { _id: 1 }).lean();
+  for (const { _id } of ended) {
+    await AgreementModel.updateOne({ _id, status: 'active' }, { $set: { status: 'expired', statusChangedAt: now }, $inc: { rev: 1 } });
+    await recordAudit({
+      actor: null,
+      entity: 'agreement',
+      entityId: _id,
+      action: 'status:expire',
+      changes: [{ field: 'status', from: 'active', to: 'expired' }],
+    });
+  }
+  return ended.length;
+}
+
+export async function addMeasurement(
+  actor: SessionUser,
+  id: Types.ObjectId,
+  kpiId: Types.ObjectId,
+  m: { value: number; periodEnd: Date; comment: string },
+) {
+  const a = await AgreementModel.findById(id, { ownerId: 1, teamIds: 1, kpis: 1, status: 1 }).lean();
+  if (!a) throw new RuleError('errors:notFound');
+  if (!canEditAgreement(actor, a)) throw forbidden();
+  if (!a.kpis.some((k) => String(k._id) === String(kpiId))) throw new RuleError('errors:notFound');
+  await recordMeasurements(id, [{ kpiId, ...m, recordedById: actor._id, recordedByName: actor.name }]);
+  await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'measurement', note: `${String(kpiId)} = ${m.value}` });
+}
+
+export interface AgreementListQuery {
+  status?: AgreementStatus;
+  kind?: AgreementKind;
+  owner?: string;
+  partnerType?: PartnerType;
+  kpiStatus?: KpiStatus;
+  endingWithin?: number;
+  q?: string;
+}
+
+export async function listAgreements(q: AgreementListQuery, user: SessionUser, page: Page, now = new Date()) {
+  const f: QueryFilter<AgreementDoc> = { archived: false };
+  if (q.status) f.status = q.status;
+  if (q.kind) f.kind = q.kind;
+  if (q.owner) f.ownerId = new Types.ObjectId(q.owner === 'me' ? user.id : q.owner);
+  if (q.kpiStatus) f['kpis.status'] = q.kpiStatus;
+  if (q.endingWithin) f.endDate = { $gte: now, $lte: new Date(now.getTime() + q.endingWithin * 86400_000) };
+  if (q.partnerType) {
+    const ids = await PartnerModel.find({ type: q.partnerType }, { _id: 1 }).limit(5000).lean();
+    f.partnerIds = { $in: ids.map((p) => p._id) };
+  }
+  const [items, total] = await Promise.all([
+    AgreementModel.find(f, { title: 1, status: 1, kind: 1, partnerIds: 1, ownerId: 1, endDate: 1, completeness: 1, 'kpis.status': 1 })
+      .sort({ updatedAt: -1, _id: 1 })
+      .skip((page.page - 1) * page.perPage)
+      .limit(page.perPage)
+      .lean(),
+    AgreementModel.countDocuments(f),
+  ]);
+  const names = await partyNames(items.flatMap((a) => a.partnerIds));
+  return { items, total, names };
+}
+
+export async function partyNames(ids: Types.ObjectId[]): Promise<Record<string, string>> {
+  const unique = [...new Set(ids.map(String))];
+  if (!unique.length) return {};
+  const rows = await PartnerModel.find({ _id: { $in: unique } }, { name: 1 }).lean();
+  return Object.fromEntries(rows.map((p) => [String(p._id), p.name]));
+}
+
+/** The partner page's list of agreements. */
+export async function agreementsForPartner(partnerId: Types.ObjectId) {
+  return AgreementModel.find({ partnerIds: partnerId }, { title: 1, status: 1, kind: 1, endDate: 1, completeness: 1 })
+    .sort({ statusChangedAt: -1 })
+    .limit(50)
+    .lean();
+}
+
+export async function versionsOf(id: Types.ObjectId) {
+  return AgreementVersionModel.find({ agreementId: id }, { snapshot: 0 }).sort({ rev: -1 }).limit(100).lean();
+}
