@@ -8,6 +8,7 @@ import { calendarFeedRouter, meetingsRouter } from './meetings/routes.js';
 import { progressRouter } from './progress/routes.js';
 import { partnersRouter } from './partners/routes.js';
 import { agreementsRouter } from './agreements/routes.js';
+import { tasksRouter } from './tasks/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
 export const publicRouters: Router[] = [authRouter, calendarFeedRouter];
@@ -17,6 +18,7 @@ export const memberRouters: Router[] = [
   homeRouter,
   partnersRouter,
   agreementsRouter,
+  tasksRouter,
   meetingsRouter,
   progressRouter,
   usersRouter,

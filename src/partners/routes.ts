@@ -7,7 +7,15 @@ import { recordAudit } from '../audit/service.js';
 import { activeUserOptions } from '../users/service.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
 import { InteractionModel } from './interactions.model.js';
-import { contactSchema, interactionSchema, listQuerySchema, partnerSchema, resourceSchema, stageSchema } from './schemas.js';
+import {
+  contactSchema,
+  explorationSchema,
+  interactionSchema,
+  listQuerySchema,
+  partnerSchema,
+  resourceSchema,
+  stageSchema,
+} from './schemas.js';
 import {
   addContact,
   addResource,
@@ -24,6 +32,7 @@ import {
   removeContact,
   removeResource,
   resourceInventory,
+  saveExploration,
   setArchived,
   updateContact,
   updatePartner,
@@ -34,6 +43,8 @@ import { PartnerModel } from './model.js';
 import { streamPartnersCsv } from './csv.js';
 import { agreementsForPartner } from '../agreements/service.js';
 import { overdueChecks } from '../progress/schedule.js';
+import { partnerTasks } from '../tasks/service.js';
+import { TaskTemplateModel } from '../tasks/templates.model.js';
 
 export const partnersRouter = Router();
 const choices = { partnerTypes, stages, priorities, resourceCategories };
@@ -152,11 +163,14 @@ partnersRouter.get('/resources', async (req, res) => {
 
 partnersRouter.get('/partners/:id', async (req, res) => {
   const partner = orNotFound(await getPartner(parseId(req.params.id)));
-  const [timeline, owners, agreements, overdueAgreements] = await Promise.all([
+  const [timeline, owners, agreements, overdueAgreements, tasks, templates, users] = await Promise.all([
     partnerTimeline(partner._id),
     ownerNames([partner.ownerId]),
     agreementsForPartner(partner._id),
     overdueChecks({ partnerId: partner._id }),
+    partnerTasks(partner._id),
+    TaskTemplateModel.find({}, { name: 1 }).sort({ name: 1 }).lean(),
+    activeUserOptions(),
   ]);
   res.render('partners/show', {
     title: partner.name,
@@ -165,6 +179,10 @@ partnersRouter.get('/partners/:id', async (req, res) => {
     ownerName: owners[String(partner.ownerId)] ?? '',
     agreements,
     overdueAgreements,
+    tasks,
+    templates,
+    users,
+    taskOwners: Object.fromEntries(users.map((u) => [String(u._id), u.name])),
     canEdit: canEditPartner(req.user!, partner),
     today: new Date().toISOString().slice(0, 10),
     ...choices,
@@ -212,6 +230,18 @@ partnersRouter.post('/partners/:id/stage', async (req, res) => {
   await moveStage(req.user!, id, parsed.data.stage, parsed.data.reason);
   flash(req, 'success', 'partners:stage.moved', { stage: req.t(`partners:stages.${parsed.data.stage}`) });
   res.redirect(formValues(req.body).from === 'board' ? '/partners/board' : back(id));
+});
+
+partnersRouter.post('/partners/:id/exploration', async (req, res) => {
+  const id = parseId(req.params.id);
+  const parsed = parseInput(explorationSchema, formValues(req.body));
+  if (!parsed.ok) {
+    flash(req, 'error', Object.values(parsed.errors)[0]!);
+    return res.redirect(`${back(id)}#exploration`);
+  }
+  await saveExploration(req.user!, id, parsed.data);
+  flash(req, 'success', 'partners:exploration.saved');
+  res.redirect(`${back(id)}#exploration`);
 });
 
 partnersRouter.post('/partners/:id/contacts', async (req, res) => {

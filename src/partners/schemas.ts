@@ -85,3 +85,18 @@ export const listQuerySchema = z.object({
   sort: z.enum(['name', '-updated', 'stage', 'type']).catch('name'),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
+
+export const explorationSchema = z.object({
+  interestConfirmedAt: z
+    .string()
+    .refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), 'validation:date')
+    .transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null)),
+  interestConfirmedBy: text(120),
+  interestHow: text(500),
+  sharedGoals: text(5000),
+  collaboration: text(5000),
+  workSchedules: text(2000),
+  financialMechanisms: text(2000),
+  reporting: text(2000),
+  successIndicators: text(2000),
+});

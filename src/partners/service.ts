@@ -9,7 +9,8 @@ import { isManager } from '../users/roles.js';
 import { UserModel } from '../users/model.js';
 import { escapeRegex, foldText } from '../util/text.js';
 import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
-import type { ContactInput, ListQuery, PartnerInput } from './schemas.js';
+import type { z } from 'zod';
+import type { ContactInput, explorationSchema, ListQuery, PartnerInput } from './schemas.js';
 import { changeStage } from './stage.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
 
@@ -276,4 +277,33 @@ export async function distinctRegions(): Promise<string[]> {
     { $limit: 200 },
   ]);
   return rows.map((r) => r._id);
+}
+
+/** D3: the exploration record (interest, shared goals, collaboration, the four requirements). */
+export async function saveExploration(actor: SessionUser, id: Types.ObjectId, e: z.output<typeof explorationSchema>) {
+  const partner = await loadForEdit(actor, id);
+  const before = partner.exploration ? JSON.stringify(partner.exploration) : '';
+  partner.exploration = {
+    interestConfirmedAt: e.interestConfirmedAt,
+    interestConfirmedBy: e.interestConfirmedBy,
+    interestHow: e.interestHow,
+    sharedGoals: e.sharedGoals,
+    collaboration: e.collaboration,
+    requirements: {
+      workSchedules: e.workSchedules,
+      financialMechanisms: e.financialMechanisms,
+      reporting: e.reporting,
+      successIndicators: e.successIndicators,
+    },
+  };
+  partner.rev += 1;
+  partner.lastActivityAt = new Date();
+  await partner.save();
+  await recordAudit({
+    actor,
+    entity: 'partner',
+    entityId: id,
+    action: 'exploration',
+    changes: [{ field: 'exploration', from: before, to: JSON.stringify(partner.exploration) }],
+  });
 }

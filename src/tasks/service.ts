@@ -1,0 +1,96 @@
+// Tasks from every source (action plans, meetings, progress checks): one small module.
+import type { Types } from 'mongoose';
+import { recordAudit } from '../audit/service.js';
+import { forbidden, RuleError } from '../http/errors.js';
+import { PartnerModel } from '../partners/model.js';
+import { isManager } from '../users/roles.js';
+import type { SessionUser } from '../users/service.js';
+import { TaskModel, type TaskStatus } from './model.js';
+import { TaskTemplateModel } from './templates.model.js';
+
+const DAY = 86400_000;
+
+export async function createTask(
+  actor: SessionUser,
+  input: { title: string; ownerId: Types.ObjectId; dueDate: Date | null; partnerId: Types.ObjectId | null },
+) {
+  if (input.partnerId) await assertCanEditPartner(actor, input.partnerId);
+  const task = await TaskModel.create({ ...input, source: input.partnerId ? 'action_plan' : 'manual', createdBy: actor._id });
+  await recordAudit({ actor, entity: 'task', entityId: task._id, action: 'create', note: input.title });
+  return task._id;
+}
+
+async function assertCanEditPartner(actor: SessionUser, partnerId: Types.ObjectId) {
+  const p = await PartnerModel.findById(partnerId, { ownerId: 1 }).lean();
+  if (!p) throw new RuleError('errors:notFound');
+  if (!isManager(actor.role) && String(p.ownerId) !== actor.id) throw forbidden();
+}
+
+export async function setStatus(actor: SessionUser, id: Types.ObjectId, status: TaskStatus, now = new Date()) {
+  const task = await TaskModel.findById(id, { ownerId: 1, createdBy: 1, status: 1 }).lean();
+  if (!task) throw new RuleError('errors:notFound');
+  if (!isManager(actor.role) && String(task.ownerId) !== actor.id && String(task.createdBy) !== actor.id) throw forbidden();
+  await TaskModel.updateOne({ _id: id }, { $set: { status, completedAt: status === 'done' ? now : null } });
+  await recordAudit({
+    actor,
+    entity: 'task',
+    entityId: id,
+    action: 'status',
+    changes: [{ field: 'status', from: task.status, to: status }],
+  });
+}
+
+/** Open tasks of one user, overdue first (then by due date), then the recently finished. */
+export async function myTasks(userId: Types.ObjectId, opts: { overdueOnly?: boolean; now?: Date } = {}) {
+  const now = opts.now ?? new Date();
+  const open = await TaskModel.find({
+    ownerId: userId,
+    archived: false,
+    status: { $in: ['open', 'in_progress'] },
+    ...(opts.overdueOnly ? { dueDate: { $ne: null, $lt: now } } : {}),
+  })
+    .sort({ dueDate: 1, _id: 1 })
+    .limit(500)
+    .lean();
+  const rank = (t: (typeof open)[number]) => (t.dueDate && t.dueDate < now ? 0 : t.dueDate ? 1 : 2);
+  open.sort((a, b) => rank(a) - rank(b) || (a.dueDate?.getTime() ?? 0) - (b.dueDate?.getTime() ?? 0));
+  const done = opts.overdueOnly ? [] : await TaskModel.find({ ownerId: userId, status: 'done' }).sort({ completedAt: -1 }).limit(10).lean();
+  return { open, done, now };
+}
+
+export async function partnerTasks(partnerId: Types.ObjectId) {
+  return TaskModel.find({ partnerId, archived: false }).sort({ status: 1, dueDate: 1 }).limit(200).lean();
+}
+
+export async function applyTemplate(actor: SessionUser, partnerId: Types.ObjectId, templateId: Types.ObjectId, now = new Date()) {
+  await assertCanEditPartner(actor, partnerId);
+  const template = await TaskTemplateModel.findById(templateId).lean();
+  if (!template) throw new RuleError('errors:notFound');
+  const tasks = template.items.map((i) => ({
+    title: i.title,
+    ownerId: actor._id,
+    dueDate: new Date(now.getTime() + i.offsetDays * DAY),
+    partnerId,
+    source: 'action_plan',
+    createdBy: actor._id,
+  }));
+  await TaskModel.insertMany(tasks);
+  await recordAudit({ actor, entity: 'partner', entityId: partnerId, action: 'template', note: template.name });
+  return tasks.length;
+}
+
+/** "offset | title" lines, e.g. "7 | Define shared goals". */
+export function parseTemplateLines(
+  text: string,
+): { ok: true; items: { offsetDays: number; title: string }[] } | { ok: false; line: number } {
+  const items: { offsetDays: number; title: string }[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    const m = /^(\d{1,4})\s*\|\s*(.{1,300})$/.exec(line);
+    if (!m) return { ok: false, line: i + 1 };
+    items.push({ offsetDays: Number(m[1]), title: m[2]!.trim() });
+  }
+  return items.length ? { ok: true, items } : { ok: false, line: 1 };
+}
