@@ -98,8 +98,8 @@ describe('tasks, action plans and exploration', () => {
     );
     expect(res.status).to.equal(302);
     const p = await PartnerModel.findById(partnerId).lean();
-    expect(p!.exploration!.sharedGoals).to.equal('Youth employment');
-    expect(p!.exploration!.requirements!.successIndicators).to.equal('Placements');
+    expect(p!.exploration.sharedGoals).to.equal('Youth employment');
+    expect(p!.exploration.requirements!.successIndicators).to.equal('Placements');
     expect((await agent.get(`/partners/${partnerId}`)).text)
       .to.contain('Youth employment')
       .and.contain('Exploration updated');
@@ -110,6 +110,6 @@ describe('tasks, action plans and exploration', () => {
       `/partners/${partnerId}`,
     );
     expect(bad.status).to.equal(302);
-    expect((await PartnerModel.findById(partnerId).lean())!.exploration!.sharedGoals).to.equal('Youth employment');
+    expect((await PartnerModel.findById(partnerId).lean())!.exploration.sharedGoals).to.equal('Youth employment');
   });
 });
