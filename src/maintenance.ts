@@ -3,19 +3,10 @@ import mongoose from 'mongoose';
 import { purgeExpiredThrottles } from './auth/throttle.js';
 import { purgeExpiredClaims } from './db/claim.js';
 import { UserTokenModel } from './users/tokens.model.js';
-import { logger } from './logger.js';
 
 export async function purgeExpired(now = new Date()): Promise<void> {
   await mongoose.connection.collection('sessions').deleteMany({ expires: { $lt: now } });
   await purgeExpiredThrottles(now);
   await purgeExpiredClaims(now);
   await UserTokenModel.deleteMany({ expiresAt: { $lt: new Date(now.getTime() - 30 * 86400_000) } });
-}
-
-export function startMaintenance(everyMs = 15 * 60_000): () => void {
-  const timer = setInterval(() => {
-    purgeExpired().catch((err: unknown) => logger.warn({ err }, 'maintenance failed'));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -5,7 +5,7 @@ import { logger } from './logger.js';
 import { startDatabase } from './db/embedded.js';
 import { connectDatabase, disconnectDatabase } from './db/connection.js';
 import { closeMailer, mailer } from './mail/transport.js';
-import { startMaintenance } from './maintenance.js';
+import { startScheduler } from './scheduler.js';
 
 const started = Date.now();
 const database = await startDatabase({
@@ -22,7 +22,8 @@ logger.info(`Database: ${database.description}`);
 await connectDatabase(database.uri);
 const { createApp } = await import('./app.js');
 const app = createApp();
-const stopMaintenance = startMaintenance();
+const stopScheduler = config.scheduler.enabled ? startScheduler() : () => undefined;
+if (!config.scheduler.enabled) logger.info('SCHEDULER=off: this process serves the web only (run `npm run worker` for the schedules)');
 
 const mail = mailer();
 if (mail.kind === 'smtp')
@@ -45,7 +46,7 @@ async function shutdown(signal: string): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
-  stopMaintenance();
+  stopScheduler();
   closeMailer();
   await disconnectDatabase().catch(() => undefined);
   await database.stop().catch((err: unknown) => logger.warn({ err }, 'database stop failed'));

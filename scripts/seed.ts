@@ -1,0 +1,45 @@
+// `npm run seed` — a bilingual demo portfolio; `npm run seed -- --partners 20000` — a large one.
+import { parseArgs } from 'node:util';
+import { config } from '../src/config.js';
+import { startDatabase } from '../src/db/embedded.js';
+import { connectDatabase, disconnectDatabase } from '../src/db/connection.js';
+import { ensureUsers, seedActivity, seedAgreements, seedPartners } from './seed/portfolio.js';
+
+const { values } = parseArgs({
+  options: { partners: { type: 'string' }, agreements: { type: 'string' }, measurements: { type: 'string' } },
+});
+const partners = Number(values.partners ?? 48);
+const agreements = Number(values.agreements ?? Math.max(6, Math.round(partners / 4)));
+const perKpi = Number(values.measurements ?? (partners > 1000 ? 10 : 3));
+if (![partners, agreements, perKpi].every((n) => Number.isInteger(n) && n >= 0)) {
+  console.error('Usage: npm run seed -- [--partners N] [--agreements N] [--measurements PER_KPI]');
+  process.exit(2);
+}
+
+const db = await startDatabase({
+  uri: config.mongodbUri,
+  dataDir: config.dataDir,
+  ferretdbPort: config.ferretdbPort,
+  log: (m) => console.error(m),
+});
+console.error(`Seeding ${db.description}`);
+await connectDatabase(db.uri);
+const t0 = Date.now();
+const bar = (label: string, done: number, total: number) => {
+  const width = 30;
+  const filled = Math.round((done / Math.max(1, total)) * width);
+  process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+  if (done >= total) process.stderr.write('\n');
+};
+const { ids: owners, created } = await ensureUsers();
+const partnerIds = await seedPartners(partners, owners, (done) => bar('partners  ', done, partners));
+await seedActivity(partnerIds, owners);
+bar('agreements', 0, agreements);
+await seedAgreements(agreements, partnerIds, owners, perKpi);
+bar('agreements', agreements, agreements);
+console.error(
+  `Done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${partners} partners, ${agreements} agreements, ${agreements * 2 * perKpi} KPI measurements.`,
+);
+if (created) console.error(`Sign in as ${created.email} / ${created.password} (every demo user has this password).`);
+await disconnectDatabase();
+await db.stop();

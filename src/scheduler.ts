@@ -1,0 +1,52 @@
+// node-cron schedules. This first part runs the daily expiry pass and the periodic clean-up; the
+// reminder outbox (issue 6) adds its enqueue/deliver tick here. node-cron keeps no state: each job
+// works from what the database says is due, so a run after downtime catches up.
+import cron, { type ScheduledTask } from 'node-cron';
+import { config } from './config.js';
+import { expireEndedAgreements } from './agreements/service.js';
+import { setSchedulerState } from './health.js';
+import { logger } from './logger.js';
+import { purgeExpired } from './maintenance.js';
+import { isDatabaseDown } from './http/error-handler.js';
+
+export interface Job {
+  name: string;
+  expression: string;
+  run: (now: Date) => Promise<unknown>;
+}
+
+export const jobs = (): Job[] => [
+  { name: 'daily-expiry', expression: config.scheduler.daily, run: (now) => expireEndedAgreements(now) },
+  { name: 'maintenance', expression: config.scheduler.tick, run: (now) => purgeExpired(now) },
+];
+
+/** Refuses to start with an invalid expression, naming the variable. */
+export function validateSchedules(list: Job[] = jobs()): void {
+  for (const j of list) if (!cron.validate(j.expression)) throw new Error(`Invalid cron expression for ${j.name}: "${j.expression}"`);
+}
+
+export async function runJob(job: Job, now = new Date()): Promise<void> {
+  try {
+    const result = await job.run(now);
+    setSchedulerState('running');
+    logger.debug({ job: job.name, result }, 'job done');
+  } catch (err) {
+    // The database being away pauses the scheduler; the next tick resumes by itself.
+    setSchedulerState(isDatabaseDown(err) ? 'paused' : 'running');
+    logger.warn({ err, job: job.name }, 'job failed; it will run again at its next time');
+  }
+}
+
+export function startScheduler(list: Job[] = jobs()): () => void {
+  validateSchedules(list);
+  const tasks: ScheduledTask[] = list.map((j) =>
+    cron.schedule(j.expression, () => runJob(j), { name: j.name, noOverlap: true, timezone: config.defaultTimezone }),
+  );
+  setSchedulerState('running');
+  // Catch up at start on what came due while nothing ran.
+  void Promise.all(list.filter((j) => j.name === 'daily-expiry').map((j) => runJob(j)));
+  return () => {
+    for (const t of tasks) void t.stop();
+    setSchedulerState('stopped');
+  };
+}

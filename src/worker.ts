@@ -1,0 +1,30 @@
+// `npm run worker`: the schedules without the web server (pair with SCHEDULER=off web processes).
+import { config } from './config.js';
+import { logger } from './logger.js';
+import { startDatabase } from './db/embedded.js';
+import { connectDatabase, disconnectDatabase } from './db/connection.js';
+import { startScheduler } from './scheduler.js';
+
+const database = await startDatabase({
+  uri: config.mongodbUri,
+  dataDir: config.dataDir,
+  ferretdbPort: config.ferretdbPort,
+  log: (m) => logger.info(m),
+}).catch((err: unknown) => {
+  logger.fatal((err as Error).message);
+  process.exit(1);
+});
+logger.info(`Database: ${database.description}`);
+await connectDatabase(database.uri);
+const stop = startScheduler();
+logger.info('Passerelle worker: schedules running');
+
+async function shutdown(signal: string): Promise<void> {
+  logger.info(`${signal}: stopping the worker`);
+  stop();
+  await disconnectDatabase().catch(() => undefined);
+  await database.stop().catch(() => undefined);
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
