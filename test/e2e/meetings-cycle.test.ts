@@ -65,7 +65,10 @@ describe('browser: the engagement cycle', function () {
       .getByRole('listitem')
       .nth(2)
       .getByRole('link');
+    // The current page has a Minutes field too: wait for the third meeting's page before typing.
+    const thirdHref = (await third.getAttribute('href'))!;
     await third.click();
+    await page.waitForURL((url) => url.pathname === thirdHref);
     await page.getByRole('textbox', { name: 'Minutes', exact: true }).fill('We agreed on the spring job fair.');
     await page.getByRole('textbox', { name: 'Decisions' }).fill('Hold the fair in April.');
     await page.getByRole('button', { name: 'Save the minutes' }).click();
