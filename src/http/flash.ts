@@ -31,11 +31,11 @@ const isSpeculative = (req: Request): boolean => /prefetch|prerender/i.test(`${r
  */
 export function flashMiddleware(req: Request, res: Response, next: NextFunction): void {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
-  res.redirect = ((...args: unknown[]) => {
+  res.redirect = (...args: unknown[]) => {
     if (!req.session) return redirect(...args);
     req.session.save(() => redirect(...args));
     return undefined;
-  });
+  };
   res.locals.flash = req.session?.flash ?? [];
   if (req.session?.flash && !isSpeculative(req)) {
     delete req.session.flash;
