@@ -2,19 +2,13 @@
 // database (seed it first). Usage: npx tsx scripts/measure-pages.ts  (prints a table; changes nothing but a sign-in)
 import supertest from 'supertest';
 import mongoose from 'mongoose';
-import { config } from '../src/config.js';
-import { startDatabase } from '../src/db/embedded.js';
+import { startConfiguredDatabase } from '../src/db/start.js';
 import { connectDatabase } from '../src/db/connection.js';
 import { UserModel } from '../src/users/model.js';
 import { PartnerModel } from '../src/partners/model.js';
 import { AgreementModel } from '../src/agreements/model.js';
 
-const db = await startDatabase({
-  uri: config.mongodbUri,
-  dataDir: config.dataDir,
-  ferretdbPort: config.ferretdbPort,
-  log: () => undefined,
-});
+const db = await startConfiguredDatabase(() => undefined);
 await connectDatabase(db.uri);
 const { createApp } = await import('../src/app.js');
 const app = createApp();

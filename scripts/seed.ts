@@ -1,7 +1,6 @@
 // `npm run seed` — a bilingual demo portfolio; `npm run seed -- --partners 20000` — a large one.
 import { parseArgs } from 'node:util';
-import { config } from '../src/config.js';
-import { startDatabase } from '../src/db/embedded.js';
+import { startConfiguredDatabase } from '../src/db/start.js';
 import { connectDatabase, disconnectDatabase } from '../src/db/connection.js';
 import { ensureUsers, seedActivity, seedAgreements, seedPartners } from './seed/portfolio.js';
 
@@ -16,12 +15,7 @@ if (![partners, agreements, perKpi].every((n) => Number.isInteger(n) && n >= 0))
   process.exit(2);
 }
 
-const db = await startDatabase({
-  uri: config.mongodbUri,
-  dataDir: config.dataDir,
-  ferretdbPort: config.ferretdbPort,
-  log: (m) => console.error(m),
-});
+const db = await startConfiguredDatabase((m) => console.error(m));
 console.error(`Seeding ${db.description}`);
 await connectDatabase(db.uri);
 const t0 = Date.now();

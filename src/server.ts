@@ -2,18 +2,13 @@
 import http from 'node:http';
 import { config } from './config.js';
 import { logger } from './logger.js';
-import { startDatabase } from './db/embedded.js';
+import { startConfiguredDatabase } from './db/start.js';
 import { connectDatabase, disconnectDatabase } from './db/connection.js';
 import { closeMailer, mailer } from './mail/transport.js';
 import { startScheduler } from './scheduler.js';
 
 const started = Date.now();
-const database = await startDatabase({
-  uri: config.mongodbUri,
-  dataDir: config.dataDir,
-  ferretdbPort: config.ferretdbPort,
-  log: (msg) => logger.info(msg),
-}).catch((err: unknown) => {
+const database = await startConfiguredDatabase((msg) => logger.info(msg)).catch((err: unknown) => {
   logger.fatal((err as Error).message);
   process.exit(1);
 });

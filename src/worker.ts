@@ -1,16 +1,10 @@
 // `npm run worker`: the schedules without the web server (pair with SCHEDULER=off web processes).
-import { config } from './config.js';
 import { logger } from './logger.js';
-import { startDatabase } from './db/embedded.js';
+import { startConfiguredDatabase } from './db/start.js';
 import { connectDatabase, disconnectDatabase } from './db/connection.js';
 import { startScheduler } from './scheduler.js';
 
-const database = await startDatabase({
-  uri: config.mongodbUri,
-  dataDir: config.dataDir,
-  ferretdbPort: config.ferretdbPort,
-  log: (m) => logger.info(m),
-}).catch((err: unknown) => {
+const database = await startConfiguredDatabase((m) => logger.info(m)).catch((err: unknown) => {
   logger.fatal((err as Error).message);
   process.exit(1);
 });
