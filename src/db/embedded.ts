@@ -1,10 +1,11 @@
 // The database order: MONGODB_URI → a mongod on PATH → FerretDB 1.24.2 (SQLite) → mongodb-memory-server.
 // Imports nothing from config.ts so the test harness can start a database before the config is read.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 
 export interface RunningDatabase {
@@ -25,6 +26,7 @@ export interface StartOptions {
 }
 
 const projectRoot = path.resolve(import.meta.dirname, import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..');
+const execFileAsync = promisify(execFile);
 export const launcherPath = path.join(projectRoot, 'bin', 'ferretdb-launcher');
 
 const onPath = (cmd: string): string | null => {
@@ -57,11 +59,17 @@ const portBusy = (port: number): Promise<boolean> =>
     sock.once('error', () => resolve(false));
   });
 
-async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForPing(uri: string, port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the database process exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the database process exited (${child.exitCode ?? child.signalCode})`);
+    // A refused TCP connect costs a millisecond; a driver ping on a closed port costs its whole timeout.
+    if (!(await portBusy(port))) {
+      await new Promise((r) => setTimeout(r, 25));
+      continue;
+    }
     const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
     try {
       await client.connect();
@@ -77,86 +85,129 @@ async function waitForPing(uri: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`the database did not answer within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
+/** Running, and not a zombie (an orphan whose parent never reaps it still answers kill 0). */
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc: trust kill 0
+  }
 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A process left behind by a killed run (its pid file survived): stop it so its port and lock are free. */
 async function clearStale(pidFile: string, log: (m: string) => void): Promise<void> {
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
   fs.rmSync(pidFile, { force: true });
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
-  let cmd = '';
+  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid || !alive(pid)) return;
+  let cmd: string;
   try {
     cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
-    /* not Linux, or gone */
+    return; // not Linux: never kill a process we cannot identify
   }
-  if (cmd && !/ferretdb-launcher|mongod/.test(cmd)) return;
+  if (!/ferretdb-launcher|mongod/.test(cmd)) return; // the pid was reused by something else
   log(`Stopping a database process left by an earlier run (pid ${pid})`);
   process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 30 && alive(pid); i += 1) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 30 && alive(pid); i += 1) await sleep(100);
+  if (alive(pid)) {
+    log(`pid ${pid} ignored SIGTERM for 3 s: SIGKILL`);
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 20 && alive(pid); i += 1) await sleep(100);
+  }
 }
 
+/** stop(): SIGTERM, SIGKILL after 5 s, then the pid file and (tests) the folder go. Also killed synchronously on exit. */
 function superviseChild(child: ChildProcess, pidFile: string, cleanup: () => void): () => Promise<void> {
   const killNow = () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  };
-  process.once('exit', killNow);
-  return async () => {
-    process.off('exit', killNow);
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     fs.rmSync(pidFile, { force: true });
     cleanup();
   };
+  process.once('exit', killNow);
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      process.off('exit', killNow);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      fs.rmSync(pidFile, { force: true });
+      cleanup();
+    })());
 }
 
-function buildFerretdb(log: (m: string) => void): void {
+async function buildFerretdb(log: (m: string) => void): Promise<void> {
   if (fs.existsSync(launcherPath)) return;
   const go = onPath('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
-  if (!go) throw new Error('Go is not installed, so FerretDB cannot be built');
-  log('Building the FerretDB 1.24.2 launcher from the Go module proxy (first start only: a minute or two)…');
+  if (!go) throw new Error('Go is not installed (no `go` on PATH), so the FerretDB launcher cannot be built');
+  log('Building the FerretDB 1.24.2 launcher from the Go module proxy (first start only: a minute or two, more on a busy machine)…');
   fs.mkdirSync(path.dirname(launcherPath), { recursive: true });
-  execFileSync(go, ['build', '-o', launcherPath, '.'], {
-    cwd: path.join(projectRoot, 'scripts', 'ferretdb'),
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const t0 = Date.now();
+  const tmp = `${launcherPath}.${process.pid}.tmp`;
+  try {
+    // Into a temporary name, then renamed: an interrupted build never leaves a half-written launcher.
+    await execFileAsync(go, ['build', '-o', tmp, '.'], { cwd: path.join(projectRoot, 'scripts', 'ferretdb'), maxBuffer: 16 << 20 });
+    fs.renameSync(tmp, launcherPath);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    const e = err as Error & { stderr?: string };
+    throw new Error(`\`go build\` failed: ${(e.stderr ?? '').trim() || e.message}`, { cause: err });
+  }
+  log(`Built ${path.relative(process.cwd(), launcherPath) || launcherPath} in ${Math.round((Date.now() - t0) / 1000)} s`);
 }
 
-async function startChild(kind: 'ferretdb' | 'mongod', opts: StartOptions, dataPath: string, port: number): Promise<RunningDatabase> {
+async function startChild(
+  kind: 'ferretdb' | 'mongod',
+  opts: StartOptions,
+  dataPath: string,
+  port: number,
+  cleanup: () => void,
+): Promise<RunningDatabase> {
   fs.mkdirSync(dataPath, { recursive: true });
   const pidFile = path.join(dataPath, `${kind}.pid`);
   await clearStale(pidFile, opts.log);
-  if (await portBusy(port)) throw new Error(`port ${port} is already in use by another program (set FERRETDB_PORT to another port)`);
+  if (await portBusy(port)) {
+    throw new Error(
+      `port ${port} on 127.0.0.1 is already in use by another program (not a database started from ${dataPath}): ` +
+        'stop that program, or set FERRETDB_PORT to a free port',
+    );
+  }
   const [cmd, args] =
     kind === 'ferretdb'
       ? [launcherPath, ['-listen', `127.0.0.1:${port}`, '-dir', dataPath]]
       : [onPath('mongod')!, ['--dbpath', dataPath, '--port', String(port), '--bind_ip', '127.0.0.1']];
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  try {
+    await spawned;
+  } catch (err) {
+    cleanup();
+    throw new Error(`could not run ${cmd}: ${(err as Error).message}`, { cause: err });
+  }
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   fs.writeFileSync(pidFile, String(child.pid));
   const uri = `mongodb://127.0.0.1:${port}/passerelle`;
-  const stop = superviseChild(child, pidFile, () => {
-    if (opts.ephemeral) fs.rmSync(dataPath, { recursive: true, force: true });
-  });
+  const stop = superviseChild(child, pidFile, cleanup);
   try {
-    await waitForPing(uri, child, 30_000);
+    await waitForPing(uri, port, child, 30_000);
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
@@ -173,24 +224,30 @@ export async function startDatabase(opts: StartOptions): Promise<RunningDatabase
     return { uri: opts.uri, kind: 'uri', description: `MONGODB_URI (${safe})`, stop: () => Promise.resolve() };
   }
   const base = opts.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-db-')) : opts.dataDir;
-  const port = opts.ephemeral ? await freePort() : opts.ferretdbPort;
+  const port = opts.ephemeral || opts.ferretdbPort === 0 ? await freePort() : opts.ferretdbPort;
+  // Tests: the whole temporary folder goes on stop (and on exit, or when nothing could start).
+  const cleanup = () => {
+    if (opts.ephemeral) fs.rmSync(base, { recursive: true, force: true });
+  };
   const failures: string[] = [];
 
   if (onPath('mongod')) {
     try {
-      return await startChild('mongod', opts, path.join(base, 'mongod'), port);
+      return await startChild('mongod', opts, path.join(base, 'mongod'), port, cleanup);
     } catch (err) {
       failures.push(`mongod: ${(err as Error).message}`);
     }
   }
   try {
-    buildFerretdb(opts.log);
-    return await startChild('ferretdb', opts, path.join(base, 'ferretdb'), port);
+    await buildFerretdb(opts.log);
+    return await startChild('ferretdb', opts, path.join(base, 'ferretdb'), port, cleanup);
   } catch (err) {
     failures.push(`FerretDB: ${(err as Error).message}`);
     opts.log(`FerretDB could not start: ${(err as Error).message}`);
+    cleanup();
   }
   try {
+    opts.log('Trying mongodb-memory-server (downloads a mongod where the internet is reachable, or uses MONGOMS_SYSTEM_BINARY)…');
     const { MongoMemoryServer } = await import('mongodb-memory-server-core');
     const mem = await MongoMemoryServer.create();
     return {

@@ -7,7 +7,9 @@ import { PartnerModel } from '../../src/partners/model.js';
 import { claimOnce } from '../../src/db/claim.js';
 import { consumeToken, issueToken } from '../../src/users/tokens.js';
 
-const Probe = mongoose.model('RuleProbe', new Schema({ key: String, items: [{ label: String }], n: Number }));
+// Throwaway models: only these tests use them.
+const Probe = mongoose.model('RuleProbe', new Schema({ key: String, items: [{ label: String }], tags: [String], n: Number }));
+const UniqueProbe = mongoose.model('RuleUniqueProbe', new Schema({ code: { type: String, required: true, unique: true } }));
 
 describe('database rules on the real server', () => {
   before(connectTestDatabase);
@@ -28,6 +30,52 @@ describe('database rules on the real server', () => {
     await doc.save();
     const reread = await PartnerModel.findById(partner._id).lean();
     expect(reread!.contacts.map((c) => c.name)).to.deep.equal(['Ann', 'Cid']);
+  });
+
+  it('removes subdocuments by reassigning the array; arr.pull(id) is not relied on', async () => {
+    const created = await Probe.create({ key: 'p', items: [{ label: 'A' }, { label: 'B' }, { label: 'C' }], tags: ['x', 'y', 'z'] });
+    // What the other ways do: `doc.items.pull(id)` and `doc.items[i].deleteOne()` make mongoose send
+    // `$pull: { items: { _id: { $in: [id] } } }`, a conditional $pull that FerretDB 1.24 accepts and
+    // ignores (the save succeeds, __v goes up, the element stays). MongoDB removes it. So: never use them.
+    // On an array of primitives `doc.tags.pull('y')` sends `$pullAll: { tags: ['y'] }`, which both honour.
+    const doc = (await Probe.findById(created._id))!;
+    const b = doc.items.find((i) => i.label === 'B')!;
+    doc.items = doc.items.filter((i) => String(i._id) !== String(b._id)) as typeof doc.items;
+    (doc.tags as unknown as mongoose.Types.Array<string>).pull('y');
+    await doc.save();
+    const reread = (await Probe.findById(created._id).lean())!;
+    expect(reread.items.map((i) => i.label)).to.deep.equal(['A', 'C']);
+    expect(reread.tags).to.deep.equal(['x', 'z']);
+  });
+
+  it('refuses a duplicate on a unique index with code 11000', async () => {
+    await UniqueProbe.init();
+    await UniqueProbe.create({ code: 'K-1' });
+    const err = await UniqueProbe.create({ code: 'K-1' }).then(
+      () => null,
+      (e: unknown) => e as { code?: number },
+    );
+    expect(err?.code).to.equal(11000);
+    expect(await UniqueProbe.countDocuments({ code: 'K-1' })).to.equal(1);
+  });
+
+  it('sanitizeFilter neutralises an operator object given as a filter value', async () => {
+    await Probe.create([{ key: 'a' }, { key: 'b' }]);
+    const injected = { key: { $ne: null } } as Record<string, unknown>; // what `?key[$ne]=` would smuggle in
+    expect(await Probe.countDocuments(injected)).to.equal(2); // the danger, unsanitized
+    // Per query: mongoose wraps the object in $eq, and a String path then refuses it as a cast error.
+    // (Only while the global option is unset: a global `mongoose.set('sanitizeFilter', false)` overrides it.)
+    const err = await Probe.countDocuments(injected)
+      .setOptions({ sanitizeFilter: true })
+      .then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+    expect(err?.name).to.equal('CastError');
+    // The wrapped filter on the server matches nothing: `{ key: { $eq: { $ne: null } } }` is a literal.
+    const sanitized = mongoose.sanitizeFilter({ key: { $ne: null } });
+    expect(sanitized).to.deep.equal({ key: { $eq: { $ne: null } } });
+    expect(await Probe.collection.countDocuments(sanitized)).to.equal(0);
   });
 
   it('refuses a second user with the same email, whatever its case (code 11000)', async () => {

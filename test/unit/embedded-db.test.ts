@@ -1,0 +1,129 @@
+// The embedded database starts again after a crash: stale pid files, orphaned launchers, a busy port.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { MongoClient } from 'mongodb';
+import { freePort, startDatabase, type RunningDatabase } from '../../src/db/embedded.js';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+async function ping(uri: string): Promise<void> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 2000 });
+  try {
+    await client.db('admin').command({ ping: 1 });
+  } finally {
+    await client.close();
+  }
+}
+
+describe('embedded database (FerretDB launcher)', function () {
+  let dataDir: string;
+  let port: number;
+  const started: RunningDatabase[] = [];
+  const logs: string[] = [];
+  const start = async () => {
+    const db = await startDatabase({ dataDir, ferretdbPort: port, log: (m) => logs.push(m) });
+    started.push(db);
+    return db;
+  };
+
+  before(function () {
+    // A real mongod or MONGODB_URI would be used instead: these cases are about the FerretDB child.
+    if (process.env.PATH?.split(path.delimiter).some((d) => d && fs.existsSync(path.join(d, 'mongod')))) this.skip();
+  });
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-embedded-test-'));
+    port = await freePort();
+    logs.length = 0;
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((db) => db.stop()));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts, writes a pid file, and removes it on stop', async () => {
+    const db = await start();
+    expect(db.kind).to.equal('ferretdb');
+    expect(db.description).to.match(/^FerretDB 1\.24\.2 \(SQLite\) at .+ on 127\.0\.0\.1:\d+$/);
+    const pidFile = path.join(db.dataPath!, 'ferretdb.pid');
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    expect(alive(pid)).to.equal(true);
+    await ping(db.uri);
+    await db.stop();
+    expect(fs.existsSync(pidFile)).to.equal(false);
+    expect(alive(pid)).to.equal(false);
+  });
+
+  it('starts over a stale pid file naming a dead process', async () => {
+    const dead = spawn('true');
+    await new Promise((r) => dead.once('exit', r));
+    fs.mkdirSync(path.join(dataDir, 'ferretdb'), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'ferretdb', 'ferretdb.pid'), String(dead.pid));
+    const db = await start();
+    await ping(db.uri);
+    expect(Number(fs.readFileSync(path.join(db.dataPath!, 'ferretdb.pid'), 'utf8'))).to.not.equal(dead.pid);
+  });
+
+  it('leaves alone an unrelated process whose pid was reused', async () => {
+    const other = spawn('sleep', ['30']);
+    try {
+      fs.mkdirSync(path.join(dataDir, 'ferretdb'), { recursive: true });
+      fs.writeFileSync(path.join(dataDir, 'ferretdb', 'ferretdb.pid'), String(other.pid));
+      const db = await start();
+      await ping(db.uri);
+      expect(alive(other.pid!)).to.equal(true);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('stops a launcher left running by a killed run (same folder and port) and starts again', async () => {
+    const orphan = await start(); // never stopped: as if its parent had been killed with -9
+    const orphanPid = Number(fs.readFileSync(path.join(orphan.dataPath!, 'ferretdb.pid'), 'utf8'));
+    const db = await start();
+    expect(alive(orphanPid)).to.equal(false);
+    expect(logs.join('\n')).to.include(`left by an earlier run (pid ${orphanPid})`);
+    await ping(db.uri);
+  });
+
+  it('says clearly when the port is taken by another program', async () => {
+    const squatter = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    // No download attempt for the last fallback (mongodb-memory-server): fail fast.
+    const saved = process.env.MONGOMS_RUNTIME_DOWNLOAD;
+    process.env.MONGOMS_RUNTIME_DOWNLOAD = 'false';
+    const warn = console.warn; // mongodb-memory-server prints its own failure with a stack trace
+    console.warn = () => undefined;
+    try {
+      let message = '';
+      await start().catch((err: Error) => (message = err.message));
+      expect(message).to.include(`port ${port} on 127.0.0.1 is already in use by another program`);
+      expect(message).to.include('MONGODB_URI');
+    } finally {
+      console.warn = warn;
+      if (saved === undefined) delete process.env.MONGOMS_RUNTIME_DOWNLOAD;
+      else process.env.MONGOMS_RUNTIME_DOWNLOAD = saved;
+      await new Promise((r) => squatter.close(r));
+    }
+  });
+
+  it('ephemeral: a fresh temporary folder and a free port, both gone after stop', async () => {
+    const db = await startDatabase({ dataDir: '', ferretdbPort: 0, ephemeral: true, log: () => undefined });
+    started.push(db);
+    const base = path.dirname(db.dataPath!);
+    expect(base.startsWith(os.tmpdir())).to.equal(true);
+    await ping(db.uri);
+    await db.stop();
+    expect(fs.existsSync(base)).to.equal(false);
+  });
+});
