@@ -10,10 +10,13 @@ export interface NavItem {
 const items: NavItem[] = [
   { href: '/', label: 'common:nav.home' },
   { href: '/partners', label: 'partners:nav' },
+  { href: '/tasks', label: 'tasks:nav' },
   { href: '/agreements', label: 'agreements:nav' },
   { href: '/meetings', label: 'meetings:nav' },
   { href: '/admin/users', label: 'common:nav.users', roles: ['admin'] },
   { href: '/admin/dev-mail', label: 'common:nav.devMail', roles: ['admin'] },
+  { href: '/admin/action-plans', label: 'tasks:templates.title', roles: ['admin'] },
+  { href: '/readiness', label: 'readiness:nav', roles: ['admin', 'manager'] },
   { href: '/admin/kpi-thresholds', label: 'agreements:thresholds.title', roles: ['admin'] },
 ];
 

@@ -8,6 +8,8 @@ import { calendarFeedRouter, meetingsRouter } from './meetings/routes.js';
 import { progressRouter } from './progress/routes.js';
 import { partnersRouter } from './partners/routes.js';
 import { agreementsRouter } from './agreements/routes.js';
+import { tasksRouter } from './tasks/routes.js';
+import { readinessRouter } from './readiness/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
 export const publicRouters: Router[] = [authRouter, calendarFeedRouter];
@@ -16,6 +18,8 @@ export const publicRouters: Router[] = [authRouter, calendarFeedRouter];
 export const memberRouters: Router[] = [
   homeRouter,
   partnersRouter,
+  tasksRouter,
+  readinessRouter,
   agreementsRouter,
   meetingsRouter,
   progressRouter,

@@ -7,7 +7,15 @@ import { recordAudit } from '../audit/service.js';
 import { activeUserOptions } from '../users/service.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
 import { InteractionModel } from './interactions.model.js';
-import { contactSchema, interactionSchema, listQuerySchema, partnerSchema, resourceSchema, stageSchema } from './schemas.js';
+import {
+  contactSchema,
+  explorationSchema,
+  interactionSchema,
+  listQuerySchema,
+  partnerSchema,
+  resourceSchema,
+  stageSchema,
+} from './schemas.js';
 import {
   addContact,
   addResource,
@@ -24,6 +32,7 @@ import {
   removeContact,
   removeResource,
   resourceInventory,
+  saveExploration,
   setArchived,
   updateContact,
   updatePartner,
@@ -34,6 +43,8 @@ import { PartnerModel } from './model.js';
 import { streamPartnersCsv } from './csv.js';
 import { agreementsForPartner } from '../agreements/service.js';
 import { overdueChecks } from '../progress/schedule.js';
+import { tasksForPartner } from '../tasks/service.js';
+import { listTemplates } from '../tasks/templates.js';
 
 export const partnersRouter = Router();
 const choices = { partnerTypes, stages, priorities, resourceCategories };
@@ -152,11 +163,14 @@ partnersRouter.get('/resources', async (req, res) => {
 
 partnersRouter.get('/partners/:id', async (req, res) => {
   const partner = orNotFound(await getPartner(parseId(req.params.id)));
-  const [timeline, owners, agreements, overdueAgreements] = await Promise.all([
+  const [timeline, owners, agreements, overdueAgreements, tasks, templates, users] = await Promise.all([
     partnerTimeline(partner._id),
     ownerNames([partner.ownerId]),
     agreementsForPartner(partner._id),
     overdueChecks({ partnerId: partner._id }),
+    tasksForPartner(partner._id),
+    listTemplates(),
+    activeUserOptions(),
   ]);
   res.render('partners/show', {
     title: partner.name,
@@ -165,6 +179,10 @@ partnersRouter.get('/partners/:id', async (req, res) => {
     ownerName: owners[String(partner.ownerId)] ?? '',
     agreements,
     overdueAgreements,
+    tasks,
+    templates,
+    users,
+    now: new Date(),
     canEdit: canEditPartner(req.user!, partner),
     today: new Date().toISOString().slice(0, 10),
     ...choices,
@@ -303,4 +321,16 @@ partnersRouter.post('/partners/:id/delete', async (req, res) => {
   await deletePartner(req.user!, parseId(req.params.id));
   flash(req, 'success', 'partners:delete.done');
   res.redirect('/partners?archived=1');
+});
+
+partnersRouter.post('/partners/:id/exploration', async (req, res) => {
+  const id = parseId(req.params.id);
+  const parsed = parseInput(explorationSchema, formValues(req.body));
+  if (!parsed.ok) {
+    flash(req, 'error', Object.values(parsed.errors)[0]!);
+    return res.redirect(`${back(id)}#exploration`);
+  }
+  await saveExploration(req.user!, id, parsed.data);
+  flash(req, 'success', 'partners:exploration.saved');
+  res.redirect(`${back(id)}#exploration`);
 });

@@ -85,3 +85,21 @@ export const listQuerySchema = z.object({
   sort: z.enum(['name', '-updated', 'stage', 'type']).catch('name'),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
+
+const longText = (max: number) => z.string().max(max, 'validation:tooLong').default('');
+export const explorationSchema = z.object({
+  interestConfirmedAt: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), 'validation:date')
+    .default(''),
+  interestConfirmedBy: text(120),
+  interestHow: text(500),
+  sharedGoals: longText(5000),
+  collaboration: longText(5000),
+  workSchedules: longText(2000),
+  financialMechanisms: longText(2000),
+  reporting: longText(2000),
+  successIndicators: longText(2000),
+});
+export type ExplorationInput = z.output<typeof explorationSchema>;

@@ -9,7 +9,7 @@ import { isManager } from '../users/roles.js';
 import { UserModel } from '../users/model.js';
 import { escapeRegex, foldText } from '../util/text.js';
 import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
-import type { ContactInput, ListQuery, PartnerInput } from './schemas.js';
+import type { ContactInput, ExplorationInput, ListQuery, PartnerInput } from './schemas.js';
 import { changeStage } from './stage.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
 
@@ -162,6 +162,39 @@ export async function removeResource(actor: SessionUser, id: Types.ObjectId, res
     'resource-remove',
     '',
   );
+}
+
+/** D3: interest confirmed, shared goals, collaboration possibilities and the four requirements. */
+export async function saveExploration(actor: SessionUser, id: Types.ObjectId, input: ExplorationInput) {
+  const partner = await loadForEdit(actor, id);
+  const flat = (e: PartnerDoc['exploration'] | undefined) => ({
+    interestConfirmedAt: e?.interestConfirmedAt ? e.interestConfirmedAt.toISOString().slice(0, 10) : '',
+    interestConfirmedBy: e?.interestConfirmedBy ?? '',
+    interestHow: e?.interestHow ?? '',
+    sharedGoals: e?.sharedGoals ?? '',
+    collaboration: e?.collaboration ?? '',
+    workSchedules: e?.requirements?.workSchedules ?? '',
+    financialMechanisms: e?.requirements?.financialMechanisms ?? '',
+    reporting: e?.requirements?.reporting ?? '',
+    successIndicators: e?.requirements?.successIndicators ?? '',
+  });
+  const before = flat(partner.toObject().exploration);
+  const exploration = {
+    interestConfirmedAt: input.interestConfirmedAt ? new Date(`${input.interestConfirmedAt}T12:00:00Z`) : null,
+    interestConfirmedBy: input.interestConfirmedBy,
+    interestHow: input.interestHow,
+    sharedGoals: input.sharedGoals,
+    collaboration: input.collaboration,
+    requirements: {
+      workSchedules: input.workSchedules,
+      financialMechanisms: input.financialMechanisms,
+      reporting: input.reporting,
+      successIndicators: input.successIndicators,
+    },
+  };
+  await PartnerModel.updateOne({ _id: id }, { $set: { exploration, lastActivityAt: new Date() }, $inc: { rev: 1 } });
+  const changes = diffFields(before, { ...input }, Object.keys(before));
+  if (changes.length) await recordAudit({ actor, entity: 'partner', entityId: id, action: 'exploration', changes });
 }
 
 export async function moveStage(actor: SessionUser, id: Types.ObjectId, stage: Stage, reason: string) {
