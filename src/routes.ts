@@ -7,6 +7,7 @@ import { usersRouter } from './users/routes.js';
 import { calendarFeedRouter, meetingsRouter } from './meetings/routes.js';
 import { progressRouter } from './progress/routes.js';
 import { partnersRouter } from './partners/routes.js';
+import { partnerImportRouter } from './partners/import.routes.js';
 import { agreementsRouter } from './agreements/routes.js';
 import { tasksRouter } from './tasks/routes.js';
 import { readinessRouter } from './readiness/routes.js';
@@ -17,6 +18,7 @@ export const publicRouters: Router[] = [authRouter, calendarFeedRouter];
 /** Routes for signed-in users; each feature checks finer rights itself. */
 export const memberRouters: Router[] = [
   homeRouter,
+  partnerImportRouter,
   partnersRouter,
   tasksRouter,
   readinessRouter,
