@@ -144,7 +144,7 @@ partnersRouter.get('/partners/export.csv', async (req, res) => {
 partnersRouter.get('/partners/board', async (req, res) => {
   const mine = req.query.mine === '1';
   const columns = await board(req.user!, mine);
-  const owners = await ownerNames(columns.flatMap((c) => c.partners.map((p) => p.ownerId)));
+  const owners = await ownerNames(columns.flatMap((c) => c.partners.map((p) => p.ownerId!)));
   res.render('partners/board', { title: req.t('partners:board.title'), columns, owners, mine, stages });
 });
 

@@ -8,7 +8,7 @@ import type { SessionUser } from '../users/service.js';
 import { isManager } from '../users/roles.js';
 import { UserModel } from '../users/model.js';
 import { escapeRegex, foldText } from '../util/text.js';
-import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
+import { ensurePartnerList, PartnerListModel, PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
 import type { ContactInput, ExplorationInput, ListQuery, PartnerInput } from './schemas.js';
 import { changeStage } from './stage.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
@@ -242,16 +242,17 @@ const sorts: Record<ListQuery['sort'], Record<string, 1 | -1>> = {
 };
 
 export async function listPartners(q: ListQuery, user: SessionUser, page: Page) {
-  const filter = listFilter(q, user);
+  await ensurePartnerList();
+  const filter = listFilter(q, user) as QueryFilter<unknown>;
   const [items, total] = await Promise.all([
-    PartnerModel.find(filter, { name: 1, type: 1, stage: 1, region: 1, ownerId: 1, tags: 1, priority: 1, updatedAt: 1 })
+    PartnerListModel.find(filter, { name: 1, type: 1, stage: 1, region: 1, ownerId: 1, tags: 1, priority: 1, updatedAt: 1 })
       .sort(sorts[q.sort])
       .skip((page.page - 1) * page.perPage)
       .limit(page.perPage)
       .lean(),
-    PartnerModel.countDocuments(filter),
+    PartnerListModel.countDocuments(filter),
   ]);
-  const owners = await ownerNames(items.map((p) => p.ownerId));
+  const owners = await ownerNames(items.map((p) => p.ownerId!));
   return { items, total, owners };
 }
 
@@ -269,17 +270,18 @@ export async function getPartner(id: Types.ObjectId) {
 
 /** Partners grouped by stage for the pipeline board (bounded per column). */
 export async function board(user: SessionUser, mineOnly: boolean, perStage = 50) {
-  const base: QueryFilter<PartnerDoc> = { archived: false, ...(mineOnly ? { ownerId: new Types.ObjectId(user.id) } : {}) };
+  await ensurePartnerList();
+  const base: QueryFilter<unknown> = { archived: false, ...(mineOnly ? { ownerId: new Types.ObjectId(user.id) } : {}) };
   const [rows, counts] = await Promise.all([
     Promise.all(
       stages.map((stage) =>
-        PartnerModel.find({ ...base, stage }, { name: 1, type: 1, ownerId: 1, stage: 1 })
+        PartnerListModel.find({ ...base, stage }, { name: 1, type: 1, ownerId: 1, stage: 1 })
           .sort({ stageChangedAt: -1 })
           .limit(perStage)
           .lean(),
       ),
     ),
-    PartnerModel.aggregate<{ _id: Stage; n: number }>([{ $match: base }, { $group: { _id: '$stage', n: { $count: {} } } }]),
+    PartnerListModel.aggregate<{ _id: Stage; n: number }>([{ $match: base }, { $group: { _id: '$stage', n: { $count: {} } } }]),
   ]);
   const countBy = Object.fromEntries(counts.map((c) => [c._id, c.n]));
   return stages.map((stage, i) => ({ stage, partners: rows[i]!, total: countBy[stage] ?? 0 }));
@@ -302,7 +304,8 @@ export async function resourceInventory(category: ResourceCategory | undefined, 
 }
 
 export async function distinctRegions(): Promise<string[]> {
-  const rows = await PartnerModel.aggregate<{ _id: string }>([
+  await ensurePartnerList();
+  const rows = await PartnerListModel.aggregate<{ _id: string }>([
     { $match: { archived: false, region: { $ne: '' } } },
     { $group: { _id: '$region', n: { $count: {} } } },
     { $sort: { _id: 1 } },
