@@ -8,9 +8,9 @@ import { connectDatabase, disconnectDatabase } from '../../src/db/connection.js'
 import { hashPassword } from '../../src/auth/password.js';
 import { UserModel } from '../../src/users/model.js';
 import { SettingModel } from '../../src/settings/model.js';
-import { PartnerModel } from '../../src/partners/model.js';
+import { PartnerListModel } from '../../src/partners/model.js';
 
-const runs = 15;
+const runs = Number(process.env.BENCH_RUNS ?? 15);
 const database = await startDatabase({
   uri: config.mongodbUri,
   dataDir: config.dataDir,
@@ -34,8 +34,8 @@ try {
   await agent.post('/login').type('form').send({ email, password, _csrf: csrf });
   let commands = 0;
   mongoose.connection.getClient().on('commandStarted', () => (commands += 1));
-  const total = await PartnerModel.countDocuments({ archived: false });
-  const some = (await PartnerModel.findOne({ stage: 'exploring' }, { _id: 1 })
+  const total = await PartnerListModel.countDocuments({ archived: false });
+  const some = (await PartnerListModel.findOne({ stage: 'exploring' }, { _id: 1 })
     .skip(Math.floor(total / 20))
     .lean())!;
   const pages: [string, string][] = [
