@@ -9,6 +9,7 @@ export interface NavItem {
 // The main navigation; each feature adds its entry here.
 const items: NavItem[] = [
   { href: '/', label: 'common:nav.home' },
+  { href: '/dashboard', label: 'dashboard:nav' },
   { href: '/partners', label: 'partners:nav' },
   { href: '/agreements', label: 'agreements:nav' },
   { href: '/meetings', label: 'meetings:nav' },
