@@ -57,17 +57,19 @@ describe('browser: the steering dashboard', function () {
     await page.getByRole('button', { name: /sign in/i }).click();
     await page.waitForURL(`${server.url}/`);
     await page.goto(`${server.url}/dashboard`);
-    const charts = await page.$$eval('canvas[data-chart]', (canvases) =>
-      canvases.map((c) => {
-        const canvas = c as HTMLCanvasElement & { chart?: unknown };
-        const spec = JSON.parse(canvas.dataset.chart!) as { datasets: { data: number[] }[] };
-        const id = canvas.id.replace('chart-', '');
-        const cells = [...document.querySelectorAll(`table[data-chart-table="${id}"] tbody tr`)].map((tr) =>
-          Number(tr.querySelector('td')!.getAttribute('data-value')),
-        );
-        return { id, drawn: Boolean(canvas.chart) && canvas.width > 0, chartData: spec.datasets[0]!.data, tableData: cells };
-      }),
-    );
+    const canvases = page.locator('canvas[data-chart]');
+    const charts: { id: string; drawn: boolean; chartData: number[]; tableData: number[] }[] = [];
+    for (let i = 0; i < (await canvases.count()); i += 1) {
+      const canvas = canvases.nth(i);
+      const id = (await canvas.getAttribute('id'))!.replace('chart-', '');
+      const spec = JSON.parse((await canvas.getAttribute('data-chart'))!) as { datasets: { data: number[] }[] };
+      // Chart.js sizes the canvas (width attribute) once it has drawn the chart.
+      const drawn = Number(await canvas.getAttribute('width')) > 0 && /box-sizing/.test((await canvas.getAttribute('style')) ?? '');
+      const cells = page.locator(`table[data-chart-table="${id}"] tbody tr td:first-of-type`);
+      const tableData: number[] = [];
+      for (let j = 0; j < (await cells.count()); j += 1) tableData.push(Number(await cells.nth(j).getAttribute('data-value')));
+      charts.push({ id, drawn, chartData: spec.datasets[0]!.data, tableData });
+    }
     expect(charts.map((c) => c.id)).to.deep.equal(['pipeline', 'status', 'attainment', 'health', 'diversity', 'mastery']);
     for (const c of charts) {
       expect(c.drawn, c.id).to.equal(true);
