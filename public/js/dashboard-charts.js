@@ -33,7 +33,9 @@
         maintainAspectRatio: false,
         animation: false,
         plugins: { legend: { position: 'bottom' } },
-        scales: many ? {} : { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        scales: many
+          ? {}
+          : { y: spec.yMin !== undefined ? { min: spec.yMin, max: spec.yMax } : { beginAtZero: true, ticks: { precision: 0 } } },
       },
     });
   }

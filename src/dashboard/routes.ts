@@ -67,6 +67,7 @@ async function pageData(req: Request) {
       'line',
       data.health.trend.map((m) => m.month),
       [{ label: t('dashboard:health.average'), data: data.health.trend.map((m) => m.average) }],
+      { yMin: 5, yMax: 25 },
     ),
     diversity: chart(
       'bar',

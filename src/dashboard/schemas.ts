@@ -6,7 +6,7 @@ import { partnerTypes, stages } from '../partners/constants.js';
 import { isManager, type Role } from '../users/roles.js';
 import { endingWindows, periods, rowBlocks, type DashboardFilter, type RowParams } from './service.js';
 
-const str = (q: Record<string, unknown>, k: string) => (typeof q[k] === 'string' ? (q[k]) : '');
+const str = (q: Record<string, unknown>, k: string) => (typeof q[k] === 'string' ? q[k] : '');
 const idPattern = /^[a-f0-9]{24}$/i;
 
 export interface FilterChoice {

@@ -304,7 +304,7 @@ export const masteryRows = (p: Portfolio, userId: string) =>
 export function funding(p: Portfolio) {
   const sums = new Map<string, { committed: number; received: number; due: number; agreements: number }>();
   for (const a of active(p)) {
-    if (a.funding?.none) continue;
+    if (!hasFunding(a)) continue;
     const cur = a.funding?.currency || 'CAD';
     const s = sums.get(cur) ?? { committed: 0, received: 0, due: 0, agreements: 0 };
     const inst = a.funding?.installments ?? [];
@@ -317,7 +317,9 @@ export function funding(p: Portfolio) {
   return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, s]) => ({ currency, ...s }));
 }
 export const fundingRows = (p: Portfolio, currency: string) =>
-  active(p).filter((a) => !a.funding?.none && (a.funding?.currency || 'CAD') === currency);
+  active(p).filter((a) => hasFunding(a) && (a.funding?.currency || 'CAD') === currency);
+/** Funding recorded: a total or at least one installment (an agreement may have none). */
+const hasFunding = (a: AgreementRow) => !a.funding?.none && (a.funding?.total != null || (a.funding?.installments?.length ?? 0) > 0);
 
 export async function dashboard(filter: DashboardFilter, now = new Date()) {
   const p = await loadPortfolio(filter, now);
@@ -464,7 +466,7 @@ export async function blockRows(block: RowBlock, params: RowParams, filter: Dash
         p,
       );
     case 'funding': {
-      const list = params.currency ? fundingRows(p, params.currency) : active(p).filter((a) => !a.funding?.none);
+      const list = params.currency ? fundingRows(p, params.currency) : active(p).filter(hasFunding);
       const sum = (a: AgreementRow, pred: (i: AgreementRow['funding']['installments'][number]) => boolean) =>
         (a.funding?.installments ?? []).filter(pred).reduce((t, i) => t + (i.amount ?? 0), 0);
       return {
