@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
@@ -22,7 +23,7 @@ describe('browser: the steering dashboard', function () {
     await server?.close();
   });
 
-  it('draws every chart, when a manager opens the dashboard, with data tables that match and no console error', async () => {
+  it('draws every chart, when a manager opens the dashboard, with data tables that match, no axe violation and no console error', async () => {
     const manager = await createUser({ role: 'manager', name: 'Mona Manager', locale: 'en' });
     const pro = await createUser({ role: 'professional', name: 'Pat Pro', locale: 'en' });
     const p = await PartnerModel.create({
@@ -78,6 +79,8 @@ describe('browser: the steering dashboard', function () {
     expect(charts.find((c) => c.id === 'attainment')!.chartData).to.deep.equal([1, 1, 0, 0]);
     // The tables fold away once the charts are drawn, and stay in the page for screen readers and print.
     expect(await page.locator('details.dash-data[open]').count()).to.equal(0);
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).to.deep.equal([]);
     expect(browser.consoleErrors(page)).to.deep.equal([]);
   });
 });

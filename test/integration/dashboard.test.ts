@@ -220,6 +220,10 @@ describe('steering dashboard', function () {
     expect(page).to.contain('data-figure="committed-CAD"');
     expect((page.match(/<canvas /g) ?? []).length).to.equal(6);
     expect((page.match(/data-chart-table=/g) ?? []).length).to.equal(6);
+    const french = await signIn(app, await createUser({ role: 'manager', locale: 'fr' }));
+    const fr = (await french.get('/dashboard')).text;
+    expect(fr).to.contain('Tableau de bord de pilotage').and.contain('Atteinte des indicateurs de rendement clés');
+    expect(fr).to.not.match(/(dashboard|partners|agreements|progress):[a-zA-Z]/);
   });
 
   it('lists exactly the rows behind each figure, when a figure is followed, then the row count is the figure', async () => {
