@@ -114,7 +114,6 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
   const filtered = allPartners.filter(matches);
   for (const p of filtered) stageCounts[p.stage] += 1;
   const partnerIds = hasPartnerFilter(filter) ? filtered.map((p) => p._id) : null;
-  const byPartner = partnerIds ? { partnerId: { $in: partnerIds } } : {};
   const agreements = agreementMatchesPartners(filter)
     ? allAgreements.filter((a) =>
         a.partnerIds.some((id) => {
@@ -126,11 +125,29 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
   const activeIds = agreements.filter((a) => a.status === 'active').map((a) => a._id);
   const ownerIds = [...new Set(agreements.map((a) => String(a.ownerId)))].map((s) => new Types.ObjectId(s));
   const [moves, tasksOverdue, meetingsThisWeek, checks, users] = await Promise.all([
-    // 3. Stage movements over the period, grouped by transition (one accumulator).
-    StageChangeModel.aggregate<{ _id: { from: Stage | null; to: Stage }; n: number }>([
-      { $match: { at: { $gte: since, $lte: now }, ...byPartner } },
-      { $group: { _id: { from: '$from', to: '$to' }, n: { $sum: 1 } } },
-    ]),
+    // 3. Stage movements over the period: grouped on the server for the whole portfolio; for a filtered
+    //    one, the period's changes (three small fields) are matched against the partners already read,
+    //    because a $in of thousands of ids is a quadratic scan on FerretDB.
+    partnerIds
+      ? StageChangeModel.find({ at: { $gte: since, $lte: now } }, { partnerId: 1, from: 1, to: 1 })
+          .batchSize(BIG_BATCH)
+          .lean()
+          .then((list) => {
+            const keep = new Set(partnerIds.map(String));
+            const groups = new Map<string, { _id: { from: Stage | null; to: Stage }; n: number }>();
+            for (const c of list) {
+              if (!keep.has(String(c.partnerId))) continue;
+              const key = `${c.from ?? ''}>${c.to}`;
+              const g = groups.get(key) ?? { _id: { from: (c.from ?? null), to: c.to }, n: 0 };
+              g.n += 1;
+              groups.set(key, g);
+            }
+            return [...groups.values()];
+          })
+      : StageChangeModel.aggregate<{ _id: { from: Stage | null; to: Stage }; n: number }>([
+          { $match: { at: { $gte: since, $lte: now } } },
+          { $group: { _id: { from: '$from', to: '$to' }, n: { $sum: 1 } } },
+        ]),
     // 4. Overdue tasks.
     TaskModel.countDocuments(taskFilter(filter, partnerIds, now)),
     // 5. Meetings this week.

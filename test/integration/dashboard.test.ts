@@ -192,11 +192,19 @@ describe('steering dashboard', function () {
     ]);
   });
 
-  it('filters by partner type and region, when set, then only matching partners and agreements count', async () => {
+  it('filters by owner, partner type and region, when set, then only matching partners, movements and agreements count', async () => {
     const school = await dashboard({ ...all, type: 'school' });
     expect(school.pipeline.perStage.find((s) => s.stage === 'active')!.count).to.equal(1);
     expect(school.agreements.perStatus.find((s) => s.status === 'active')!.count).to.equal(1); // a1 has a school partner
     expect(school.attainment.total).to.equal(2);
+    const government = await dashboard({ ...all, type: 'government' });
+    expect(government.pipeline.entered).to.include({ identified: 0, contacted: 1, exploring: 1 });
+    const bea = await dashboard({ ...all, ownerId: fx.b._id });
+    expect(bea.pipeline.entered).to.include({ identified: 1, contacted: 1, exploring: 1 });
+    expect(bea.pipeline.perStage.filter((s) => s.count).map((s) => [s.stage, s.count])).to.deep.equal([
+      ['identified', 1],
+      ['exploring', 1],
+    ]);
     const laval = await dashboard({ ...all, region: 'Laval' });
     expect(laval.agreements.perStatus.find((s) => s.status === 'active')!.count).to.equal(1);
     expect(laval.funding.map((f) => f.currency)).to.deep.equal(['EUR']);
