@@ -99,6 +99,12 @@ const statics = {
   MASTERY_TYPES,
 };
 
+// Figures are never cached, not even by the browser: a user's own change shows on the next visit.
+dashboardRouter.use('/dashboard', (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+});
+
 dashboardRouter.get('/dashboard', async (req, res) => {
   const d = await pageData(req);
   res.render('dashboard/index', {
@@ -184,5 +190,6 @@ sharedRouter.get('/shared/:token', async (req, res) => {
   if (!view) throw notFound();
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Robots-Tag', 'noindex, nofollow');
   res.render('dashboard/shared', { title: view.agreement.title, view });
 });

@@ -138,7 +138,7 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
             for (const c of list) {
               if (!keep.has(String(c.partnerId))) continue;
               const key = `${c.from ?? ''}>${c.to}`;
-              const g = groups.get(key) ?? { _id: { from: (c.from ?? null), to: c.to }, n: 0 };
+              const g = groups.get(key) ?? { _id: { from: c.from ?? null, to: c.to }, n: 0 };
               g.n += 1;
               groups.set(key, g);
             }

@@ -275,6 +275,7 @@ describe('steering dashboard', function () {
     const res = await agent.get('/dashboard/report?owner=all');
     expect(res.status).to.equal(200);
     expect(res.text).to.contain('dashboard-report.css').and.not.contain('class="main-nav"');
+    expect(res.headers['cache-control']).to.equal('no-store');
     expect(figure(res.text, 'checks')).to.equal('2');
   });
 
@@ -307,6 +308,7 @@ describe('steering dashboard', function () {
     const anon = supertest(app);
     const shared = await anon.get(url);
     expect(shared.status).to.equal(200);
+    expect(shared.headers['x-robots-tag']).to.contain('noindex');
     expect(shared.text).to.contain('Placer 40 jeunes').and.contain('Jeunes placés').and.contain('Rencontre de planification');
     expect(shared.text).to.not.contain('Rapport interne confidentiel').and.not.contain('10 000').and.not.contain('Centre communautaire');
     const other = await signIn(app, fx.b);
