@@ -422,7 +422,7 @@ export async function blockRows(block: RowBlock, params: RowParams, filter: Dash
       .limit(ROW_CAP)
       .lean();
     return {
-      columns: ['task', 'dueDate', 'status'],
+      columns: ['task', 'dueDate', 'taskStatus'],
       rows: tasks.map((t) => ({
         cells: [t.title, iso(t.dueDate), t.status],
         href: t.partnerId ? `/partners/${String(t.partnerId)}` : '/tasks',

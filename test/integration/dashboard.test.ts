@@ -243,6 +243,7 @@ describe('steering dashboard', function () {
       const rows = await agent.get(href!.replace(/&amp;/g, '&'));
       expect(rows.status, href).to.equal(200);
       expect(/data-total="(\d+)"/.exec(rows.text)![1], href).to.equal(shown!.replace(/\D/g, ''));
+      expect(rows.text, href).to.not.match(/(dashboard|partners|agreements|tasks|meetings):[a-zA-Z]/);
     }
     const kpis = (await agent.get('/dashboard/rows/kpis?owner=all&kpiStatus=at_risk')).text;
     expect(kpis).to.contain('Bénévoles').and.not.contain('Heures de mentorat');
