@@ -24,7 +24,8 @@ import {
 } from './constants.js';
 import { defaultThresholds, expectedProgress, getThresholds, kpiProgress, kpiTrend, setThresholds } from './kpis.js';
 import { AgreementModel, AgreementVersionModel, KpiMeasurementModel } from './model.js';
-import { listQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
+import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
+import { listQuerySchema, measurementCsvQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
 import {
   addMeasurement,
   canEditAgreement,
@@ -35,6 +36,7 @@ import {
   transition,
   versionsOf,
 } from './service.js';
+import { agreementHistory } from './timeline.js';
 import { availableTransitions, transitions, type Transition } from './status.js';
 import { isManager } from '../users/roles.js';
 import { requireRole } from '../http/guards.js';
@@ -88,9 +90,20 @@ agreementsRouter.get('/agreements', async (req, res) => {
     owners,
     users,
     q,
+    exportQuery: new URLSearchParams(
+      Object.entries(q).flatMap(([k, v]): [string, string][] => (v === undefined ? [] : [[k, String(v)]])),
+    ).toString(),
     pager: pagination(page, total),
     ...choices,
   });
+});
+
+agreementsRouter.get('/agreements/export.csv', async (req, res) => {
+  await streamAgreementsCsv(res, listQuerySchema.parse(req.query), req.user!);
+});
+
+agreementsRouter.get('/agreements/measurements.csv', async (req, res) => {
+  await streamMeasurementsCsv(res, measurementCsvQuerySchema.parse(req.query), req.user!);
 });
 
 agreementsRouter.get('/agreements/new', async (req, res) => {
@@ -168,15 +181,19 @@ async function loadView(id: Types.ObjectId) {
 
 agreementsRouter.get('/agreements/:id', async (req, res) => {
   const view = await loadView(parseId(req.params.id));
-  const [versions, renewalOf, overdue] = await Promise.all([
+  const [versions, renewalOf, overdue, history] = await Promise.all([
     versionsOf(view.a._id),
     view.a.renewedFromId ? AgreementModel.findById(view.a.renewedFromId, { title: 1 }).lean() : null,
     overdueChecks({ partnerId: view.a.partnerIds[0] }),
+    agreementHistory(view.a._id),
   ]);
   res.render('agreements/show', {
     title: view.a.title,
     ...view,
     versions,
+    history,
+    charts: true,
+    scripts: ['/public/vendor/chart.umd.min.js', '/public/js/kpi-charts.js'],
     renewalOf,
     overdueAgreements: overdue.filter((o) => String(o._id) === String(view.a._id)),
     canEdit: canEditAgreement(req.user!, view.a) && !['terminated', 'renewed', 'expired'].includes(view.a.status),

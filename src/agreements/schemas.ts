@@ -215,6 +215,18 @@ export const listQuerySchema = z.object({
   endingWithin: z.coerce.number().int().min(1).max(3650).optional().catch(undefined),
 });
 
+const queryDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .transform((d) => new Date(`${d}T00:00:00Z`))
+  .optional()
+  .catch(undefined);
+
+export const measurementCsvQuerySchema = listQuerySchema.extend({
+  from: queryDate,
+  to: queryDate.transform((d) => (d ? new Date(d.getTime() + 86400_000 - 1) : undefined)),
+});
+
 export const measurementSchema = z.object({
   value: num.refine((x) => x !== null, 'validation:number').transform((x) => x),
   periodEnd: z
