@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { Types } from 'mongoose';
 import { i18n } from '../i18n/index.js';
+import { config } from '../config.js';
 import { flash } from '../http/flash.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
@@ -206,10 +207,26 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
   });
 });
 
+/** Dates, numbers and amounts in the agreement's language (the document is not the reader's page). */
+function documentFormat(language: string) {
+  const locale = language === 'en' ? 'en-CA' : 'fr-CA';
+  const date = (d: Date | string | null | undefined) =>
+    d ? new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.defaultTimezone }).format(new Date(d)) : '';
+  return {
+    date,
+    dateTime: date,
+    isoDate: (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : ''),
+    number: (n: number | null | undefined, digits = 0) =>
+      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n),
+    money: (n: number | null | undefined, currency = 'CAD') =>
+      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(n),
+  };
+}
+
 agreementsRouter.get('/agreements/:id/print', async (req, res) => {
   const view = await loadView(parseId(req.params.id));
   const t = i18n.getFixedT(view.a.language);
-  res.render('agreements/print', { ...view, t, lang: view.a.language, layout: false, ...choices });
+  res.render('agreements/print', { ...view, t, fmt: documentFormat(view.a.language), lang: view.a.language, layout: false, ...choices });
 });
 
 agreementsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => {

@@ -233,6 +233,7 @@ export const measurementCsvQuerySchema = listQuerySchema.extend({
 
 export const measurementSchema = z.object({
   value: num.refine((x) => x !== null, 'validation:number').transform((x) => x),
+  periodStart: optionalDate.default(null),
   periodEnd: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation:date')

@@ -181,12 +181,13 @@ export async function addMeasurement(
   actor: SessionUser,
   id: Types.ObjectId,
   kpiId: Types.ObjectId,
-  m: { value: number; periodEnd: Date; comment: string },
+  m: { value: number; periodStart?: Date | null; periodEnd: Date; comment: string },
 ) {
   const a = await AgreementModel.findById(id, { ownerId: 1, teamIds: 1, kpis: 1, status: 1 }).lean();
   if (!a) throw new RuleError('errors:notFound');
   if (!canEditAgreement(actor, a)) throw forbidden();
   if (!a.kpis.some((k) => String(k._id) === String(kpiId))) throw new RuleError('errors:notFound');
+  if (m.periodStart && m.periodStart > m.periodEnd) throw new RuleError('agreements:errors.periodOrder');
   await recordMeasurements(id, [{ kpiId, ...m, recordedById: actor._id, recordedByName: actor.name }]);
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'measurement', note: `${String(kpiId)} = ${m.value}` });
 }

@@ -338,4 +338,56 @@ describe('agreements: lifecycle, KPIs, exports', () => {
     expect((await agent.get('/agreements?endingWithin=10')).text).to.not.contain('Ends soon');
     expect(ending.text).to.contain('/agreements/export.csv?endingWithin=30');
   });
+
+  it('names each element as missing when its required part is emptied, on the page and in the list', async () => {
+    const emptied: Record<string, Record<string, string | string[]>> = {
+      purpose: { purpose: '  ' },
+      governance: { type: 'informal', decisionProcess: 'By email' }, // no roles
+      objectives: { objective: ['', ''] },
+      resources: { what: [''], provider: [''], forWhom: [''] },
+      funding: { total: '500' }, // neither "none" nor a contribution
+      communication: { channels: 'email', frequency: '' },
+      kpis: { kpiId: [''], name: [''], unit: ['number'], baseline: [''], target: [''], direction: ['increase'] },
+      followUp: { checkFrequency: 'monthly', meetingCadence: '' },
+    };
+    for (const [element, fields] of Object.entries(emptied)) {
+      const a = await full(pro, [leadId], { title: `Agreement without ${element}` });
+      const id = String(a._id);
+      const res = await postForm(agent, `/agreements/${id}/edit/${element}`, { rev: '0', ...fields }, `/agreements/${id}`);
+      expect(res.status, element).to.equal(302);
+      const saved = await AgreementModel.findById(id).lean();
+      expect(saved!.completeness, element).to.equal(7);
+      const page = await agent.get(`/agreements/${id}`);
+      expect(page.text, element).to.contain('Completeness: 7 / 8').and.contain(`<li><a href="#${element}">`);
+      const refused = await postForm(agent, `/agreements/${id}/transition`, { action: 'submit' }, `/agreements/${id}`);
+      expect(refused.status, element).to.equal(303);
+      expect((await AgreementModel.findById(id).lean())!.status, element).to.equal('draft');
+    }
+    const list = await agent.get('/agreements');
+    expect(list.text.match(/<td>7 \/ 8<\/td>/g)).to.have.length(8);
+  });
+
+  it('records a measurement for a period, refusing a period that ends before it starts', async () => {
+    const a = await full(pro, [leadId], { status: 'active' });
+    const url = `/agreements/${String(a._id)}/kpis/${String(a.kpis[0]!._id)}/measurements`;
+    const bad = await postForm(
+      agent,
+      url,
+      { value: '4', periodStart: '2026-07-01', periodEnd: '2026-06-30' },
+      `/agreements/${String(a._id)}`,
+    );
+    expect(bad.status).to.equal(303);
+    expect(await KpiMeasurementModel.countDocuments({ agreementId: a._id })).to.equal(0);
+    await postForm(
+      agent,
+      url,
+      { value: '4', periodStart: '2026-04-01', periodEnd: '2026-06-30', comment: 'Q2' },
+      `/agreements/${String(a._id)}`,
+    );
+    const m = await KpiMeasurementModel.findOne({ agreementId: a._id }).lean();
+    expect(m!.periodStart!.toISOString().slice(0, 10)).to.equal('2026-04-01');
+    expect(m!.recordedByName).to.equal(pro.name);
+    const csv = await agent.get('/agreements/measurements.csv');
+    expect(csv.text).to.contain('2026-04-01,2026-06-30,4,Q2');
+  });
 });
