@@ -14,6 +14,7 @@ const items: NavItem[] = [
   { href: '/meetings', label: 'meetings:nav' },
   { href: '/tasks', label: 'tasks:nav' },
   { href: '/admin/users', label: 'common:nav.users', roles: ['admin'] },
+  { href: '/admin/outbox', label: 'reminders:outbox.title', roles: ['admin'] },
   { href: '/admin/dev-mail', label: 'common:nav.devMail', roles: ['admin'] },
   { href: '/admin/task-templates', label: 'tasks:templates.title', roles: ['admin'] },
   { href: '/admin/kpi-thresholds', label: 'agreements:thresholds.title', roles: ['admin'] },

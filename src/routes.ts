@@ -9,9 +9,10 @@ import { progressRouter } from './progress/routes.js';
 import { partnersRouter } from './partners/routes.js';
 import { agreementsRouter } from './agreements/routes.js';
 import { tasksRouter } from './tasks/routes.js';
+import { outboxRouter, partnerLinksRouter } from './reminders/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
-export const publicRouters: Router[] = [authRouter, calendarFeedRouter];
+export const publicRouters: Router[] = [authRouter, calendarFeedRouter, partnerLinksRouter];
 
 /** Routes for signed-in users; each feature checks finer rights itself. */
 export const memberRouters: Router[] = [
@@ -23,4 +24,5 @@ export const memberRouters: Router[] = [
   progressRouter,
   usersRouter,
   devMailRouter,
+  outboxRouter,
 ];

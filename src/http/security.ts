@@ -20,7 +20,7 @@ export const securityHeaders = helmet({
   strictTransportSecurity: config.trustProxy,
 });
 
-export const { csrfSynchronisedProtection, generateToken } = csrfSync({
+const csrf = csrfSync({
   getTokenFromRequest: (req) => {
     const body = req.body as Record<string, unknown> | undefined;
     const fromBody = typeof body?._csrf === 'string' ? body._csrf : undefined;
@@ -29,6 +29,13 @@ export const { csrfSynchronisedProtection, generateToken } = csrfSync({
   },
   errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
 });
+export const { generateToken } = csrf;
+
+// One-click opt-out (RFC 8058) is POSTed by mail clients without a session: its signed link is the authorization.
+export function csrfSynchronisedProtection(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'POST' && req.path.startsWith('/p/optout/')) return next();
+  csrf.csrfSynchronisedProtection(req, res, next);
+}
 
 /** The token every form carries: issued for the current session (a new one after sign-in). */
 export function csrfLocals(req: Request, res: Response, next: NextFunction): void {
