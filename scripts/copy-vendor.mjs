@@ -6,6 +6,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const vendor = path.join(root, 'public', 'vendor');
 const files = [
   // [package-relative source, destination name]
+  ['chart.js/dist/chart.umd.min.js', 'chart.umd.min.js'],
 ];
 fs.mkdirSync(vendor, { recursive: true });
 for (const [src, dest] of files) {

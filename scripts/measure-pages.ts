@@ -34,6 +34,8 @@ const pages: [string, string][] = [
   ['partner page', `/partners/${String(partner!._id)}`],
   ['agreement page', `/agreements/${String(agreement!._id)}`],
   ['agreement list', '/agreements?status=active'],
+  ['dashboard', '/dashboard?owner=all'],
+  ['dashboard rows (KPIs at risk)', '/dashboard/rows/kpis?owner=all&kpiStatus=at_risk'],
 ];
 console.log(`${total} partners in the database\n| page | median ms | db commands |\n|---|---|---|`);
 for (const [name, url] of pages) {

@@ -9,13 +9,16 @@ export interface NavItem {
 // The main navigation; each feature adds its entry here.
 const items: NavItem[] = [
   { href: '/', label: 'common:nav.home' },
+  { href: '/dashboard', label: 'dashboard:nav' },
   { href: '/partners', label: 'partners:nav' },
   { href: '/agreements', label: 'agreements:nav' },
   { href: '/meetings', label: 'meetings:nav' },
   { href: '/tasks', label: 'tasks:nav' },
   { href: '/admin/users', label: 'common:nav.users', roles: ['admin'] },
+  { href: '/admin/outbox', label: 'reminders:outbox.title', roles: ['admin'] },
   { href: '/admin/dev-mail', label: 'common:nav.devMail', roles: ['admin'] },
   { href: '/admin/task-templates', label: 'tasks:templates.title', roles: ['admin'] },
+  { href: '/readiness', label: 'readiness:nav', roles: ['admin', 'manager'] },
   { href: '/admin/kpi-thresholds', label: 'agreements:thresholds.title', roles: ['admin'] },
 ];
 

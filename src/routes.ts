@@ -7,20 +7,28 @@ import { usersRouter } from './users/routes.js';
 import { calendarFeedRouter, meetingsRouter } from './meetings/routes.js';
 import { progressRouter } from './progress/routes.js';
 import { partnersRouter } from './partners/routes.js';
+import { partnerImportRouter } from './partners/import.routes.js';
 import { agreementsRouter } from './agreements/routes.js';
 import { tasksRouter } from './tasks/routes.js';
+import { readinessRouter } from './readiness/routes.js';
+import { dashboardRouter, sharedRouter } from './dashboard/routes.js';
+import { outboxRouter, partnerLinksRouter } from './reminders/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
-export const publicRouters: Router[] = [authRouter, calendarFeedRouter];
+export const publicRouters: Router[] = [authRouter, calendarFeedRouter, sharedRouter, partnerLinksRouter];
 
 /** Routes for signed-in users; each feature checks finer rights itself. */
 export const memberRouters: Router[] = [
   homeRouter,
+  partnerImportRouter,
   partnersRouter,
   agreementsRouter,
   tasksRouter,
+  readinessRouter,
+  dashboardRouter,
   meetingsRouter,
   progressRouter,
   usersRouter,
   devMailRouter,
+  outboxRouter,
 ];

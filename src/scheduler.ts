@@ -8,16 +8,20 @@ import { setSchedulerState } from './health.js';
 import { logger } from './logger.js';
 import { purgeExpired } from './maintenance.js';
 import { isDatabaseDown } from './http/error-handler.js';
+import { reminderJobs } from './reminders/jobs.js';
 
 export interface Job {
   name: string;
   expression: string;
   run: (now: Date) => Promise<unknown>;
+  /** Also run once at start, to catch up on what came due while nothing ran. */
+  catchUp?: boolean;
 }
 
 export const jobs = (): Job[] => [
-  { name: 'daily-expiry', expression: config.scheduler.daily, run: (now) => expireEndedAgreements(now) },
+  { name: 'daily-expiry', expression: config.scheduler.daily, run: (now) => expireEndedAgreements(now), catchUp: true },
   { name: 'maintenance', expression: config.scheduler.tick, run: (now) => purgeExpired(now) },
+  ...reminderJobs(),
 ];
 
 /** Refuses to start with an invalid expression, naming the variable. */
@@ -44,7 +48,7 @@ export function startScheduler(list: Job[] = jobs()): () => void {
   );
   setSchedulerState('running');
   // Catch up at start on what came due while nothing ran.
-  void Promise.all(list.filter((j) => j.name === 'daily-expiry').map((j) => runJob(j)));
+  void Promise.all(list.filter((j) => j.catchUp).map((j) => runJob(j)));
   return () => {
     for (const t of tasks) void t.stop();
     setSchedulerState('stopped');

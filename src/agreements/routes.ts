@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { Types } from 'mongoose';
 import { i18n } from '../i18n/index.js';
+import { config } from '../config.js';
 import { flash } from '../http/flash.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
@@ -24,7 +25,8 @@ import {
 } from './constants.js';
 import { defaultThresholds, expectedProgress, getThresholds, kpiProgress, kpiTrend, setThresholds } from './kpis.js';
 import { AgreementModel, AgreementVersionModel, KpiMeasurementModel } from './model.js';
-import { listQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
+import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
+import { listQuerySchema, measurementCsvQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
 import {
   addMeasurement,
   canEditAgreement,
@@ -35,6 +37,7 @@ import {
   transition,
   versionsOf,
 } from './service.js';
+import { agreementHistory } from './timeline.js';
 import { availableTransitions, transitions, type Transition } from './status.js';
 import { isManager } from '../users/roles.js';
 import { requireRole } from '../http/guards.js';
@@ -88,9 +91,20 @@ agreementsRouter.get('/agreements', async (req, res) => {
     owners,
     users,
     q,
+    exportQuery: new URLSearchParams(
+      Object.entries(q).flatMap(([k, v]): [string, string][] => (v === undefined ? [] : [[k, String(v)]])),
+    ).toString(),
     pager: pagination(page, total),
     ...choices,
   });
+});
+
+agreementsRouter.get('/agreements/export.csv', async (req, res) => {
+  await streamAgreementsCsv(res, listQuerySchema.parse(req.query), req.user!);
+});
+
+agreementsRouter.get('/agreements/measurements.csv', async (req, res) => {
+  await streamMeasurementsCsv(res, measurementCsvQuerySchema.parse(req.query), req.user!);
 });
 
 agreementsRouter.get('/agreements/new', async (req, res) => {
@@ -168,15 +182,19 @@ async function loadView(id: Types.ObjectId) {
 
 agreementsRouter.get('/agreements/:id', async (req, res) => {
   const view = await loadView(parseId(req.params.id));
-  const [versions, renewalOf, overdue] = await Promise.all([
+  const [versions, renewalOf, overdue, history] = await Promise.all([
     versionsOf(view.a._id),
     view.a.renewedFromId ? AgreementModel.findById(view.a.renewedFromId, { title: 1 }).lean() : null,
     overdueChecks({ partnerId: view.a.partnerIds[0] }),
+    agreementHistory(view.a._id),
   ]);
   res.render('agreements/show', {
     title: view.a.title,
     ...view,
     versions,
+    history,
+    charts: true,
+    scripts: ['/public/vendor/chart.umd.min.js', '/public/js/kpi-charts.js'],
     renewalOf,
     overdueAgreements: overdue.filter((o) => String(o._id) === String(view.a._id)),
     canEdit: canEditAgreement(req.user!, view.a) && !['terminated', 'renewed', 'expired'].includes(view.a.status),
@@ -189,10 +207,26 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
   });
 });
 
+/** Dates, numbers and amounts in the agreement's language (the document is not the reader's page). */
+function documentFormat(language: string) {
+  const locale = language === 'en' ? 'en-CA' : 'fr-CA';
+  const date = (d: Date | string | null | undefined) =>
+    d ? new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.defaultTimezone }).format(new Date(d)) : '';
+  return {
+    date,
+    dateTime: date,
+    isoDate: (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : ''),
+    number: (n: number | null | undefined, digits = 0) =>
+      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n),
+    money: (n: number | null | undefined, currency = 'CAD') =>
+      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(n),
+  };
+}
+
 agreementsRouter.get('/agreements/:id/print', async (req, res) => {
   const view = await loadView(parseId(req.params.id));
   const t = i18n.getFixedT(view.a.language);
-  res.render('agreements/print', { ...view, t, lang: view.a.language, layout: false, ...choices });
+  res.render('agreements/print', { ...view, t, fmt: documentFormat(view.a.language), lang: view.a.language, layout: false, ...choices });
 });
 
 agreementsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => {

@@ -81,13 +81,12 @@ export function parseElement(element: AgreementElement, body: unknown): ElementR
     if (!r.success) errors[field] ??= r.error.issues[0]?.message.includes(':') ? r.error.issues[0].message : 'validation:invalid';
     return r.success ? r.data : undefined;
   };
-  const rows = (names: string[]) => {
+  // A row counts when one of its typed fields is filled (selects always carry a value, so they do not).
+  const rows = (names: string[], typed = names.filter((k) => !['party', 'provider', 'kind'].includes(k))) => {
     const lists = formLists(body, [...names, 'remove']);
     const n = lists[names[0]!]!.length;
     return Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k) => [k, lists[k]![i] ?? '']))).filter(
-      (r, i) =>
-        names.some((k) => (r[k] ?? '').trim() !== '' && k !== 'party' && k !== 'provider' && k !== 'kind') &&
-        !(lists.remove ?? []).includes(String(i)),
+      (r, i) => typed.some((k) => (r[k] ?? '').trim() !== '') && !(lists.remove ?? []).includes(String(i)),
     );
   };
   let patch: Record<string, unknown> = {};
@@ -169,9 +168,14 @@ export function parseElement(element: AgreementElement, body: unknown): ElementR
       break;
     case 'kpis':
       patch = {
-        kpis: rows(['kpiId', 'name', 'unit', 'baseline', 'target', 'direction', 'frequency', 'dataSource']).map((r, i) => ({
+        kpis: rows(
+          ['kpiId', 'name', 'description', 'unit', 'baseline', 'target', 'direction', 'frequency', 'owner', 'dataSource'],
+          ['name', 'description', 'baseline', 'target', 'dataSource'],
+        ).map((r, i) => ({
           ...(/^[a-f0-9]{24}$/i.test(r.kpiId ?? '') ? { _id: oid(r.kpiId!) } : {}),
           name: check(z.string().trim().min(1, 'validation:required').max(200), r.name, `name.${i}`),
+          description: check(text(2000), r.description, `kdescription.${i}`),
+          ownerPartnerId: party(r.owner ?? ''),
           unit: check(z.enum(kpiUnits), r.unit || 'number', `unit.${i}`),
           baseline: check(
             num.refine((x) => x !== null, 'validation:number'),
@@ -215,8 +219,21 @@ export const listQuerySchema = z.object({
   endingWithin: z.coerce.number().int().min(1).max(3650).optional().catch(undefined),
 });
 
+const queryDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .transform((d) => new Date(`${d}T00:00:00Z`))
+  .optional()
+  .catch(undefined);
+
+export const measurementCsvQuerySchema = listQuerySchema.extend({
+  from: queryDate,
+  to: queryDate.transform((d) => (d ? new Date(d.getTime() + 86400_000 - 1) : undefined)),
+});
+
 export const measurementSchema = z.object({
   value: num.refine((x) => x !== null, 'validation:number').transform((x) => x),
+  periodStart: optionalDate.default(null),
   periodEnd: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation:date')

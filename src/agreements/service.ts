@@ -16,6 +16,7 @@ import type { PartnerType } from '../partners/constants.js';
 import { recordMeasurements, refreshKpiStatus } from './kpis.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
 import { canTransition, transitions, type Transition } from './status.js';
+import './timeline.js'; // registers the agreements' moves on the partner timeline
 import type { BasicsInput } from './schemas.js';
 
 export function canEditAgreement(user: SessionUser, a: Pick<AgreementDoc, 'ownerId' | 'teamIds'>): boolean {
@@ -180,12 +181,13 @@ export async function addMeasurement(
   actor: SessionUser,
   id: Types.ObjectId,
   kpiId: Types.ObjectId,
-  m: { value: number; periodEnd: Date; comment: string },
+  m: { value: number; periodStart?: Date | null; periodEnd: Date; comment: string },
 ) {
   const a = await AgreementModel.findById(id, { ownerId: 1, teamIds: 1, kpis: 1, status: 1 }).lean();
   if (!a) throw new RuleError('errors:notFound');
   if (!canEditAgreement(actor, a)) throw forbidden();
   if (!a.kpis.some((k) => String(k._id) === String(kpiId))) throw new RuleError('errors:notFound');
+  if (m.periodStart && m.periodStart > m.periodEnd) throw new RuleError('agreements:errors.periodOrder');
   await recordMeasurements(id, [{ kpiId, ...m, recordedById: actor._id, recordedByName: actor.name }]);
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'measurement', note: `${String(kpiId)} = ${m.value}` });
 }
@@ -200,7 +202,8 @@ export interface AgreementListQuery {
   q?: string;
 }
 
-export async function listAgreements(q: AgreementListQuery, user: SessionUser, page: Page, now = new Date()) {
+/** The list's filter (also used by the CSV exports). */
+export async function listFilter(q: AgreementListQuery, user: SessionUser, now = new Date()): Promise<QueryFilter<AgreementDoc>> {
   const f: QueryFilter<AgreementDoc> = { archived: false };
   if (q.status) f.status = q.status;
   if (q.kind) f.kind = q.kind;
@@ -211,6 +214,11 @@ export async function listAgreements(q: AgreementListQuery, user: SessionUser, p
     const ids = await PartnerModel.find({ type: q.partnerType }, { _id: 1 }).limit(5000).lean();
     f.partnerIds = { $in: ids.map((p) => p._id) };
   }
+  return f;
+}
+
+export async function listAgreements(q: AgreementListQuery, user: SessionUser, page: Page, now = new Date()) {
+  const f = await listFilter(q, user, now);
   const [items, total] = await Promise.all([
     AgreementModel.find(f, { title: 1, status: 1, kind: 1, partnerIds: 1, ownerId: 1, endDate: 1, completeness: 1, 'kpis.status': 1 })
       .sort({ updatedAt: -1, _id: 1 })
@@ -232,7 +240,10 @@ export async function partyNames(ids: Types.ObjectId[]): Promise<Record<string, 
 
 /** The partner page's list of agreements. */
 export async function agreementsForPartner(partnerId: Types.ObjectId) {
-  return AgreementModel.find({ partnerIds: partnerId }, { title: 1, status: 1, kind: 1, endDate: 1, completeness: 1 })
+  return AgreementModel.find(
+    { partnerIds: partnerId, archived: false },
+    { title: 1, status: 1, kind: 1, endDate: 1, completeness: 1, partnerIds: 1, 'kpis.status': 1 },
+  )
     .sort({ statusChangedAt: -1 })
     .limit(50)
     .lean();

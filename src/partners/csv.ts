@@ -21,11 +21,13 @@ export const csvColumns = [
   'owner_email',
   'tags',
   'priority',
+  'resources',
   'contact_name',
   'contact_role',
   'contact_email',
   'contact_phone',
   'contact_language',
+  'contact_consent',
 ] as const;
 
 export async function streamPartnersCsv(res: Response, q: ListQuery, user: SessionUser): Promise<void> {
@@ -52,9 +54,19 @@ export async function streamPartnersCsv(res: Response, q: ListQuery, user: Sessi
         emails.get(String(p.ownerId)) ?? '',
         p.tags.join(', '),
         p.priority,
+        p.resources.map((r) => `${r.category}: ${r.description.replace(/;/g, ',')}`).join('; '),
       ];
       const contacts = p.contacts.length ? p.contacts : [null];
-      for (const c of contacts) this.push([...base, c?.name ?? '', c?.role ?? '', c?.email ?? '', c?.phone ?? '', c?.locale ?? '']);
+      for (const c of contacts)
+        this.push([
+          ...base,
+          c?.name ?? '',
+          c?.role ?? '',
+          c?.email ?? '',
+          c?.phone ?? '',
+          c?.locale ?? '',
+          c ? (c.emailConsent ? 'yes' : 'no') : '',
+        ]);
       done();
     },
   });

@@ -57,6 +57,8 @@ const partnerSchema = new Schema(
     archivedAt: { type: Date, default: null },
     lastActivityAt: { type: Date, default: () => new Date() },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    // The CSV import that created it: an import that fails deletes its partners by this id.
+    importId: { type: Schema.Types.ObjectId, default: null },
     // Derived, for accent-insensitive search and duplicate detection (see util/text.ts foldText).
     nameFolded: { type: String, required: true },
     websiteFolded: { type: String, default: '' },
@@ -76,6 +78,8 @@ partnerSchema.index({ archived: 1, tags: 1 });
 partnerSchema.index({ archived: 1, resourceCategories: 1 });
 partnerSchema.index({ archived: 1, updatedAt: -1 });
 partnerSchema.index({ websiteFolded: 1 });
+partnerSchema.index({ importId: 1 });
+partnerSchema.index({ nameFolded: 1 });
 
 export type PartnerDoc = InferSchemaType<typeof partnerSchema> & { _id: Types.ObjectId };
 export const PartnerModel = model('Partner', partnerSchema);

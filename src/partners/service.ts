@@ -84,7 +84,10 @@ export async function updatePartner(actor: SessionUser, id: Types.ObjectId, inpu
   const next = { ...input, ownerId };
   delete (next as { rev?: number }).rev;
   const derived = derivedFields({ ...next, contacts: partner.contacts, resources: partner.resources });
-  await PartnerModel.updateOne({ _id: id }, { $set: { ...next, ...derived, rev: rev + 1, lastActivityAt: new Date() } });
+  // The claim decided the winner among edits from this revision; the rev in the filter also catches a
+  // stage move or contact change saved since the form was read (those bump rev without a claim).
+  const res = await PartnerModel.updateOne({ _id: id, rev }, { $set: { ...next, ...derived, rev: rev + 1, lastActivityAt: new Date() } });
+  if (res.modifiedCount === 0) return { ok: false, conflict: { current: (await PartnerModel.findById(id).lean())! } };
   const changes = diffFields(before, next, [...editableFields]);
   if (changes.length) await recordAudit({ actor, entity: 'partner', entityId: id, action: 'update', changes });
   return { ok: true };

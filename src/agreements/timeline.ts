@@ -1,0 +1,42 @@
+// Every status move of an agreement, on the agreement's page and on each partner's timeline (from
+// the audit trail, which records every transition with its comment or reason).
+import type { Types } from 'mongoose';
+import { AuditModel } from '../audit/model.js';
+import { registerTimelineSource } from '../partners/timeline.js';
+import { AgreementModel } from './model.js';
+
+/** The agreement's history, newest first: creation, transitions, edits and measurements. */
+export async function agreementHistory(agreementId: Types.ObjectId, limit = 100) {
+  return AuditModel.find({ entity: 'agreement', entityId: agreementId }).sort({ at: -1 }).limit(limit).lean();
+}
+
+// The partner timeline already shows each agreement's current status; this adds the earlier moves.
+registerTimelineSource(async (partnerId, limit) => {
+  const agreements = await AgreementModel.find({ partnerIds: partnerId }, { title: 1 }).limit(200).lean();
+  if (!agreements.length) return [];
+  const titles = new Map(agreements.map((a) => [String(a._id), a.title]));
+  const rows = await AuditModel.find({ entity: 'agreement', entityId: { $in: agreements.map((a) => a._id) }, action: /^status:/ })
+    .sort({ at: -1 })
+    .limit(limit + agreements.length)
+    .lean();
+  const seen = new Set<string>();
+  return rows.flatMap((r) => {
+    const id = String(r.entityId);
+    if (!seen.has(id)) {
+      seen.add(id); // the newest move is the agreement's current status, shown by the partners' own source
+      return [];
+    }
+    const to = r.changes.find((c) => c.field === 'status')?.to ?? '';
+    return [
+      {
+        at: r.at,
+        kind: 'agreement' as const,
+        label: 'partners:timeline.agreement',
+        params: { status: to },
+        text: [titles.get(id), r.note].filter(Boolean).join(' — '),
+        by: r.actorName,
+        href: `/agreements/${id}`,
+      },
+    ];
+  });
+});

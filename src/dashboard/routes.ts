@@ -1,0 +1,195 @@
+import { Router, type Request, type Response } from 'express';
+import { stringify } from 'csv-stringify';
+import { pipeline as streamPipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { config } from '../config.js';
+import { notFound } from '../http/errors.js';
+import { flash } from '../http/flash.js';
+import { parseId } from '../http/ids.js';
+import { pageFrom, pagination } from '../http/paginate.js';
+import { partnerTypes, stages } from '../partners/constants.js';
+import { agreementStatuses } from '../agreements/constants.js';
+import { healthDimensions } from '../progress/model.js';
+import { UserModel } from '../users/model.js';
+import { blockSchema, filterFrom, rowParamsFrom } from './schemas.js';
+import { attainmentStatuses, blockRows, dashboard, endingWindows, MASTERY_AGREEMENTS, MASTERY_TYPES, periods } from './service.js';
+import { agreementForShare, createShareLink, revokeShareLink, sharedView, shareLinks } from './share.js';
+
+export const dashboardRouter = Router();
+export const sharedRouter = Router();
+
+/** The filter as query-string values, to carry it into click-through links. */
+function filterQuery(owner: string, f: ReturnType<typeof filterFrom>['filter']): Record<string, string> {
+  const q: Record<string, string> = { owner, period: String(f.period) };
+  if (f.type) q.type = f.type;
+  if (f.region) q.region = f.region;
+  return q;
+}
+const toQs = (q: Record<string, string | number | undefined>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v));
+  return p.toString();
+};
+
+async function pageData(req: Request) {
+  const { filter, owner } = filterFrom(req.query, req.user!);
+  const data = await dashboard(filter);
+  const base = filterQuery(owner, filter);
+  const t = req.t.bind(req);
+  /** Link to the rows behind a figure on this branch; `list` is the feature list's own filtered page. */
+  const rowsHref = (block: string, extra: Record<string, string | number | undefined> = {}) =>
+    `/dashboard/rows/${block}?${toQs({ ...base, ...extra })}`;
+  const ownerParam = filter.ownerId ? String(filter.ownerId) : undefined;
+  const listHref = (path: string, extra: Record<string, string | number | undefined> = {}) =>
+    `${path}?${toQs({ owner: ownerParam, type: filter.type ?? undefined, region: filter.region ?? undefined, ...extra })}`;
+  const chart = (type: string, labels: string[], datasets: { label: string; data: number[] }[], extra: object = {}) =>
+    JSON.stringify({ type, labels, datasets, ...extra });
+  const charts = {
+    pipeline: chart(
+      'bar',
+      stages.map((s) => t(`partners:stages.${s}`)),
+      [
+        { label: t('dashboard:pipeline.partners'), data: data.pipeline.perStage.map((s) => s.count) },
+        { label: t('dashboard:pipeline.entered', { days: filter.period }), data: stages.map((s) => data.pipeline.entered[s]) },
+      ],
+    ),
+    status: chart(
+      'bar',
+      agreementStatuses.map((s) => t(`agreements:statuses.${s}`)),
+      [{ label: t('dashboard:agreements.count'), data: data.agreements.perStatus.map((s) => s.count) }],
+    ),
+    attainment: chart(
+      'doughnut',
+      attainmentStatuses.map((s) => t(`dashboard:kpiStatus.${s}`)),
+      [{ label: t('dashboard:attainment.kpis'), data: attainmentStatuses.map((s) => data.attainment.counts[s]) }],
+    ),
+    health: chart(
+      'line',
+      data.health.trend.map((m) => m.month),
+      [{ label: t('dashboard:health.average'), data: data.health.trend.map((m) => m.average) }],
+      { yMin: 5, yMax: 25 },
+    ),
+    diversity: chart(
+      'bar',
+      partnerTypes.map((x) => t(`partners:types.${x}`)),
+      [{ label: t('dashboard:diversity.agreements'), data: data.diversity.perType.map((d) => d.count) }],
+    ),
+    mastery: chart(
+      'bar',
+      data.mastery.map((m) => m.name),
+      [
+        { label: t('dashboard:mastery.agreements'), data: data.mastery.map((m) => m.agreements) },
+        { label: t('dashboard:mastery.types'), data: data.mastery.map((m) => m.types) },
+      ],
+    ),
+  };
+  const users = await UserModel.find({ status: 'active' }, { name: 1 }).sort({ name: 1 }).limit(500).lean();
+  return { filter, owner, data, base, rowsHref, listHref, charts, users };
+}
+
+const statics = {
+  stages,
+  partnerTypes,
+  agreementStatuses,
+  attainmentStatuses,
+  endingWindows,
+  periods,
+  healthDimensions,
+  MASTERY_AGREEMENTS,
+  MASTERY_TYPES,
+};
+
+// Figures are never cached, not even by the browser: a user's own change shows on the next visit.
+dashboardRouter.use('/dashboard', (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+});
+
+dashboardRouter.get('/dashboard', async (req, res) => {
+  const d = await pageData(req);
+  res.render('dashboard/index', {
+    title: req.t('dashboard:title'),
+    ...statics,
+    ...d,
+    scripts: ['/public/vendor/chart.umd.min.js', '/public/js/dashboard-charts.js'],
+  });
+});
+
+dashboardRouter.get('/dashboard/report', async (req, res) => {
+  const d = await pageData(req);
+  res.render('dashboard/report', { layout: false, title: req.t('dashboard:report.title'), ...statics, ...d, generatedAt: new Date() });
+});
+
+dashboardRouter.get('/dashboard/rows/:block', async (req, res) => {
+  const raw = String(req.params.block);
+  const csv = raw.endsWith('.csv');
+  const parsed = blockSchema.safeParse(csv ? raw.slice(0, -4) : raw);
+  if (!parsed.success) throw notFound();
+  const block = parsed.data;
+  const { filter, owner } = filterFrom(req.query, req.user!);
+  const params = rowParamsFrom(req.query);
+  const table = await blockRows(block, params, filter);
+  if (csv) return sendCsv(res, block, table, req.t.bind(req));
+  const page = pageFrom(req.query, 50);
+  const pager = pagination(page, table.rows.length);
+  res.render('dashboard/rows', {
+    title: req.t(`dashboard:rows.${block}`),
+    block,
+    table: { columns: table.columns, rows: table.rows.slice((page.page - 1) * page.perPage, page.page * page.perPage) },
+    total: table.rows.length,
+    pager,
+    csvHref: `/dashboard/rows/${block}.csv?${toQs({ ...filterQuery(owner, filter), ...(req.query as Record<string, string>), page: undefined })}`,
+    backHref: `/dashboard?${toQs(filterQuery(owner, filter))}`,
+  });
+});
+
+async function sendCsv(res: Response, block: string, table: Awaited<ReturnType<typeof blockRows>>, t: (k: string) => string) {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="dashboard-${block}-${new Date().toISOString().slice(0, 10)}.csv"`);
+  res.write('\uFEFF'); // BOM: spreadsheets read UTF-8 accents correctly
+  const rows = Readable.from(table.rows.map((r) => r.cells));
+  await streamPipeline(
+    rows,
+    stringify({ header: true, columns: table.columns.map((c) => t(`dashboard:columns.${c}`)), escape_formulas: true }),
+    res,
+  );
+}
+
+// ---------- sharing an agreement's measurement with its partners ----------
+
+async function sharePage(req: Request, res: Response, newToken: string | null = null) {
+  const id = parseId(req.params.id);
+  const { agreement, canShare } = await agreementForShare(req.user!, id);
+  const links = canShare ? await shareLinks(id) : [];
+  res.render('dashboard/share', {
+    title: req.t('dashboard:share.title'),
+    agreement,
+    canShare,
+    links,
+    newUrl: newToken ? `${config.baseUrl}/shared/${newToken}` : null,
+  });
+}
+
+dashboardRouter.get('/agreements/:id/share', (req, res) => sharePage(req, res));
+
+dashboardRouter.post('/agreements/:id/share', async (req, res) => {
+  const token = await createShareLink(req.user!, parseId(req.params.id));
+  res.status(201);
+  await sharePage(req, res, token);
+});
+
+dashboardRouter.post('/agreements/:id/share/:linkId/revoke', async (req, res) => {
+  const id = parseId(req.params.id);
+  await revokeShareLink(req.user!, id, parseId(req.params.linkId));
+  flash(req, 'success', 'dashboard:share.revoked');
+  res.redirect(`/agreements/${String(id)}/share`);
+});
+
+sharedRouter.get('/shared/:token', async (req, res) => {
+  const view = await sharedView(String(req.params.token));
+  if (!view) throw notFound();
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+  res.render('dashboard/shared', { title: view.agreement.title, view });
+});

@@ -1,0 +1,107 @@
+// Shared measurement (seed 003, transparency): an agreement's owner gives partner contacts a
+// read-only, revocable link showing that agreement's objectives, KPIs with history and status, and
+// upcoming meetings — nothing else. Only the SHA-256 of the 32-byte random token is stored.
+import crypto from 'node:crypto';
+import { Schema, model, type Types } from 'mongoose';
+import { AgreementModel, KpiMeasurementModel } from '../agreements/model.js';
+import { recordAudit, type Actor } from '../audit/service.js';
+import { forbidden, notFound } from '../http/errors.js';
+import { MeetingModel } from '../meetings/model.js';
+import { isManager, type Role } from '../users/roles.js';
+
+const shareLinkSchema = new Schema(
+  {
+    agreementId: { type: Schema.Types.ObjectId, ref: 'Agreement', required: true },
+    tokenHash: { type: String, required: true },
+    createdBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    createdByName: { type: String, default: '' },
+    revokedAt: { type: Date, default: null },
+    revokedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+  },
+  { timestamps: true },
+);
+shareLinkSchema.index({ tokenHash: 1 }, { unique: true });
+shareLinkSchema.index({ agreementId: 1, createdAt: -1 });
+
+export const ShareLinkModel = model('AgreementShareLink', shareLinkSchema);
+
+export interface ShareActor extends Actor {
+  role: Role;
+}
+
+const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+
+/** The agreement and whether the actor may share it (owner, team, managers and administrators). */
+export async function agreementForShare(actor: ShareActor, agreementId: Types.ObjectId) {
+  const a = await AgreementModel.findOne({ _id: agreementId, archived: false }, { title: 1, ownerId: 1, teamIds: 1 }).lean();
+  if (!a) throw notFound();
+  const me = String(actor._id);
+  const canShare = isManager(actor.role) || String(a.ownerId) === me || a.teamIds.some((u) => String(u) === me);
+  return { agreement: a, canShare };
+}
+
+export const shareLinks = (agreementId: Types.ObjectId) => ShareLinkModel.find({ agreementId }).sort({ createdAt: -1 }).limit(100).lean();
+
+/** Creates a link; the token is returned once and never stored. */
+export async function createShareLink(actor: ShareActor, agreementId: Types.ObjectId): Promise<string> {
+  const { canShare } = await agreementForShare(actor, agreementId);
+  if (!canShare) throw forbidden();
+  const token = crypto.randomBytes(32).toString('base64url');
+  const link = await ShareLinkModel.create({ agreementId, tokenHash: hashToken(token), createdBy: actor._id, createdByName: actor.name });
+  await recordAudit({ actor, entity: 'agreementShareLink', entityId: link._id, action: 'create', note: String(agreementId) });
+  return token;
+}
+
+export async function revokeShareLink(actor: ShareActor, agreementId: Types.ObjectId, linkId: Types.ObjectId, now = new Date()) {
+  const { canShare } = await agreementForShare(actor, agreementId);
+  if (!canShare) throw forbidden();
+  const link = await ShareLinkModel.findOne({ _id: linkId, agreementId }).lean();
+  if (!link) throw notFound();
+  if (link.revokedAt) return;
+  await ShareLinkModel.updateOne({ _id: linkId }, { $set: { revokedAt: now, revokedBy: actor._id } });
+  await recordAudit({ actor, entity: 'agreementShareLink', entityId: linkId, action: 'revoke', note: String(agreementId) });
+}
+
+/** What a valid link shows; null for an unknown, malformed or revoked token. */
+export async function sharedView(token: string, now = new Date()) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const link = await ShareLinkModel.findOne({ tokenHash: hashToken(token), revokedAt: null }).lean();
+  if (!link) return null;
+  const a = await AgreementModel.findOne(
+    { _id: link.agreementId, archived: false },
+    { title: 1, status: 1, startDate: 1, endDate: 1, language: 1, objectives: 1, kpis: 1 },
+  ).lean();
+  if (!a) return null;
+  const [history, meetings] = await Promise.all([
+    KpiMeasurementModel.find({ agreementId: a._id }, { kpiId: 1, value: 1, periodEnd: 1 }).sort({ periodEnd: -1 }).limit(2000).lean(),
+    MeetingModel.find(
+      { agreementId: a._id, start: { $gte: now }, cancelled: false, archived: false },
+      { title: 1, kind: 1, start: 1, end: 1 },
+    )
+      .sort({ start: 1 })
+      .limit(20)
+      .lean(),
+  ]);
+  return {
+    agreement: {
+      title: a.title,
+      status: a.status,
+      startDate: a.startDate,
+      endDate: a.endDate,
+      language: a.language,
+      objectives: a.objectives.map((o) => o.text),
+    },
+    kpis: a.kpis.map((k) => ({
+      name: k.name,
+      unit: k.unit,
+      baseline: k.baseline,
+      target: k.target,
+      direction: k.direction,
+      latestValue: k.latestValue,
+      latestAt: k.latestAt,
+      status: k.status,
+      history: history.filter((h) => String(h.kpiId) === String(k._id)).map((h) => ({ value: h.value, periodEnd: h.periodEnd })),
+    })),
+    meetings: meetings.map((m) => ({ title: m.title, kind: m.kind, start: m.start, end: m.end })),
+  };
+}

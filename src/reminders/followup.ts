@@ -1,0 +1,183 @@
+// The partner's side of a follow-up: open a signed link, record the answer once, tell the owner.
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import { AgreementModel } from '../agreements/model.js';
+import { recordMeasurements } from '../agreements/kpis.js';
+import { recordAudit } from '../audit/service.js';
+import { config } from '../config.js';
+import { claimOnce } from '../db/claim.js';
+import { forbidden } from '../http/errors.js';
+import { PartnerModel } from '../partners/model.js';
+import { healthBand, healthDimensions, ProgressCheckModel, type CheckStatus } from '../progress/model.js';
+import type { SessionUser } from '../users/service.js';
+import { isManager, type Locale } from '../users/roles.js';
+import { UserModel } from '../users/model.js';
+import { enqueueMessage } from './enqueue.js';
+import { FollowUpRequestModel, FollowUpResponseModel } from './followup-response.model.js';
+import { verifyLink } from './links.js';
+import { dateIn } from './kinds.js';
+
+export type LinkRefusal = 'invalid' | 'expired' | 'used' | 'revoked';
+
+type Refused = { ok: false; reason: LinkRefusal; locale?: Locale };
+
+export async function openFollowUp(token: unknown, now = new Date()) {
+  const check = verifyLink(token, 'followup', now);
+  if (!check.ok && check.reason === 'invalid') return { ok: false, reason: 'invalid' } as Refused;
+  const request = await FollowUpRequestModel.findById(check.payload.requestId).lean();
+  // A request of another contact (or an unknown one) is refused like a forged link.
+  if (!request || String(request.contactId) !== check.payload.contactId) return { ok: false, reason: 'invalid' } as Refused;
+  const [agreement, partner] = await Promise.all([
+    AgreementModel.findById(request.agreementId, { title: 1, kpis: 1, ownerId: 1, partnerIds: 1 }).lean(),
+    PartnerModel.findById(request.partnerId, { name: 1, contacts: 1 }).lean(),
+  ]);
+  const contact = partner?.contacts.find((c) => String(c._id) === String(request.contactId));
+  if (!agreement || !partner || !contact) return { ok: false, reason: 'invalid' } as Refused;
+  const locale = contact.locale ?? config.defaultLocale;
+  // Refusals of a genuine link speak the contact's language.
+  if (!check.ok) return { ok: false, reason: 'expired', locale } as Refused;
+  if (request.revokedAt) return { ok: false, reason: 'revoked', locale } as Refused;
+  if (request.usedAt) return { ok: false, reason: 'used', locale } as Refused;
+  if (request.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', locale } as Refused;
+  const kpiIds = new Set(request.kpiIds.map(String));
+  const kpis = agreement.kpis
+    .filter((k) => kpiIds.has(String(k._id)))
+    .map((k) => ({ _id: String(k._id), name: k.name, target: k.target, unit: k.unit }));
+  return {
+    ok: true as const,
+    request,
+    agreement: { _id: agreement._id, title: agreement.title, ownerId: agreement.ownerId },
+    partner: { _id: partner._id, name: partner.name },
+    contact: { _id: contact._id, name: contact.name, locale },
+    kpis,
+  };
+}
+
+const rating = z.coerce.number().int('validation:invalid').min(1, 'validation:invalid').max(5, 'validation:invalid');
+const number = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(',', '.'))
+  .refine((v) => v === '' || Number.isFinite(Number(v)), { message: 'validation:number' });
+
+export function answerSchema(kpiIds: string[]) {
+  return z.object({
+    progress: z.string().trim().max(10000, 'validation:tooLong').default(''),
+    challenges: z.string().trim().max(10000, 'validation:tooLong').default(''),
+    ...Object.fromEntries(healthDimensions.map((d) => [`health_${d}`, rating])),
+    ...Object.fromEntries(kpiIds.map((id) => [`kpi_${id}`, number.default('')])),
+  });
+}
+
+const statusFor = (score: number): CheckStatus =>
+  (({ strong: 'on_track', developing: 'at_risk', needs_attention: 'off_track' }) as const)[healthBand(score)];
+
+/** Records a partner's answer once: false when the link was already used (by a concurrent submit). */
+export async function recordAnswer(
+  opened: Extract<Awaited<ReturnType<typeof openFollowUp>>, { ok: true }>,
+  values: Record<string, string | number>,
+  now = new Date(),
+): Promise<boolean> {
+  const { request, agreement, partner, contact, kpis } = opened;
+  if (!(await claimOnce(`followup-answer:${request._id}`))) return false;
+  const health = Object.fromEntries(healthDimensions.map((d) => [d, Number(values[`health_${d}`])])) as Record<string, number>;
+  const healthScore = Object.values(health).reduce((s, v) => s + v, 0);
+  const kpiValues = kpis
+    .filter((k) => values[`kpi_${k._id}`] !== '' && values[`kpi_${k._id}`] !== undefined)
+    .map((k) => ({ kpiId: new Types.ObjectId(k._id), value: Number(values[`kpi_${k._id}`]) }));
+  await FollowUpResponseModel.create({
+    requestId: request._id,
+    agreementId: agreement._id,
+    partnerId: partner._id,
+    contactId: contact._id,
+    contactName: contact.name,
+    progress: String(values.progress ?? ''),
+    challenges: String(values.challenges ?? ''),
+    kpiValues,
+    health,
+    healthScore,
+    at: now,
+  });
+  // The partner's contribution to the progress check, so health is seen from both sides.
+  const check = await ProgressCheckModel.create({
+    agreementId: agreement._id,
+    partnerIds: [partner._id],
+    periodStart: request.createdAt,
+    periodEnd: now,
+    status: statusFor(healthScore),
+    progress: String(values.progress ?? ''),
+    challenges: String(values.challenges ?? ''),
+    health,
+    healthScore,
+    source: 'partner',
+    contactId: contact._id,
+    recordedByName: `${contact.name} (${partner.name})`,
+  });
+  await recordMeasurements(
+    agreement._id,
+    kpiValues.map((v) => ({
+      ...v,
+      periodEnd: now,
+      recordedByContactId: contact._id,
+      recordedByName: `${contact.name} (${partner.name})`,
+      progressCheckId: check._id,
+    })),
+    now,
+  );
+  await FollowUpRequestModel.updateOne({ _id: request._id }, { $set: { usedAt: now } });
+  await recordAudit({
+    actor: null,
+    entity: 'agreement',
+    entityId: agreement._id,
+    action: 'followup:partner-answer',
+    note: `${contact.name} (${partner.name}): ${healthScore}/25`,
+  });
+  const owner = await UserModel.findOne({ _id: agreement.ownerId, status: 'active' }, { name: 1, email: 1, locale: 1 }).lean();
+  if (owner)
+    await enqueueMessage(
+      {
+        kind: 'followup_response',
+        subjectId: String(agreement._id),
+        occurrence: String(request._id),
+        to: { email: owner.email, name: owner.name, locale: owner.locale, userId: owner._id },
+        data: {
+          title: agreement.title,
+          contact: contact.name,
+          partner: partner.name,
+          score: healthScore,
+          when: dateIn(owner.locale, now),
+          link: `${config.baseUrl}/agreements/${String(agreement._id)}`,
+        },
+      },
+      now,
+    );
+  return true;
+}
+
+/** The owner, the team or a manager withdraws a follow-up link. */
+export async function revokeFollowUpRequest(actor: SessionUser, requestId: string, now = new Date()): Promise<void> {
+  const request = await FollowUpRequestModel.findById(requestId).lean();
+  if (!request) throw forbidden();
+  const a = await AgreementModel.findById(request.agreementId, { ownerId: 1, teamIds: 1 }).lean();
+  const allowed =
+    a && (isManager(actor.role) || String(a.ownerId) === String(actor._id) || a.teamIds.some((t) => String(t) === String(actor._id)));
+  if (!allowed) throw forbidden();
+  await FollowUpRequestModel.updateOne({ _id: requestId }, { $set: { revokedAt: now } });
+  await recordAudit({ actor, entity: 'agreement', entityId: request.agreementId, action: 'followup:revoke', note: requestId });
+}
+
+/** One-click opt-out of a partner contact (signed link; idempotent). */
+export async function optOut(token: unknown, now = new Date()): Promise<{ ok: boolean; locale: Locale }> {
+  const check = verifyLink(token, 'optout', now);
+  if (!check.ok || !Types.ObjectId.isValid(check.payload.requestId) || !Types.ObjectId.isValid(check.payload.contactId))
+    return { ok: false, locale: config.defaultLocale };
+  const partner = await PartnerModel.findById(check.payload.requestId);
+  const contact = partner?.contacts.find((c) => String(c._id) === check.payload.contactId);
+  if (!partner || !contact) return { ok: false, locale: config.defaultLocale };
+  if (!contact.optedOut) {
+    contact.optedOut = true;
+    await partner.save();
+    await recordAudit({ actor: null, entity: 'partner', entityId: partner._id, action: 'contact:opt-out', note: contact.name });
+  }
+  return { ok: true, locale: contact.locale ?? config.defaultLocale };
+}

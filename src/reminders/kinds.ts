@@ -1,0 +1,363 @@
+// The message kinds: each finds, for a moment `now`, the messages that are due. The tick enqueues
+// what every 'tick' kind returns; the weekly job does the same for 'weekly' kinds. A new kind (say,
+// meeting reminders) is one more registerKind call.
+import { Types } from 'mongoose';
+import { AgreementModel } from '../agreements/model.js';
+import { config } from '../config.js';
+import { PartnerModel } from '../partners/model.js';
+import { TaskModel } from '../tasks/model.js';
+import { UserModel } from '../users/model.js';
+import type { Locale } from '../users/roles.js';
+import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
+import { FollowUpRequestModel } from './followup-response.model.js';
+import { expIn, linkUrl, signLink } from './links.js';
+
+export type KindSchedule = 'tick' | 'weekly';
+
+export interface MessageKind {
+  kind: string;
+  schedule: KindSchedule;
+  findDue(now: Date): Promise<MessageInput[]>;
+}
+
+const registry = new Map<string, MessageKind>();
+export const registerKind = (k: MessageKind): void => void registry.set(k.kind, k);
+export const registeredKinds = (): MessageKind[] => [...registry.values()];
+
+/** Enqueues everything due now for the kinds of one schedule; returns how many were created. */
+export async function enqueueDue(schedule: KindSchedule, now = new Date()): Promise<number> {
+  let created = 0;
+  for (const k of registry.values()) {
+    if (k.schedule !== schedule) continue;
+    const results = await enqueueMessages(await k.findDue(now), now);
+    created += results.filter((r) => r === 'created').length;
+  }
+  return created;
+}
+
+// Helpers ---------------------------------------------------------------------------------------
+
+const DAY = 86400_000;
+const day = (d: Date): string => d.toISOString().slice(0, 10);
+export const dateIn = (locale: Locale, d: Date | null | undefined): string =>
+  d ? new Intl.DateTimeFormat(locale === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeZone: config.defaultTimezone }).format(d) : '';
+
+interface UserLite {
+  _id: Types.ObjectId;
+  name: string;
+  email: string;
+  locale: Locale;
+  role: string;
+}
+
+async function usersById(ids: (Types.ObjectId | null | undefined)[]): Promise<Map<string, UserLite>> {
+  const unique = [...new Set(ids.filter(Boolean).map(String))].map((s) => new Types.ObjectId(s));
+  if (!unique.length) return new Map();
+  const rows = await UserModel.find({ _id: { $in: unique }, status: 'active' }, { name: 1, email: 1, locale: 1, role: 1 }).lean();
+  return new Map(rows.map((u) => [String(u._id), u as UserLite]));
+}
+
+const toUser = (u: UserLite): Recipient => ({ email: u.email, name: u.name, locale: u.locale, userId: u._id });
+const url = (path: string): string => `${config.baseUrl}${path}`;
+
+// Overdue tasks → their owner, once per due date. --------------------------------------------------
+registerKind({
+  kind: 'task_overdue',
+  schedule: 'tick',
+  async findDue(now) {
+    const tasks = await TaskModel.find(
+      { status: { $in: ['open', 'in_progress'] }, dueDate: { $ne: null, $lt: now }, archived: false },
+      { title: 1, ownerId: 1, dueDate: 1 },
+    )
+      .limit(2000)
+      .lean();
+    const users = await usersById(tasks.map((t) => t.ownerId));
+    return tasks.flatMap((t) => {
+      const u = users.get(String(t.ownerId));
+      if (!u) return [];
+      return [
+        {
+          kind: 'task_overdue',
+          subjectId: String(t._id),
+          occurrence: day(t.dueDate!),
+          to: toUser(u),
+          data: { title: t.title, due: dateIn(u.locale, t.dueDate), link: url('/tasks') },
+        },
+      ];
+    });
+  },
+});
+
+// Agreement renewal notices → owner and team, once, the notice period before the end. -------------
+registerKind({
+  kind: 'agreement_renewal',
+  schedule: 'tick',
+  async findDue(now) {
+    const horizon = new Date(now.getTime() + 366 * DAY);
+    const rows = await AgreementModel.find(
+      { status: 'active', archived: false, endDate: { $ne: null, $gt: now, $lte: horizon } },
+      { title: 1, ownerId: 1, teamIds: 1, endDate: 1, renewalNoticeDays: 1 },
+    ).lean();
+    const due = rows.filter((a) => a.endDate!.getTime() - (a.renewalNoticeDays ?? 60) * DAY <= now.getTime());
+    const users = await usersById(due.flatMap((a) => [a.ownerId, ...a.teamIds]));
+    return due.flatMap((a) =>
+      [...new Set([a.ownerId, ...a.teamIds].map(String))].flatMap((id) => {
+        const u = users.get(id);
+        if (!u) return [];
+        return [
+          {
+            kind: 'agreement_renewal',
+            subjectId: String(a._id),
+            occurrence: day(a.endDate!),
+            to: toUser(u),
+            expiresAt: a.endDate,
+            data: { title: a.title, end: dateIn(u.locale, a.endDate), link: url(`/agreements/${String(a._id)}`) },
+          },
+        ];
+      }),
+    );
+  },
+});
+
+// Funding installments due within a week (or overdue and unpaid) → owner, once per installment. ---
+registerKind({
+  kind: 'installment_due',
+  schedule: 'tick',
+  async findDue(now) {
+    const rows = await AgreementModel.find(
+      { status: 'active', archived: false, 'funding.installments.dueDate': { $lte: new Date(now.getTime() + 7 * DAY) } },
+      { title: 1, ownerId: 1, funding: 1 },
+    ).lean();
+    const users = await usersById(rows.map((a) => a.ownerId));
+    return rows.flatMap((a) => {
+      const u = users.get(String(a.ownerId));
+      if (!u) return [];
+      return (a.funding?.installments ?? [])
+        .filter((i) => !i.paid && i.dueDate && i.dueDate.getTime() <= now.getTime() + 7 * DAY)
+        .map((i) => ({
+          kind: 'installment_due',
+          subjectId: String(a._id),
+          occurrence: String(i._id),
+          to: toUser(u),
+          data: {
+            title: a.title,
+            amount: new Intl.NumberFormat(u.locale === 'fr' ? 'fr-CA' : 'en-CA', {
+              style: 'currency',
+              currency: a.funding?.currency || 'CAD',
+            }).format(i.amount ?? 0),
+            due: dateIn(u.locale, i.dueDate),
+            link: url(`/agreements/${String(a._id)}`),
+          },
+        }));
+    });
+  },
+});
+
+// Progress-check / KPI follow-up requests → the partners' contacts (signed link) and the owner. -----
+export const FOLLOWUP_LINK_DAYS = 30;
+
+export const followUpRequestId = (agreementId: string, due: Date, contactId: string): string => `${agreementId}.${day(due)}.${contactId}`;
+
+registerKind({
+  kind: 'followup_request',
+  schedule: 'tick',
+  async findDue(now) {
+    const rows = await AgreementModel.find(
+      { status: 'active', archived: false, 'followUp.nextCheckDue': { $ne: null, $lte: now } },
+      { title: 1, ownerId: 1, partnerIds: 1, followUp: 1, kpis: 1, language: 1 },
+    ).lean();
+    const partners = rows.length
+      ? await PartnerModel.find({ _id: { $in: rows.flatMap((a) => a.partnerIds) } }, { name: 1, contacts: 1, archived: 1 }).lean()
+      : [];
+    const byId = new Map(partners.map((p) => [String(p._id), p]));
+    const users = await usersById(rows.map((a) => a.ownerId));
+    const out: MessageInput[] = [];
+    for (const a of rows) {
+      const due = a.followUp!.nextCheckDue!;
+      const occurrence = day(due);
+      const owner = users.get(String(a.ownerId));
+      const asked: string[] = [];
+      for (const pid of a.partnerIds) {
+        const p = byId.get(String(pid));
+        if (!p || p.archived) continue;
+        const withEmail = p.contacts.filter((c) => c.email);
+        const chosen = withEmail.filter((c) => c.primary);
+        for (const c of chosen.length ? chosen : withEmail.slice(0, 1)) {
+          asked.push(`${c.name} (${p.name})`);
+          const requestId = followUpRequestId(String(a._id), due, String(c._id));
+          const locale = c.locale ?? 'fr';
+          out.push({
+            kind: 'followup_request',
+            subjectId: String(a._id),
+            occurrence,
+            to: { email: c.email, name: c.name, locale, partnerId: p._id, contactId: c._id, optedOut: c.optedOut },
+            data: { title: a.title, partner: p.name, owner: owner?.name ?? '', due: dateIn(locale, due) },
+            async prepare() {
+              const expiresAt = new Date(now.getTime() + FOLLOWUP_LINK_DAYS * DAY);
+              await FollowUpRequestModel.updateOne(
+                { _id: requestId },
+                {
+                  $setOnInsert: {
+                    agreementId: a._id,
+                    partnerId: p._id,
+                    contactId: c._id,
+                    dueAt: due,
+                    expiresAt,
+                    kpiIds: a.kpis.map((k) => k._id),
+                    createdAt: now,
+                  },
+                },
+                { upsert: true },
+              ).catch((err: { code?: number }) => {
+                if (err.code !== 11000) throw err;
+              });
+              const token = signLink({ purpose: 'followup', contactId: String(c._id), requestId, exp: expIn(expiresAt, 0) });
+              return { link: linkUrl('/p/followup', token), expires: dateIn(locale, expiresAt) };
+            },
+          });
+        }
+      }
+      if (owner)
+        out.push({
+          kind: 'followup_owner',
+          subjectId: String(a._id),
+          occurrence,
+          to: toUser(owner),
+          data: { title: a.title, asked: asked.join(', '), due: dateIn(owner.locale, due), link: url(`/agreements/${String(a._id)}`) },
+        });
+    }
+    return out;
+  },
+});
+
+// Overdue progress checks → owner, a week after the due date, once per due date. ------------------
+export const CHECK_GRACE_DAYS = 7;
+registerKind({
+  kind: 'check_overdue',
+  schedule: 'tick',
+  async findDue(now) {
+    const rows = await AgreementModel.find(
+      { status: 'active', archived: false, 'followUp.nextCheckDue': { $ne: null, $lte: new Date(now.getTime() - CHECK_GRACE_DAYS * DAY) } },
+      { title: 1, ownerId: 1, followUp: 1 },
+    ).lean();
+    const users = await usersById(rows.map((a) => a.ownerId));
+    return rows.flatMap((a) => {
+      const u = users.get(String(a.ownerId));
+      if (!u) return [];
+      return [
+        {
+          kind: 'check_overdue',
+          subjectId: String(a._id),
+          occurrence: day(a.followUp!.nextCheckDue!),
+          to: toUser(u),
+          data: { title: a.title, due: dateIn(u.locale, a.followUp!.nextCheckDue), link: url(`/agreements/${String(a._id)}`) },
+        },
+      ];
+    });
+  },
+});
+
+// Quiet partnerships → owner, once per silence (keyed by the last activity). ----------------------
+registerKind({
+  kind: 'quiet_partnership',
+  schedule: 'tick',
+  async findDue(now) {
+    const days = config.reminders.quietPartnershipDays;
+    const rows = await PartnerModel.find(
+      { stage: 'active', archived: false, lastActivityAt: { $lt: new Date(now.getTime() - days * DAY) } },
+      { name: 1, ownerId: 1, lastActivityAt: 1 },
+    )
+      .limit(2000)
+      .lean();
+    const users = await usersById(rows.map((p) => p.ownerId));
+    return rows.flatMap((p) => {
+      const u = users.get(String(p.ownerId));
+      if (!u) return [];
+      return [
+        {
+          kind: 'quiet_partnership',
+          subjectId: String(p._id),
+          occurrence: p.lastActivityAt.toISOString(),
+          to: toUser(u),
+          data: { partner: p.name, days, since: dateIn(u.locale, p.lastActivityAt), link: url(`/partners/${String(p._id)}`) },
+        },
+      ];
+    });
+  },
+});
+
+// The weekly digest → managers and administrators, once per ISO week. -----------------------------
+export function isoWeek(d: Date): string {
+  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const dayNum = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - dayNum);
+  const yearStart = new Date(Date.UTC(t.getUTCFullYear(), 0, 1));
+  const week = Math.ceil(((t.getTime() - yearStart.getTime()) / DAY + 1) / 7);
+  return `${t.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+registerKind({
+  kind: 'weekly_digest',
+  schedule: 'weekly',
+  async findDue(now) {
+    const managers = await UserModel.find(
+      { role: { $in: ['manager', 'admin'] }, status: 'active' },
+      { name: 1, email: 1, locale: 1, role: 1 },
+    ).lean();
+    if (!managers.length) return [];
+    const [atRisk, overdueTasks, ending, quiet] = await Promise.all([
+      AgreementModel.find({ status: 'active', archived: false, 'kpis.status': { $in: ['at_risk', 'off_track'] } }, { title: 1, kpis: 1 })
+        .limit(50)
+        .lean(),
+      TaskModel.find(
+        { status: { $in: ['open', 'in_progress'] }, dueDate: { $ne: null, $lt: now }, archived: false },
+        { title: 1, dueDate: 1 },
+      )
+        .sort({ dueDate: 1 })
+        .limit(50)
+        .lean(),
+      AgreementModel.find(
+        { status: 'active', archived: false, endDate: { $ne: null, $gte: now, $lte: new Date(now.getTime() + 90 * DAY) } },
+        {
+          title: 1,
+          endDate: 1,
+        },
+      )
+        .sort({ endDate: 1 })
+        .limit(50)
+        .lean(),
+      PartnerModel.find(
+        {
+          stage: 'active',
+          archived: false,
+          lastActivityAt: { $lt: new Date(now.getTime() - config.reminders.quietPartnershipDays * DAY) },
+        },
+        { name: 1, lastActivityAt: 1 },
+      )
+        .limit(50)
+        .lean(),
+    ]);
+    const week = isoWeek(now);
+    return managers.map((m) => {
+      const locale = m.locale;
+      return {
+        kind: 'weekly_digest',
+        subjectId: 'portfolio',
+        occurrence: week,
+        to: toUser(m),
+        data: {
+          week,
+          kpis: atRisk.flatMap((a) =>
+            a.kpis
+              .filter((k) => k.status === 'at_risk' || k.status === 'off_track')
+              .map((k) => ({ agreement: a.title, kpi: k.name, status: k.status })),
+          ),
+          tasks: overdueTasks.map((t) => ({ title: t.title, due: dateIn(locale, t.dueDate) })),
+          ending: ending.map((a) => ({ title: a.title, end: dateIn(locale, a.endDate) })),
+          quiet: quiet.map((p) => ({ name: p.name, since: dateIn(locale, p.lastActivityAt) })),
+          link: url('/'),
+        },
+      };
+    });
+  },
+});

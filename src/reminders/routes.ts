@@ -1,0 +1,137 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { requireRole } from '../http/guards.js';
+import { orNotFound, parseId } from '../http/ids.js';
+import { flash } from '../http/flash.js';
+import { pageFrom, pagination } from '../http/paginate.js';
+import { formValues, parseInput } from '../http/validate.js';
+import { healthDimensions } from '../progress/model.js';
+import type { Locale } from '../users/roles.js';
+import { resendFailed } from './deliver.js';
+import { answerSchema, openFollowUp, optOut, recordAnswer, revokeFollowUpRequest, type LinkRefusal } from './followup.js';
+import { registeredKinds } from './kinds.js';
+import { OutboxModel, outboxStates } from './outbox.model.js';
+
+// Pages for people without an account (partner contacts), in the contact's language.
+export const partnerLinksRouter = Router();
+
+async function speak(req: Request, res: Response, locale: Locale): Promise<void> {
+  await req.i18n.changeLanguage(locale);
+  res.locals.t = req.t;
+  res.locals.lang = locale;
+}
+
+const refusalStatus: Record<LinkRefusal, number> = { invalid: 404, expired: 410, used: 410, revoked: 410 };
+
+async function refuse(req: Request, res: Response, reason: LinkRefusal, locale?: Locale): Promise<void> {
+  if (locale) await speak(req, res, locale);
+  res.status(refusalStatus[reason]).render('reminders/link-refused', { title: req.t(`reminders:link.${reason}.title`), reason });
+}
+
+const noStore = (res: Response): void => {
+  res.set('Cache-Control', 'no-store');
+  res.set('Referrer-Policy', 'no-referrer');
+};
+
+partnerLinksRouter.get('/p/followup/:token', async (req, res) => {
+  noStore(res);
+  const opened = await openFollowUp(req.params.token);
+  if (!opened.ok) return refuse(req, res, opened.reason, opened.locale);
+  await speak(req, res, opened.contact.locale);
+  res.render('reminders/followup', {
+    title: req.t('reminders:followup.title'),
+    ...opened,
+    dimensions: healthDimensions,
+    token: req.params.token,
+  });
+});
+
+partnerLinksRouter.post('/p/followup/:token', async (req, res) => {
+  noStore(res);
+  const opened = await openFollowUp(req.params.token);
+  if (!opened.ok) return refuse(req, res, opened.reason, opened.locale);
+  await speak(req, res, opened.contact.locale);
+  const values = formValues(req.body);
+  const parsed = parseInput(answerSchema(opened.kpis.map((k) => k._id)), values);
+  if (!parsed.ok)
+    return res.status(422).render('reminders/followup', {
+      title: req.t('reminders:followup.title'),
+      ...opened,
+      dimensions: healthDimensions,
+      token: req.params.token,
+      values,
+      errors: parsed.errors,
+    });
+  if (!(await recordAnswer(opened, parsed.data))) return refuse(req, res, 'used', opened.contact.locale);
+  res.render('reminders/followup-done', { title: req.t('reminders:followup.doneTitle'), contact: opened.contact });
+});
+
+// One-click opt-out: the signed link is the authorization (RFC 8058 POSTs carry no CSRF token).
+partnerLinksRouter.get('/p/optout/:token', (req, res) => {
+  noStore(res);
+  res.render('reminders/optout', { title: req.t('reminders:optout.title'), token: req.params.token, done: false });
+});
+partnerLinksRouter.post('/p/optout/:token', async (req, res) => {
+  noStore(res);
+  const result = await optOut(req.params.token);
+  if (!result.ok) return refuse(req, res, 'invalid');
+  await speak(req, res, result.locale);
+  res.render('reminders/optout', { title: req.t('reminders:optout.doneTitle'), token: req.params.token, done: true });
+});
+
+// Administrators: every message and its state, filters, resend of failed ones.
+export const outboxRouter = Router();
+outboxRouter.use('/admin/outbox', requireRole('admin'));
+
+const filterSchema = z.object({
+  state: z.enum(outboxStates).optional().catch(undefined),
+  kind: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/)
+    .optional()
+    .catch(undefined),
+  to: z.string().trim().max(254).optional().catch(undefined),
+});
+
+outboxRouter.get('/admin/outbox', async (req, res) => {
+  const f = filterSchema.parse(req.query);
+  const q: Record<string, unknown> = {};
+  if (f.state) q.state = f.state;
+  if (f.kind) q.kind = f.kind;
+  if (f.to) q.to = f.to.toLowerCase();
+  const page = pageFrom(req.query, 50);
+  const [items, total] = await Promise.all([
+    OutboxModel.find(q, { html: 0, text: 0, icalEvent: 0, headers: 0 })
+      .sort({ createdAt: -1 })
+      .skip((page.page - 1) * page.perPage)
+      .limit(page.perPage)
+      .lean(),
+    OutboxModel.countDocuments(q),
+  ]);
+  const kinds = [...new Set([...registeredKinds().map((k) => k.kind), 'followup_owner', 'followup_response'])].sort();
+  res.render('reminders/outbox', {
+    title: req.t('reminders:outbox.title'),
+    items,
+    filters: { state: f.state ?? '', kind: f.kind ?? '', to: f.to ?? '' },
+    states: outboxStates,
+    kinds,
+    pager: pagination(page, total),
+  });
+});
+
+outboxRouter.post('/admin/outbox/:id/resend', async (req, res) => {
+  const id = parseId(req.params.id);
+  orNotFound(await OutboxModel.exists({ _id: id }));
+  const ok = await resendFailed(id);
+  flash(req, ok ? 'success' : 'error', ok ? 'reminders:outbox.resent' : 'reminders:outbox.notFailed');
+  req.session.save(() => res.redirect(303, '/admin/outbox'));
+});
+
+// The owner, the team or a manager withdraws a partner's follow-up link.
+outboxRouter.post('/followup-requests/:id/revoke', async (req, res) => {
+  const id = String(req.params.id);
+  if (!/^[a-f0-9]{24}\.\d{4}-\d{2}-\d{2}\.[a-f0-9]{24}$/.test(id)) return refuse(req, res, 'invalid');
+  await revokeFollowUpRequest(req.user!, id);
+  flash(req, 'success', 'reminders:followup.revoked');
+  req.session.save(() => res.redirect(303, `/agreements/${id.split('.')[0]}`));
+});
