@@ -1,3 +1,4 @@
+import { notifyMeetingChange } from '../reminders/meetings.js';
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
@@ -162,6 +163,7 @@ meetingsRouter.post('/meetings', async (req, res) => {
     untilDate: d.endMode === 'until' ? d.untilDate : null,
     count: d.endMode === 'count' ? Number(d.count) : null,
   });
+  await notifyMeetingChange(meeting._id, 'invite');
   flash(req, 'success', 'meetings:new.saved');
   res.redirect(`/meetings/${String(meeting._id)}`);
 });
@@ -255,6 +257,7 @@ meetingsRouter.post('/meetings/:id/occurrence', async (req, res) => {
   const parsed = parseInput(occurrenceSchema, values);
   if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { occValues: values, occErrors: parsed.errors }));
   const m = await updateMeeting(req.user!, id, parsed.data, parsed.data.scope);
+  await notifyMeetingChange(m._id, 'update');
   flash(req, 'success', 'meetings:show.updated');
   res.redirect(`/meetings/${String(m._id)}`);
 });
@@ -262,6 +265,7 @@ meetingsRouter.post('/meetings/:id/occurrence', async (req, res) => {
 meetingsRouter.post('/meetings/:id/cancel', async (req, res) => {
   const id = parseId(req.params.id);
   await cancelMeeting(req.user!, id);
+  await notifyMeetingChange(id, 'cancel');
   flash(req, 'success', 'meetings:show.cancelled');
   res.redirect(`/meetings/${String(id)}`);
 });

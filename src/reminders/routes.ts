@@ -11,6 +11,8 @@ import { resendFailed } from './deliver.js';
 import { answerSchema, openFollowUp, optOut, recordAnswer, revokeFollowUpRequest, type LinkRefusal } from './followup.js';
 import { registeredKinds } from './kinds.js';
 import { OutboxModel, outboxStates } from './outbox.model.js';
+import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.js';
+import { DateTime } from 'luxon';
 
 // Pages for people without an account (partner contacts), in the contact's language.
 export const partnerLinksRouter = Router();
@@ -79,6 +81,44 @@ partnerLinksRouter.post('/p/optout/:token', async (req, res) => {
   res.render('reminders/optout', { title: req.t('reminders:optout.doneTitle'), token: req.params.token, done: true });
 });
 
+// A partner contact accepts or declines a meeting invitation. GET only shows the choice (mail
+// scanners follow links); the answer is a POST.
+async function renderRsvp(req: Request, res: Response, done: boolean): Promise<void> {
+  noStore(res);
+  const opened = await openRsvp(req.params.token);
+  if (!opened.ok) return refuse(req, res, opened.reason);
+  await speak(req, res, opened.locale);
+  const m = opened.meeting;
+  let response = opened.response;
+  if (done) {
+    const answer = (req.body as Record<string, unknown> | undefined)?.answer;
+    if (typeof answer !== 'string' || !rsvpAnswers.includes(answer as RsvpAnswer)) {
+      res.status(422);
+      done = false;
+    } else {
+      await recordRsvp(m, opened.contactId, answer as RsvpAnswer);
+      response = answer;
+    }
+  }
+  const start = DateTime.fromJSDate(m.start)
+    .setZone(m.zone)
+    .setLocale(opened.locale === 'fr' ? 'fr-CA' : 'en-CA');
+  const preselect = typeof req.query.answer === 'string' ? req.query.answer : '';
+  res.render('reminders/rsvp', {
+    title: req.t('reminders:rsvp.title'),
+    meeting: m,
+    when: start.toLocaleString(DateTime.DATETIME_FULL),
+    place: [m.location, m.videoUrl].filter(Boolean).join(' · '),
+    contactName: opened.contactName,
+    response,
+    done,
+    preselect,
+    token: req.params.token,
+  });
+}
+partnerLinksRouter.get('/p/rsvp/:token', (req, res) => renderRsvp(req, res, false));
+partnerLinksRouter.post('/p/rsvp/:token', (req, res) => renderRsvp(req, res, true));
+
 // Administrators: every message and its state, filters, resend of failed ones.
 export const outboxRouter = Router();
 outboxRouter.use('/admin/outbox', requireRole('admin'));
@@ -108,7 +148,9 @@ outboxRouter.get('/admin/outbox', async (req, res) => {
       .lean(),
     OutboxModel.countDocuments(q),
   ]);
-  const kinds = [...new Set([...registeredKinds().map((k) => k.kind), 'followup_owner', 'followup_response'])].sort();
+  const kinds = [
+    ...new Set([...registeredKinds().map((k) => k.kind), 'followup_owner', 'followup_response', 'meeting_invitation', 'meeting_cancelled']),
+  ].sort();
   res.render('reminders/outbox', {
     title: req.t('reminders:outbox.title'),
     items,

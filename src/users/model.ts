@@ -9,6 +9,8 @@ const userSchema = new Schema(
     status: { type: String, enum: ['invited', 'active', 'deactivated'], required: true, default: 'invited' },
     locale: { type: String, enum: locales, required: true, default: 'fr' },
     timezone: { type: String, required: true, default: 'America/Toronto' },
+    // Hours before a meeting to be reminded; null = the organization's MEETING_REMINDER_HOURS.
+    meetingReminderHours: { type: Number, default: null, min: 0, max: 168 },
     // Kept out of every read by the service's explicit projection (no `select: false`: see ARCHITECTURE.md).
     passwordHash: { type: String, default: null },
     lastLoginAt: { type: Date, default: null },

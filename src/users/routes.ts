@@ -1,3 +1,4 @@
+import { config } from '../config.js';
 import { Router } from 'express';
 import { flash } from '../http/flash.js';
 import { requireRole } from '../http/guards.js';
@@ -68,9 +69,17 @@ usersRouter.post('/admin/users/:id/resend-invite', adminOnly, async (req, res) =
   res.redirect('/admin/users');
 });
 
+const defaultLeadHours = config.reminders.meetingLeadHours;
+
 usersRouter.get('/profile', async (req, res) => {
   const user = orNotFound(await getUser(req.user!._id));
-  res.render('users/profile', { title: req.t('users:profile.title'), values: user, errors: {}, timezones: timezoneOptions });
+  res.render('users/profile', {
+    title: req.t('users:profile.title'),
+    values: user,
+    errors: {},
+    timezones: timezoneOptions,
+    defaultLeadHours,
+  });
 });
 
 usersRouter.post('/profile', async (req, res) => {
@@ -82,6 +91,7 @@ usersRouter.post('/profile', async (req, res) => {
       values: { ...values, email: req.user!.email },
       errors: parsed.errors,
       timezones: timezoneOptions,
+      defaultLeadHours,
     });
   await updateProfile(req.user!, parsed.data);
   flash(req, 'success', 'users:profile.saved');

@@ -12,5 +12,11 @@ export const profileSchema = z.object({
   name: personName,
   locale,
   timezone: z.string().refine((v) => timezones.has(v), 'validation:timezone'),
+  // Blank: the organization's default lead time.
+  meetingReminderHours: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || (/^\d{1,3}$/.test(v) && Number(v) <= 168), 'validation:leadHours')
+    .transform((v) => (v === '' ? null : Number(v))),
 });
 export const timezoneOptions = [...timezones].sort();

@@ -103,7 +103,10 @@ export async function setActive(actor: Actor, userId: Types.ObjectId, active: bo
   await recordAudit({ actor, entity: 'user', entityId: userId, action: active ? 'reactivate' : 'deactivate' });
 }
 
-export async function updateProfile(actor: Actor, input: { name: string; locale: Locale; timezone: string }): Promise<void> {
+export async function updateProfile(
+  actor: Actor,
+  input: { name: string; locale: Locale; timezone: string; meetingReminderHours: number | null },
+): Promise<void> {
   const before = await UserModel.findById(actor._id, publicUserFields).lean();
   if (!before) throw new RuleError('errors:notFound');
   await UserModel.updateOne({ _id: actor._id }, { $set: input });
@@ -112,7 +115,7 @@ export async function updateProfile(actor: Actor, input: { name: string; locale:
     entity: 'user',
     entityId: actor._id,
     action: 'profile',
-    changes: diffFields(before, input, ['name', 'locale', 'timezone']),
+    changes: diffFields(before, input, ['name', 'locale', 'timezone', 'meetingReminderHours']),
   });
 }
 

@@ -1,0 +1,210 @@
+// Meeting messages: invitations and updates (with an .ics REQUEST) or cancellations (CANCEL) to the
+// attendees when a meeting is scheduled or changed, reminders before each meeting (the lead time is
+// the attendee's own when set, else MEETING_REMINDER_HOURS), and partner contacts' accept / decline
+// answers through a signed link (no account).
+import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
+import { config } from '../config.js';
+import { icsForMeeting } from '../meetings/service.js';
+import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from '../meetings/model.js';
+import { PartnerModel } from '../partners/model.js';
+import { UserModel } from '../users/model.js';
+import type { Locale } from '../users/roles.js';
+import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
+import { registerKind } from './kinds.js';
+import { expIn, linkUrl, signLink, verifyLink } from './links.js';
+
+export type MeetingChange = 'invite' | 'update' | 'cancel';
+export const rsvpAnswers = ['accepted', 'declined'] as const;
+export type RsvpAnswer = (typeof rsvpAnswers)[number];
+
+/** The longest per-user lead time a profile accepts (hours). */
+export const MAX_LEAD_HOURS = 168;
+
+interface Person {
+  recipient: Recipient;
+  zone: string;
+  leadHours: number;
+}
+
+/** Attendees with an address, each with their language, time zone and reminder lead time. */
+async function people(m: MeetingDoc): Promise<Person[]> {
+  const userIds = m.attendees.filter((a) => a.userId).map((a) => a.userId!);
+  const contactIds = new Set(m.attendees.filter((a) => a.contactId).map((a) => String(a.contactId)));
+  const [users, partner] = await Promise.all([
+    userIds.length
+      ? UserModel.find(
+          { _id: { $in: userIds }, status: 'active' },
+          { name: 1, email: 1, locale: 1, timezone: 1, meetingReminderHours: 1 },
+        ).lean()
+      : [],
+    contactIds.size ? PartnerModel.findById(m.partnerId, { contacts: 1 }).lean() : null,
+  ]);
+  const fromUsers = users.map((u) => ({
+    recipient: { email: u.email, name: u.name, locale: u.locale, userId: u._id },
+    zone: u.timezone || m.zone,
+    leadHours: u.meetingReminderHours ?? config.reminders.meetingLeadHours,
+  }));
+  const fromContacts = (partner?.contacts ?? [])
+    .filter((c) => contactIds.has(String(c._id)) && c.email)
+    .map((c) => ({
+      recipient: {
+        email: c.email!,
+        name: c.name,
+        locale: (c.locale ?? 'fr') as Locale,
+        partnerId: m.partnerId,
+        contactId: c._id,
+        optedOut: Boolean(c.optedOut),
+      },
+      zone: m.zone,
+      leadHours: config.reminders.meetingLeadHours,
+    }));
+  return [...fromUsers, ...fromContacts];
+}
+
+const when = (m: Pick<MeetingDoc, 'start' | 'end'>, zone: string, locale: Locale): string => {
+  const start = DateTime.fromJSDate(m.start)
+    .setZone(zone)
+    .setLocale(locale === 'fr' ? 'fr-CA' : 'en-CA');
+  const end = DateTime.fromJSDate(m.end)
+    .setZone(zone)
+    .setLocale(locale === 'fr' ? 'fr-CA' : 'en-CA');
+  return `${start.toLocaleString(DateTime.DATETIME_FULL)} – ${end.toLocaleString(DateTime.TIME_SIMPLE)}`;
+};
+
+/** A contact's accept / decline link for one meeting (or its series); valid until the meeting ends. */
+export function rsvpUrl(meetingId: string, contactId: string, until: Date, now = new Date()): string {
+  const days = Math.max(1, (until.getTime() - now.getTime()) / 86400_000 + 1);
+  return linkUrl('/p/rsvp', signLink({ purpose: 'rsvp', contactId, requestId: meetingId, exp: expIn(now, days) }));
+}
+
+async function lastEnd(m: MeetingDoc): Promise<Date> {
+  if (!m.seriesId) return m.end;
+  const last = await MeetingModel.findOne({ seriesId: m.seriesId, archived: false }, { end: 1 }).sort({ start: -1 }).lean();
+  return last?.end ?? m.end;
+}
+
+/**
+ * Enqueues the invitation (or update, or cancellation) of a meeting to each attendee but its
+ * organizer, with the .ics of the meeting or of its whole series. The occurrence in the outbox key
+ * is the meeting's SEQUENCE, so each change sends once and enqueuing the same change twice sends once.
+ */
+export async function notifyMeetingChange(meetingId: Types.ObjectId, change: MeetingChange, now = new Date()): Promise<number> {
+  const m = await MeetingModel.findById(meetingId).lean();
+  if (!m) return 0;
+  // An occurrence cancelled in a series is an update of the series (EXDATE); a whole meeting is cancelled.
+  const method = change === 'cancel' && !m.seriesId ? 'CANCEL' : 'REQUEST';
+  const kind = method === 'CANCEL' ? 'meeting_cancelled' : 'meeting_invitation';
+  const series = m.seriesId ? await MeetingSeriesModel.findById(m.seriesId, { sequence: 1 }).lean() : null;
+  const sequence = Math.max(m.sequence ?? 0, series?.sequence ?? 0);
+  const [ics, until, owner, list] = await Promise.all([
+    icsForMeeting(m._id, method),
+    lastEnd(m),
+    UserModel.findById(m.ownerId, { name: 1 }).lean(),
+    people(m),
+  ]);
+  const messages: MessageInput[] = list
+    .filter((p) => String(p.recipient.userId) !== String(m.ownerId))
+    .map((p) => ({
+      kind,
+      subjectId: String(m.seriesId ?? m._id),
+      occurrence: `${String(m._id)}.seq${sequence}`,
+      to: p.recipient,
+      explicitInvite: true,
+      data: {
+        title: m.title,
+        when: when(m, p.zone, p.recipient.locale),
+        zone: p.zone,
+        place: [m.location, m.videoUrl].filter(Boolean).join(' · '),
+        agenda: m.agenda,
+        organizer: owner?.name ?? '',
+        update: change !== 'invite',
+        series: Boolean(m.seriesId),
+        link: p.recipient.userId ? `${config.baseUrl}/meetings/${String(m._id)}` : '',
+        rsvpLink: p.recipient.contactId && method === 'REQUEST' ? rsvpUrl(String(m._id), String(p.recipient.contactId), until, now) : '',
+      },
+      icalEvent: { method, content: ics },
+      // Nobody needs an invitation to a meeting that is over.
+      expiresAt: until,
+    }));
+  const results = await enqueueMessages(messages, now);
+  return results.filter((r) => r === 'created').length;
+}
+
+// Reminders before each meeting, to every attendee whose lead time has begun. --------------------
+registerKind({
+  kind: 'meeting_reminder',
+  schedule: 'tick',
+  async findDue(now) {
+    const horizon = new Date(now.getTime() + Math.max(MAX_LEAD_HOURS, config.reminders.meetingLeadHours) * 3600_000);
+    const meetings = await MeetingModel.find({ start: { $gt: now, $lte: horizon }, cancelled: false, archived: false })
+      .sort({ start: 1 })
+      .limit(2000)
+      .lean();
+    const out: MessageInput[] = [];
+    for (const m of meetings) {
+      for (const p of await people(m)) {
+        if (m.start.getTime() - p.leadHours * 3600_000 > now.getTime()) continue;
+        out.push({
+          kind: 'meeting_reminder',
+          subjectId: String(m._id),
+          // A moved meeting gets a reminder for its new time.
+          occurrence: m.start.toISOString(),
+          to: p.recipient,
+          data: {
+            title: m.title,
+            when: when(m, p.zone, p.recipient.locale),
+            place: [m.location, m.videoUrl].filter(Boolean).join(' · '),
+            link: p.recipient.userId ? `${config.baseUrl}/meetings/${String(m._id)}` : '',
+          },
+          // Once the meeting has started, a reminder still waiting is skipped, not sent.
+          expiresAt: m.start,
+        });
+      }
+    }
+    return out;
+  },
+});
+
+// Accept / decline from a partner contact. ---------------------------------------------------------
+
+export type RsvpOpen =
+  | { ok: true; meeting: MeetingDoc; contactId: string; contactName: string; locale: Locale; response: string }
+  | { ok: false; reason: 'invalid' | 'expired' };
+
+export async function openRsvp(token: unknown, now = new Date()): Promise<RsvpOpen> {
+  const check = verifyLink(token, 'rsvp', now);
+  if (!check.ok) return { ok: false, reason: check.reason };
+  if (!Types.ObjectId.isValid(check.payload.requestId)) return { ok: false, reason: 'invalid' };
+  const meeting = await MeetingModel.findOne({ _id: check.payload.requestId, archived: false }).lean();
+  const attendee = meeting?.attendees.find((a) => String(a.contactId) === check.payload.contactId);
+  if (!meeting || !attendee) return { ok: false, reason: 'invalid' };
+  const partner = await PartnerModel.findById(meeting.partnerId, { contacts: 1 }).lean();
+  const contact = partner?.contacts.find((c) => String(c._id) === check.payload.contactId);
+  return {
+    ok: true,
+    meeting,
+    contactId: check.payload.contactId,
+    contactName: attendee.name,
+    locale: (contact?.locale ?? 'fr') as Locale,
+    response: attendee.response,
+  };
+}
+
+/** Records the answer on the meeting and, for a series, on every occurrence not yet over. */
+export async function recordRsvp(meeting: MeetingDoc, contactId: string, answer: RsvpAnswer, now = new Date()): Promise<void> {
+  const filter = meeting.seriesId
+    ? { seriesId: meeting.seriesId, archived: false, $or: [{ _id: meeting._id }, { end: { $gt: now } }] }
+    : { _id: meeting._id };
+  const docs = await MeetingModel.find(filter, { attendees: 1 }).lean();
+  const ops = docs
+    .filter((d) => d.attendees.some((a) => String(a.contactId) === contactId))
+    .map((d) => ({
+      updateOne: {
+        filter: { _id: d._id },
+        // The whole array is rewritten: FerretDB has no positional updates.
+        update: { $set: { attendees: d.attendees.map((a) => (String(a.contactId) === contactId ? { ...a, response: answer } : a)) } },
+      },
+    }));
+  if (ops.length) await MeetingModel.bulkWrite(ops);
+}
