@@ -49,9 +49,9 @@ async function people(m: MeetingDoc): Promise<Person[]> {
     .filter((c) => contactIds.has(String(c._id)) && c.email)
     .map((c) => ({
       recipient: {
-        email: c.email!,
+        email: c.email,
         name: c.name,
-        locale: (c.locale ?? 'fr') as Locale,
+        locale: (c.locale ?? 'fr'),
         partnerId: m.partnerId,
         contactId: c._id,
         optedOut: Boolean(c.optedOut),
@@ -186,7 +186,7 @@ export async function openRsvp(token: unknown, now = new Date()): Promise<RsvpOp
     meeting,
     contactId: check.payload.contactId,
     contactName: attendee.name,
-    locale: (contact?.locale ?? 'fr') as Locale,
+    locale: (contact?.locale ?? 'fr'),
     response: attendee.response,
   };
 }

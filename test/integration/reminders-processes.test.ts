@@ -17,8 +17,8 @@ function deliverer(env: Record<string, string> = {}): { child: ChildProcess; don
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const done = new Promise<string>((resolve, reject) =>
     child.on('exit', (code, signal) => (code === 0 || signal === 'SIGKILL' ? resolve(out) : reject(new Error(`exit ${code}: ${err}`)))),
   );
