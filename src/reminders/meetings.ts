@@ -51,7 +51,7 @@ async function people(m: MeetingDoc): Promise<Person[]> {
       recipient: {
         email: c.email,
         name: c.name,
-        locale: (c.locale ?? 'fr'),
+        locale: c.locale ?? 'fr',
         partnerId: m.partnerId,
         contactId: c._id,
         optedOut: Boolean(c.optedOut),
@@ -186,7 +186,7 @@ export async function openRsvp(token: unknown, now = new Date()): Promise<RsvpOp
     meeting,
     contactId: check.payload.contactId,
     contactName: attendee.name,
-    locale: (contact?.locale ?? 'fr'),
+    locale: contact?.locale ?? 'fr',
     response: attendee.response,
   };
 }
