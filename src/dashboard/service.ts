@@ -7,6 +7,7 @@ import { AgreementModel } from '../agreements/model.js';
 import { agreementStatuses, type AgreementStatus, type KpiStatus } from '../agreements/constants.js';
 import { MeetingModel } from '../meetings/model.js';
 import { PartnerModel, StageChangeModel } from '../partners/model.js';
+import { partnerDirectory } from '../partners/directory.js';
 import { partnerTypes, stages, type PartnerType, type Stage } from '../partners/constants.js';
 import { healthDimensions, ProgressCheckModel, type HealthDimension } from '../progress/model.js';
 import { TaskModel } from '../tasks/model.js';
@@ -92,10 +93,9 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
   const since = new Date(now.getTime() - filter.period * DAY);
   const weekEnd = new Date(now.getTime() + 7 * DAY);
   const [allPartners, allAgreements] = await Promise.all([
-    // 1. Every partner (archived ones too: an agreement may name one), five fields.
-    PartnerModel.find({}, { name: 1, type: 1, region: 1, ownerId: 1, stage: 1, archived: 1 })
-      .batchSize(BIG_BATCH)
-      .lean<(PartnerInfo & { stage: Stage; archived: boolean })[]>(),
+    // 1. Every partner (archived ones too: an agreement may name one), from the in-memory directory
+    //    (src/partners/directory.ts): a read of the change log, not a scan, once it is loaded.
+    partnerDirectory() as Promise<(PartnerInfo & { stage: Stage; archived: boolean })[]>,
     // 2. Every non-archived agreement of the owner (the partner type/region filter is applied in memory).
     AgreementModel.find(
       { archived: false, ...(filter.ownerId ? { ownerId: filter.ownerId } : {}) },

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { locales } from '../users/roles.js';
+import { idsOfFilter, recordPartnerChange } from './changes.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
 
 const contactSchema = new Schema({
@@ -80,6 +81,28 @@ partnerSchema.index({ archived: 1, updatedAt: -1 });
 partnerSchema.index({ websiteFolded: 1 });
 partnerSchema.index({ importId: 1 });
 partnerSchema.index({ nameFolded: 1 });
+
+// Every write is logged (changes.ts) so each process's partner directory re-reads what changed.
+partnerSchema.post('save', async function () {
+  await recordPartnerChange([this._id]);
+});
+partnerSchema.post('insertMany', async function (docs: unknown) {
+  const list = docs as { _id: unknown }[];
+  if (list.length) await recordPartnerChange(list.map((d) => d._id));
+});
+partnerSchema.post('bulkWrite', async function () {
+  await recordPartnerChange([], true);
+});
+type WithIds = { _partnerIds?: unknown[] };
+for (const op of ['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'] as const) {
+  partnerSchema.pre(op, { document: false, query: true }, async function () {
+    (this as unknown as WithIds)._partnerIds = await idsOfFilter(PartnerModel, this.getFilter());
+  });
+  partnerSchema.post(op, { document: false, query: true }, async function () {
+    const ids = (this as unknown as WithIds)._partnerIds ?? [];
+    if (ids.length) await recordPartnerChange(ids);
+  });
+}
 
 export type PartnerDoc = InferSchemaType<typeof partnerSchema> & { _id: Types.ObjectId };
 export const PartnerModel = model('Partner', partnerSchema);

@@ -12,6 +12,7 @@ import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
 import type { z } from 'zod';
 import type { ContactInput, explorationSchema, ListQuery, PartnerInput } from './schemas.js';
 import { changeStage } from './stage.js';
+import { partnerDirectory, type ListedPartner } from './directory.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
 
 const editableFields = ['name', 'type', 'sector', 'region', 'address', 'website', 'description', 'ownerId', 'tags', 'priority'] as const;
@@ -205,26 +206,37 @@ export function listFilter(q: ListQuery, user: SessionUser): QueryFilter<Partner
   return f;
 }
 
-const sorts: Record<ListQuery['sort'], Record<string, 1 | -1>> = {
-  name: { nameFolded: 1, _id: 1 },
-  '-updated': { updatedAt: -1, _id: 1 },
-  stage: { stage: 1, nameFolded: 1, _id: 1 },
-  type: { type: 1, nameFolded: 1, _id: 1 },
-};
-
+/** The list page: filters, search, sort and one page, computed over the partner directory. */
 export async function listPartners(q: ListQuery, user: SessionUser, page: Page) {
-  const filter = listFilter(q, user);
-  const [items, total] = await Promise.all([
-    PartnerModel.find(filter, { name: 1, type: 1, stage: 1, region: 1, ownerId: 1, tags: 1, priority: 1, updatedAt: 1 })
-      .sort(sorts[q.sort])
-      .skip((page.page - 1) * page.perPage)
-      .limit(page.perPage)
-      .lean(),
-    PartnerModel.countDocuments(filter),
-  ]);
+  const all = await partnerDirectory();
+  const owner = q.owner ? (q.owner === 'me' ? user.id : q.owner) : '';
+  const needle = foldText(q.q);
+  const archived = q.archived === '1';
+  const matches = all.filter(
+    (p) =>
+      p.archived === archived &&
+      (!q.type || p.type === q.type) &&
+      (!q.stage || p.stage === q.stage) &&
+      (!owner || String(p.ownerId) === owner) &&
+      (!q.region || p.region === q.region) &&
+      (!q.tag || p.tags.includes(q.tag)) &&
+      (!q.resource || p.resourceCategories.includes(q.resource)) &&
+      (!needle || p.searchFolded.includes(needle)),
+  );
+  matches.sort(listOrders[q.sort]);
+  const items = matches.slice((page.page - 1) * page.perPage, page.page * page.perPage);
   const owners = await ownerNames(items.map((p) => p.ownerId));
-  return { items, total, owners };
+  return { items, total: matches.length, owners };
 }
+
+const byName = (a: ListedPartner, b: ListedPartner) => cmp(a.nameFolded, b.nameFolded) || cmp(String(a._id), String(b._id));
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const listOrders: Record<ListQuery['sort'], (a: ListedPartner, b: ListedPartner) => number> = {
+  name: byName,
+  '-updated': (a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || cmp(String(a._id), String(b._id)),
+  stage: (a, b) => stages.indexOf(a.stage as Stage) - stages.indexOf(b.stage as Stage) || byName(a, b),
+  type: (a, b) => cmp(a.type, b.type) || byName(a, b),
+};
 
 /** Names of users by id, in one query. */
 export async function ownerNames(ids: Types.ObjectId[]): Promise<Record<string, string>> {
@@ -238,48 +250,28 @@ export async function getPartner(id: Types.ObjectId) {
   return PartnerModel.findById(id).lean();
 }
 
-/** Partners grouped by stage for the pipeline board (bounded per column). */
+/** Partners grouped by stage for the pipeline board (bounded per column, latest moves first). */
 export async function board(user: SessionUser, mineOnly: boolean, perStage = 50) {
-  const base: QueryFilter<PartnerDoc> = { archived: false, ...(mineOnly ? { ownerId: new Types.ObjectId(user.id) } : {}) };
-  const [rows, counts] = await Promise.all([
-    Promise.all(
-      stages.map((stage) =>
-        PartnerModel.find({ ...base, stage }, { name: 1, type: 1, ownerId: 1, stage: 1 })
-          .sort({ stageChangedAt: -1 })
-          .limit(perStage)
-          .lean(),
-      ),
-    ),
-    PartnerModel.aggregate<{ _id: Stage; n: number }>([{ $match: base }, { $group: { _id: '$stage', n: { $count: {} } } }]),
-  ]);
-  const countBy = Object.fromEntries(counts.map((c) => [c._id, c.n]));
-  return stages.map((stage, i) => ({ stage, partners: rows[i]!, total: countBy[stage] ?? 0 }));
+  const rows = (await partnerDirectory()).filter((p) => !p.archived && (!mineOnly || String(p.ownerId) === user.id));
+  return stages.map((stage) => {
+    const inStage = rows.filter((p) => p.stage === stage);
+    inStage.sort((a, b) => b.stageChangedAt.getTime() - a.stageChangedAt.getTime() || byName(a, b));
+    return { stage, partners: inStage.slice(0, perStage), total: inStage.length };
+  });
 }
 
+/** Who offers what: partners with community resources, by category. */
 export async function resourceInventory(category: ResourceCategory | undefined, page: Page) {
-  const filter: QueryFilter<PartnerDoc> = {
-    archived: false,
-    ...(category ? { resourceCategories: category } : { 'resources.0': { $exists: true } }),
-  };
-  const [items, total] = await Promise.all([
-    PartnerModel.find(filter, { name: 1, type: 1, region: 1, resources: 1 })
-      .sort({ nameFolded: 1, _id: 1 })
-      .skip((page.page - 1) * page.perPage)
-      .limit(page.perPage)
-      .lean(),
-    PartnerModel.countDocuments(filter),
-  ]);
-  return { items, total };
+  const rows = (await partnerDirectory())
+    .filter((p) => !p.archived && (category ? p.resourceCategories.includes(category) : p.resources.length > 0))
+    .sort(byName);
+  return { items: rows.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: rows.length };
 }
 
+/** Regions in use, for the list's filter (at most 200). */
 export async function distinctRegions(): Promise<string[]> {
-  const rows = await PartnerModel.aggregate<{ _id: string }>([
-    { $match: { archived: false, region: { $ne: '' } } },
-    { $group: { _id: '$region', n: { $count: {} } } },
-    { $sort: { _id: 1 } },
-    { $limit: 200 },
-  ]);
-  return rows.map((r) => r._id);
+  const regions = new Set((await partnerDirectory()).filter((p) => !p.archived && p.region).map((p) => p.region));
+  return [...regions].sort((a, b) => a.localeCompare(b, 'fr')).slice(0, 200);
 }
 
 /** D3: the exploration record (interest, shared goals, collaboration, the four requirements). */

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { connectDatabase } from '../../src/db/connection.js';
+import { resetPartnerDirectory } from '../../src/partners/directory.js';
 
 export async function connectTestDatabase(): Promise<void> {
   await connectDatabase(process.env.MONGODB_URI!);
@@ -10,4 +11,6 @@ export async function clearDatabase(): Promise<void> {
   await connectTestDatabase();
   const collections = await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray();
   await Promise.all(collections.map((c) => mongoose.connection.db!.collection(c.name).deleteMany({})));
+  // Emptied behind the models' backs: the in-memory partner directory must forget what it held.
+  resetPartnerDirectory();
 }
