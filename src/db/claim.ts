@@ -23,6 +23,11 @@ export async function claimOnce(key: string, expiresAt: Date | null = null): Pro
   }
 }
 
+/** When a key was claimed (the claimant's clock), or null if it was not. */
+export async function claimedAt(key: string): Promise<Date | null> {
+  return (await ClaimModel.findById(key, { at: 1 }).lean())?.at ?? null;
+}
+
 export async function releaseClaim(key: string): Promise<void> {
   await ClaimModel.deleteOne({ _id: key });
 }

@@ -2,7 +2,7 @@
 // MongoDB and on FerretDB, whose conditional updates are not — then marked 'sending' with a lease,
 // sent through the pooled transport with its deterministic Message-ID, and marked sent. A process
 // that dies mid-send leaves a lease that expires; the next attempt number gives a fresh claim key.
-import { claimOnce } from '../db/claim.js';
+import { claimedAt, claimOnce } from '../db/claim.js';
 import { config } from '../config.js';
 import { logger } from '../logger.js';
 import { mailer as defaultMailer, type Mailer } from '../mail/transport.js';
@@ -36,6 +36,22 @@ export const backoffMs = (attempts: number): number => Math.min(BACKOFF_BASE_MS 
 
 type Due = Pick<OutboxDoc, '_id' | 'attempts'>;
 
+/**
+ * Claims one attempt of a message for this process. A live claimant moves the message to 'sending'
+ * within a database round trip; a claim older than the lease whose message is still waiting belongs
+ * to a process that died in between, and the attempt is taken over (by exactly one process, again
+ * through a unique insert) — otherwise that message would wait for ever.
+ */
+async function claimAttempt(key: string, expiresAt: Date, leaseMs: number): Promise<boolean> {
+  for (let takeover = 0; takeover < 5; takeover++) {
+    const k = takeover ? `${key}:takeover:${takeover}` : key;
+    if (await claimOnce(k, expiresAt)) return true;
+    const at = await claimedAt(k);
+    if (at && Date.now() - at.getTime() < leaseMs) return false;
+  }
+  return false;
+}
+
 function isPermanent(err: unknown): boolean {
   const code = (err as { responseCode?: number }).responseCode;
   return typeof code === 'number' && code >= 500 && code < 600;
@@ -48,7 +64,7 @@ const errorText = (err: unknown): string => {
 
 async function attempt(due: Due, now: Date, leaseMs: number, mail: Mailer, report: DeliverReport): Promise<void> {
   const n = due.attempts;
-  if (!(await claimOnce(`outbox:${String(due._id)}:attempt:${n}`, new Date(now.getTime() + 7 * 86400_000)))) {
+  if (!(await claimAttempt(`outbox:${String(due._id)}:attempt:${n}`, new Date(now.getTime() + 7 * 86400_000), leaseMs))) {
     report.lost += 1;
     return;
   }

@@ -5,6 +5,7 @@ import { createUser, makeApp, PASSWORD, type TestUser } from '../helpers/app.js'
 import { clearDatabase } from '../helpers/db.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { TaskModel } from '../../src/tasks/model.js';
+import { d3Steps, TaskTemplateModel } from '../../src/tasks/templates.model.js';
 
 describe('browser: a partner from identification to exploration', function () {
   this.timeout(90_000);
@@ -17,6 +18,8 @@ describe('browser: a partner from identification to exploration', function () {
     server = await startTestServer(await makeApp());
     browser = await launchBrowser();
     pro = await createUser({ role: 'professional', locale: 'en', name: 'Paula Pro' });
+    // The administrator's D3 template (Administration → Action-plan templates).
+    await TaskTemplateModel.create({ name: 'D3', items: d3Steps.en.map(([offsetDays, title]) => ({ offsetDays, title })) });
   });
   after(async () => {
     await browser?.close();
@@ -67,10 +70,10 @@ describe('browser: a partner from identification to exploration', function () {
     expect(await page.locator('main').innerText()).to.contain('Exploration saved.');
     expect(await page.locator('#field-sharedGoals').inputValue()).to.equal('Stages pour les élèves de 5e secondaire');
     await page.getByRole('button', { name: 'Apply the template' }).click();
-    await page.locator('#action-plan li.task').first().waitFor();
+    await page.locator('#action-plan tbody tr').first().waitFor();
     const taskCount = await TaskModel.countDocuments({ partnerId: id });
     expect(taskCount).to.be.greaterThan(3);
-    expect(await page.locator('#action-plan li.task').count()).to.equal(taskCount);
+    expect(await page.locator('#action-plan tbody tr').count()).to.equal(taskCount);
 
     // Accent- and case-insensitive search.
     await page.goto(`${server.url}/partners`);

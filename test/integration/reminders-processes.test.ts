@@ -5,6 +5,8 @@ import { clearDatabase } from '../helpers/db.js';
 import { getTestSmtp } from '../helpers/smtp.js';
 import { enqueueMessages, type MessageInput } from '../../src/reminders/enqueue.js';
 import { OutboxModel } from '../../src/reminders/outbox.model.js';
+import { deliverUntilIdle } from '../../src/reminders/deliver.js';
+import { claimOnce } from '../../src/db/claim.js';
 
 // Real processes against the real database and SMTP server: several instances at once, and one
 // killed with SIGKILL in the middle of a batch.
@@ -42,6 +44,11 @@ function receivedCounts(tag: string): Map<string, number> {
   return counts;
 }
 
+/** The test SMTP server parses each mail after accepting it: wait until it has them all. */
+async function settle(tag: string, expected: number): Promise<void> {
+  for (let i = 0; i < 100 && receivedCounts(tag).size < expected; i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 describe('reminders: several real processes, and one killed mid-batch', function () {
   this.timeout(180_000);
   beforeEach(async () => {
@@ -55,6 +62,7 @@ describe('reminders: several real processes, and one killed mid-batch', function
     const runs = [deliverer(), deliverer(), deliverer()];
     const reports = (await Promise.all(runs.map((r) => r.done))).map((o) => JSON.parse(o.trim().split('\n').at(-1)!) as { sent: number });
     const seconds = (Date.now() - t0) / 1000;
+    await settle('three', await OutboxModel.countDocuments({ state: 'sent' }));
     const counts = receivedCounts('three');
     const duplicates = [...counts.values()].filter((c) => c > 1).length;
     console.log(
@@ -79,6 +87,7 @@ describe('reminders: several real processes, and one killed mid-batch', function
     // The restarted process waits for the dead one's leases to expire, then finishes the work.
     const second = deliverer({ LEASE_MS: '3000' });
     await second.done;
+    await settle('crash', await OutboxModel.countDocuments({ state: 'sent' }));
     const counts = receivedCounts('crash');
     const duplicates = [...counts.values()].reduce((s, c) => s + c - 1, 0);
     console.log(
@@ -90,5 +99,18 @@ describe('reminders: several real processes, and one killed mid-batch', function
     // marked sent — at most one per send in flight (concurrency 5).
     expect(duplicates).to.be.at.most(5);
     expect(await OutboxModel.countDocuments({ state: 'sent' })).to.equal(200);
+  });
+
+  it('takes over an attempt whose claimant died between its claim and its lease (else it would wait for ever)', async () => {
+    await enqueueMessages(messages(1, 'orphan'));
+    const msg = (await OutboxModel.findOne({}).lean())!;
+    // A process claimed attempt 0, then died before marking the message 'sending'.
+    expect(await claimOnce(`outbox:${String(msg._id)}:attempt:0`)).to.equal(true);
+    expect((await deliverUntilIdle({ leaseMs: 60_000 })).sent, 'a fresh claim is left to its owner').to.equal(0);
+    await new Promise((r) => setTimeout(r, 300));
+    const report = await deliverUntilIdle({ leaseMs: 200 });
+    expect(report.sent).to.equal(1);
+    await settle('orphan', 1);
+    expect(receivedCounts('orphan').size).to.equal(1);
   });
 });
