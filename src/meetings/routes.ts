@@ -16,6 +16,7 @@ import {
   actionItemsFor,
   addActionItem,
   canEditMeeting,
+  cancelFollowing,
   cancelMeeting,
   createFeedToken,
   defaultAgenda,
@@ -264,6 +265,12 @@ meetingsRouter.post('/meetings/:id/occurrence', async (req, res) => {
 
 meetingsRouter.post('/meetings/:id/cancel', async (req, res) => {
   const id = parseId(req.params.id);
+  if (formValues(req.body).scope === 'following') {
+    const count = await cancelFollowing(req.user!, id);
+    await notifyMeetingChange(id, 'cancel');
+    flash(req, 'success', 'meetings:show.cancelledFollowing', { count });
+    return res.redirect(`/meetings/${String(id)}`);
+  }
   await cancelMeeting(req.user!, id);
   await notifyMeetingChange(id, 'cancel');
   flash(req, 'success', 'meetings:show.cancelled');

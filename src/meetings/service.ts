@@ -275,6 +275,35 @@ async function carryOver(replaced: MeetingDoc[], newSeriesId: Types.ObjectId, zo
   if (taskOps.length) await TaskModel.bulkWrite(taskOps);
 }
 
+/**
+ * Cancels the occurrences of a series from this one onward (kept, marked cancelled: EXDATEs in the
+ * series' .ics); occurrences that already have minutes stay. Returns how many were cancelled.
+ */
+export async function cancelFollowing(actor: MeetingActor, id: Types.ObjectId): Promise<number> {
+  const m = await editable(actor, id);
+  if (!m.seriesId) return (await cancelMeeting(actor, id), 1);
+  const from = m.originalStart ?? m.start;
+  const later = await MeetingModel.find(
+    { seriesId: m.seriesId, archived: false, cancelled: false },
+    { originalStart: 1, start: 1, minutes: 1, sequence: 1 },
+  ).lean();
+  const targets = later.filter((o) => (o.originalStart ?? o.start).getTime() >= from.getTime() && !o.minutes);
+  if (targets.length)
+    await MeetingModel.bulkWrite(
+      targets.map((o) => ({
+        updateOne: { filter: { _id: o._id }, update: { $set: { cancelled: true, sequence: (o.sequence ?? 0) + 1 } } },
+      })),
+    );
+  await recordAudit({
+    actor,
+    entity: 'meetingSeries',
+    entityId: m.seriesId,
+    action: 'cancel',
+    note: `${targets.length} from ${from.toISOString()}`,
+  });
+  return targets.length;
+}
+
 /** Cancels one meeting or occurrence (kept, marked cancelled: EXDATE in the series' .ics). */
 export async function cancelMeeting(actor: MeetingActor, id: Types.ObjectId) {
   const m = await editable(actor, id);

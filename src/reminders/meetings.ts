@@ -92,8 +92,11 @@ async function lastEnd(m: MeetingDoc): Promise<Date> {
 export async function notifyMeetingChange(meetingId: Types.ObjectId, change: MeetingChange, now = new Date()): Promise<number> {
   const m = await MeetingModel.findById(meetingId).lean();
   if (!m) return 0;
-  // An occurrence cancelled in a series is an update of the series (EXDATE); a whole meeting is cancelled.
-  const method = change === 'cancel' && !m.seriesId ? 'CANCEL' : 'REQUEST';
+  // An occurrence cancelled in a series is an update of the series (EXDATE); a meeting, or a series
+  // with nothing left, is cancelled.
+  const nothingLeft =
+    change === 'cancel' && (!m.seriesId || !(await MeetingModel.exists({ seriesId: m.seriesId, archived: false, cancelled: false })));
+  const method = nothingLeft ? 'CANCEL' : 'REQUEST';
   const kind = method === 'CANCEL' ? 'meeting_cancelled' : 'meeting_invitation';
   const series = m.seriesId ? await MeetingSeriesModel.findById(m.seriesId, { sequence: 1 }).lean() : null;
   const sequence = Math.max(m.sequence ?? 0, series?.sequence ?? 0);

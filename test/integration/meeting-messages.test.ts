@@ -191,4 +191,23 @@ describe('meeting invitations, updates, cancellations, reminders and answers', (
     expect(ok.status).to.equal(302);
     expect((await UserModel.findById(owner._id).lean())!.meetingReminderHours).to.equal(3);
   });
+
+  it('cancels a series from an occurrence onward (minutes kept), and sends the series with those dates excluded', async () => {
+    const first = await schedule({ cadence: 'weekly', endMode: 'count', count: '4' });
+    const occurrences = await MeetingModel.find({ seriesId: first.seriesId }).sort({ start: 1 }).lean();
+    expect(occurrences).to.have.length(4);
+    await MeetingModel.updateOne({ _id: occurrences[3]!._id }, { $set: { minutes: 'Already met early' } });
+    await deliverUntilIdle();
+    const from = `/meetings/${String(occurrences[1]!._id)}`;
+    const res = await postForm(agent, `${from}/cancel`, { scope: 'following' }, from);
+    expect(res.status).to.equal(302);
+    const after = await MeetingModel.find({ seriesId: first.seriesId }).sort({ start: 1 }).lean();
+    expect(after.map((o) => o.cancelled)).to.deep.equal([false, true, true, false]);
+    await deliverUntilIdle();
+    const update = received(colleague.email).at(-1)!;
+    const ics = calendarOf(update);
+    expect(ics)
+      .to.contain('METHOD:REQUEST')
+      .and.match(/EXDATE;TZID=America\/Toronto:20270317T090000,20270324T090000/);
+  });
 });
