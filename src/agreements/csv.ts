@@ -1,4 +1,5 @@
 // CSV exports of the filtered agreement list and of their KPI measurements, streamed from cursors.
+import { partnerNamesById } from '../partners/directory.js';
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
@@ -6,7 +7,6 @@ import { Transform } from 'node:stream';
 import type { QueryFilter } from 'mongoose';
 import type { SessionUser } from '../users/service.js';
 import { UserModel } from '../users/model.js';
-import { PartnerModel } from '../partners/model.js';
 import { completeness } from './completeness.js';
 import { AgreementModel, KpiMeasurementModel, type AgreementDoc } from './model.js';
 import { listFilter, type AgreementListQuery } from './service.js';
@@ -61,8 +61,7 @@ function start(res: Response, name: string) {
 /** Partner names, for the partners of the agreements in the filter (one query, bounded). */
 async function partnerNameMap(f: QueryFilter<AgreementDoc>) {
   const ids = await AgreementModel.distinct('partnerIds', f);
-  const rows = await PartnerModel.find({ _id: { $in: ids.slice(0, 20000) } }, { name: 1 }).lean();
-  return new Map(rows.map((p) => [String(p._id), p.name]));
+  return partnerNamesById(ids.slice(0, 20000));
 }
 
 export async function streamAgreementsCsv(res: Response, q: AgreementListQuery, user: SessionUser): Promise<void> {

@@ -1,4 +1,5 @@
-import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { logWrites } from '../db/change-log.js';
+import { Schema, model, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { locales } from '../users/roles.js';
 import { agreementKinds, agreementStatuses, cadences, checkFrequencies, governanceTypes, kpiDirections, kpiUnits } from './constants.js';
 
@@ -103,6 +104,9 @@ agreementSchema.index({ teamIds: 1 });
 agreementSchema.index({ status: 1, endDate: 1 });
 agreementSchema.index({ status: 1, 'followUp.nextCheckDue': 1 });
 agreementSchema.index({ 'funding.installments.dueDate': 1 });
+
+// Every write is logged, so each process's agreement directory re-reads what changed.
+logWrites(agreementSchema, 'agreements', () => AgreementModel as unknown as Model<unknown>);
 
 export type AgreementDoc = InferSchemaType<typeof agreementSchema> & { _id: Types.ObjectId };
 export const AgreementModel = model('Agreement', agreementSchema);

@@ -1,3 +1,4 @@
+import { partnerDirectory } from '../partners/directory.js';
 import { Router, type Request, type Response } from 'express';
 import { Types } from 'mongoose';
 import { i18n } from '../i18n/index.js';
@@ -7,7 +8,6 @@ import { forbidden, notFound } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
-import { PartnerModel } from '../partners/model.js';
 import { activeUserOptions } from '../users/service.js';
 import { ownerNames } from '../partners/service.js';
 import { completeness, fundingGap } from './completeness.js';
@@ -65,7 +65,12 @@ async function basicsForm(
   opts: { status?: number; values: Record<string, unknown>; errors?: Record<string, string>; agreementId?: string },
 ) {
   const [partners, users] = await Promise.all([
-    PartnerModel.find({ archived: false }, { name: 1 }).sort({ nameFolded: 1 }).limit(1000).lean(),
+    partnerDirectory().then((all) =>
+      all
+        .filter((p) => !p.archived)
+        .sort((a, b) => a.nameFolded.localeCompare(b.nameFolded))
+        .slice(0, 1000),
+    ),
     activeUserOptions(),
   ]);
   res.status(opts.status ?? 200).render('agreements/basics', {

@@ -1,11 +1,13 @@
 // Agreements: drafting the eight elements, the status lifecycle, versions of active agreements, KPIs.
+import { agreementDirectory } from './directory.js';
+import { PartnerModel } from '../partners/model.js';
+import { partnerDirectory, partnerNamesById } from '../partners/directory.js';
 import { Types, type QueryFilter } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
 import { forbidden, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import { changeStage } from '../partners/stage.js';
-import { PartnerModel } from '../partners/model.js';
 import { UserModel } from '../users/model.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
@@ -211,22 +213,32 @@ export async function listFilter(q: AgreementListQuery, user: SessionUser, now =
   if (q.kpiStatus) f['kpis.status'] = q.kpiStatus;
   if (q.endingWithin) f.endDate = { $gte: now, $lte: new Date(now.getTime() + q.endingWithin * 86400_000) };
   if (q.partnerType) {
-    const ids = await PartnerModel.find({ type: q.partnerType }, { _id: 1 }).limit(5000).lean();
+    const ids = (await partnerDirectory()).filter((p) => p.type === q.partnerType).slice(0, 5000);
     f.partnerIds = { $in: ids.map((p) => p._id) };
   }
   return f;
 }
 
+/** The list page: filters and one page, computed over the agreement directory (latest changes first). */
 export async function listAgreements(q: AgreementListQuery, user: SessionUser, page: Page, now = new Date()) {
-  const f = await listFilter(q, user, now);
-  const [items, total] = await Promise.all([
-    AgreementModel.find(f, { title: 1, status: 1, kind: 1, partnerIds: 1, ownerId: 1, endDate: 1, completeness: 1, 'kpis.status': 1 })
-      .sort({ updatedAt: -1, _id: 1 })
-      .skip((page.page - 1) * page.perPage)
-      .limit(page.perPage)
-      .lean(),
-    AgreementModel.countDocuments(f),
-  ]);
+  const owner = q.owner ? (q.owner === 'me' ? user.id : q.owner) : '';
+  const types = q.partnerType
+    ? new Set((await partnerDirectory()).filter((p) => p.type === q.partnerType).map((p) => String(p._id)))
+    : null;
+  const until = q.endingWithin ? now.getTime() + q.endingWithin * 86400_000 : 0;
+  const matches = (await agreementDirectory()).filter(
+    (a) =>
+      !a.archived &&
+      (!q.status || a.status === q.status) &&
+      (!q.kind || a.kind === q.kind) &&
+      (!owner || String(a.ownerId) === owner) &&
+      (!q.kpiStatus || a.kpis.some((k) => k.status === q.kpiStatus)) &&
+      (!until || (a.endDate && a.endDate.getTime() >= now.getTime() && a.endDate.getTime() <= until)) &&
+      (!types || a.partnerIds.some((p) => types.has(String(p)))),
+  );
+  matches.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (String(a._id) < String(b._id) ? -1 : 1));
+  const items = matches.slice((page.page - 1) * page.perPage, page.page * page.perPage);
+  const total = matches.length;
   const names = await partyNames(items.flatMap((a) => a.partnerIds));
   return { items, total, names };
 }
@@ -234,19 +246,15 @@ export async function listAgreements(q: AgreementListQuery, user: SessionUser, p
 export async function partyNames(ids: Types.ObjectId[]): Promise<Record<string, string>> {
   const unique = [...new Set(ids.map(String))];
   if (!unique.length) return {};
-  const rows = await PartnerModel.find({ _id: { $in: unique } }, { name: 1 }).lean();
-  return Object.fromEntries(rows.map((p) => [String(p._id), p.name]));
+  return Object.fromEntries(await partnerNamesById(unique));
 }
 
 /** The partner page's list of agreements. */
 export async function agreementsForPartner(partnerId: Types.ObjectId) {
-  return AgreementModel.find(
-    { partnerIds: partnerId, archived: false },
-    { title: 1, status: 1, kind: 1, endDate: 1, completeness: 1, partnerIds: 1, 'kpis.status': 1 },
-  )
-    .sort({ statusChangedAt: -1 })
-    .limit(50)
-    .lean();
+  return (await agreementDirectory())
+    .filter((a) => !a.archived && a.partnerIds.some((p) => String(p) === String(partnerId)))
+    .sort((a, b) => b.statusChangedAt.getTime() - a.statusChangedAt.getTime())
+    .slice(0, 50);
 }
 
 export async function versionsOf(id: Types.ObjectId) {

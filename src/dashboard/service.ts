@@ -2,8 +2,8 @@
 // database commands however large the portfolio (FerretDB 1.24: one accumulator per $group, no
 // $lookup/$facet, so joins are done in memory from projected reads). Nothing is cached: every
 // request reads the current data, so a user's own change shows at once.
+import { agreementDirectory } from '../agreements/directory.js';
 import { Types } from 'mongoose';
-import { AgreementModel } from '../agreements/model.js';
 import { agreementStatuses, type AgreementStatus, type KpiStatus } from '../agreements/constants.js';
 import { MeetingModel } from '../meetings/model.js';
 import { PartnerModel, StageChangeModel } from '../partners/model.js';
@@ -96,13 +96,11 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
     // 1. Every partner (archived ones too: an agreement may name one), from the in-memory directory
     //    (src/partners/directory.ts): a read of the change log, not a scan, once it is loaded.
     partnerDirectory() as Promise<(PartnerInfo & { stage: Stage; archived: boolean })[]>,
-    // 2. Every non-archived agreement of the owner (the partner type/region filter is applied in memory).
-    AgreementModel.find(
-      { archived: false, ...(filter.ownerId ? { ownerId: filter.ownerId } : {}) },
-      { title: 1, ownerId: 1, partnerIds: 1, status: 1, endDate: 1, kpis: 1, funding: 1, 'followUp.nextCheckDue': 1 },
-    )
-      .batchSize(BIG_BATCH)
-      .lean<AgreementRow[]>(),
+    // 2. Every non-archived agreement of the owner, from the agreement directory (the partner
+    //    type/region filter is applied in memory).
+    agreementDirectory().then((all) =>
+      all.filter((a) => !a.archived && (!filter.ownerId || String(a.ownerId) === String(filter.ownerId))),
+    ) as unknown as Promise<AgreementRow[]>,
   ]);
   const partners = new Map(allPartners.map((p) => [String(p._id), p]));
   const matches = (p: { archived: boolean; ownerId: Types.ObjectId; type: string; region: string }) =>

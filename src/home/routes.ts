@@ -1,11 +1,11 @@
 // The signed-in user's day: today's and this week's meetings, tasks due, progress checks due, and
 // recent activity on their partners.
+import { partnerDirectory } from '../partners/directory.js';
 import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { AuditModel } from '../audit/model.js';
 import { config } from '../config.js';
 import { meetingsBetween, partnerNames } from '../meetings/service.js';
-import { PartnerModel } from '../partners/model.js';
 import { overdueChecks } from '../progress/schedule.js';
 import { TaskModel } from '../tasks/model.js';
 
@@ -28,7 +28,7 @@ homeRouter.get('/', async (req, res) => {
       .limit(50)
       .lean(),
     overdueChecks({ userId: user._id, now: now.toJSDate(), within: 7 }),
-    PartnerModel.find({ ownerId: user._id, archived: false }, { name: 1 }).limit(500).lean(),
+    partnerDirectory().then((all) => all.filter((p) => !p.archived && String(p.ownerId) === String(user._id)).slice(0, 500)),
   ]);
   const activity = myPartners.length
     ? await AuditModel.find({ entity: 'partner', entityId: { $in: myPartners.map((p) => p._id) } })

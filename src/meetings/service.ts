@@ -1,5 +1,7 @@
 // Meetings and recurring series: scheduling, occurrences (move, cancel, own minutes), minutes and
 // action items, calendar queries, .ics output and the private calendar feed.
+import { PartnerModel } from '../partners/model.js';
+import { partnerNamesById } from '../partners/directory.js';
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
@@ -7,7 +9,6 @@ import { config } from '../config.js';
 import { recordAudit, type Actor } from '../audit/service.js';
 import { AgreementModel, KpiMeasurementModel } from '../agreements/model.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
-import { PartnerModel } from '../partners/model.js';
 import { TaskModel } from '../tasks/model.js';
 import { UserModel } from '../users/model.js';
 import { isManager, type Role } from '../users/roles.js';
@@ -401,9 +402,7 @@ export async function upcomingMeetings(from: Date, filter: MeetingFilter, page: 
 
 /** Names of partners for a list of meetings (one query). */
 export async function partnerNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
-  const uniq = [...new Set(ids.map(String))].map((s) => new Types.ObjectId(s));
-  const rows = uniq.length ? await PartnerModel.find({ _id: { $in: uniq } }, { name: 1 }).lean() : [];
-  return new Map(rows.map((p) => [String(p._id), p.name]));
+  return partnerNamesById(ids);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { Schema, model, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { locales } from '../users/roles.js';
-import { idsOfFilter, recordPartnerChange } from './changes.js';
+import { logWrites } from '../db/change-log.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
 
 const contactSchema = new Schema({
@@ -82,27 +82,8 @@ partnerSchema.index({ websiteFolded: 1 });
 partnerSchema.index({ importId: 1 });
 partnerSchema.index({ nameFolded: 1 });
 
-// Every write is logged (changes.ts) so each process's partner directory re-reads what changed.
-partnerSchema.post('save', async function () {
-  await recordPartnerChange([this._id]);
-});
-partnerSchema.post('insertMany', async function (docs: unknown) {
-  const list = docs as { _id: unknown }[];
-  if (list.length) await recordPartnerChange(list.map((d) => d._id));
-});
-partnerSchema.post('bulkWrite', async function () {
-  await recordPartnerChange([], true);
-});
-type WithIds = { _partnerIds?: unknown[] };
-for (const op of ['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'] as const) {
-  partnerSchema.pre(op, { document: false, query: true }, async function () {
-    (this as unknown as WithIds)._partnerIds = await idsOfFilter(PartnerModel, this.getFilter());
-  });
-  partnerSchema.post(op, { document: false, query: true }, async function () {
-    const ids = (this as unknown as WithIds)._partnerIds ?? [];
-    if (ids.length) await recordPartnerChange(ids);
-  });
-}
+// Every write is logged, so each process's partner directory re-reads what changed.
+logWrites(partnerSchema, 'partners', () => PartnerModel as unknown as Model<unknown>);
 
 export type PartnerDoc = InferSchemaType<typeof partnerSchema> & { _id: Types.ObjectId };
 export const PartnerModel = model('Partner', partnerSchema);

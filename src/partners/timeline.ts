@@ -1,8 +1,8 @@
 // One timeline per partner, newest first, merged from every feature's history. Each source is one
 // bounded query; features add theirs with registerTimelineSource instead of editing this file.
+import { agreementDirectory } from '../agreements/directory.js';
 import type { Types } from 'mongoose';
 import { AuditModel } from '../audit/model.js';
-import { AgreementModel } from '../agreements/model.js';
 import { MeetingModel } from '../meetings/model.js';
 import { TaskModel } from '../tasks/model.js';
 import { InteractionModel } from './interactions.model.js';
@@ -63,18 +63,17 @@ const sources: TimelineSource[] = [
       text: t.title,
     })),
   async (partnerId, limit) =>
-    (
-      await AgreementModel.find({ partnerIds: partnerId }, { title: 1, status: 1, statusChangedAt: 1 })
-        .sort({ statusChangedAt: -1 })
-        .limit(limit)
-        .lean()
-    ).map((a) => ({
-      at: a.statusChangedAt,
-      kind: 'agreement',
-      label: 'partners:timeline.agreement',
-      params: { status: a.status },
-      text: a.title,
-    })),
+    (await agreementDirectory())
+      .filter((a) => a.partnerIds.some((p) => String(p) === String(partnerId)))
+      .sort((a, b) => b.statusChangedAt.getTime() - a.statusChangedAt.getTime())
+      .slice(0, limit)
+      .map((a) => ({
+        at: a.statusChangedAt,
+        kind: 'agreement',
+        label: 'partners:timeline.agreement',
+        params: { status: a.status },
+        text: a.title,
+      })),
   async (partnerId, limit) =>
     (
       await MeetingModel.find({ partnerId, start: { $lte: new Date() } }, { title: 1, start: 1, cancelled: 1 })

@@ -1,5 +1,6 @@
 // When the next progress check is due: the agreement's follow-up frequency after the last check
 // (or after the agreement's start), computed in the organization's time zone.
+import { agreementDirectory, involves, type ListedAgreement } from '../agreements/directory.js';
 import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import { AgreementModel } from '../agreements/model.js';
@@ -38,11 +39,17 @@ export async function refreshNextCheckDue(agreementId: Types.ObjectId, now = new
 export async function overdueChecks(opts: { now?: Date; partnerId?: Types.ObjectId; userId?: Types.ObjectId; within?: number } = {}) {
   const now = opts.now ?? new Date();
   const limit = opts.within ? DateTime.fromJSDate(now).plus({ days: opts.within }).toJSDate() : now;
-  const q: Record<string, unknown> = { status: 'active', archived: false, 'followUp.nextCheckDue': { $ne: null, $lt: limit } };
-  if (opts.partnerId) q.partnerIds = opts.partnerId;
-  if (opts.userId) q.$or = [{ ownerId: opts.userId }, { teamIds: opts.userId }];
-  return AgreementModel.find(q, { title: 1, partnerIds: 1, followUp: 1, ownerId: 1 })
-    .sort({ 'followUp.nextCheckDue': 1 })
-    .limit(100)
-    .lean();
+  const due = (a: ListedAgreement) => a.followUp?.nextCheckDue?.getTime() ?? 0;
+  return (await agreementDirectory())
+    .filter(
+      (a) =>
+        a.status === 'active' &&
+        !a.archived &&
+        due(a) > 0 &&
+        due(a) < limit.getTime() &&
+        (!opts.partnerId || a.partnerIds.some((p) => String(p) === String(opts.partnerId))) &&
+        (!opts.userId || involves(a, opts.userId)),
+    )
+    .sort((a, b) => due(a) - due(b))
+    .slice(0, 100);
 }

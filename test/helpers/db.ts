@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { connectDatabase } from '../../src/db/connection.js';
-import { resetPartnerDirectory } from '../../src/partners/directory.js';
+import { resetDirectories } from '../../src/db/directory.js';
 
 export async function connectTestDatabase(): Promise<void> {
   await connectDatabase(process.env.MONGODB_URI!);
@@ -11,6 +11,6 @@ export async function clearDatabase(): Promise<void> {
   await connectTestDatabase();
   const collections = await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray();
   await Promise.all(collections.map((c) => mongoose.connection.db!.collection(c.name).deleteMany({})));
-  // Emptied behind the models' backs: the in-memory partner directory must forget what it held.
-  resetPartnerDirectory();
+  // Emptied behind the models' backs: the in-memory directories must forget what they held.
+  resetDirectories();
 }

@@ -303,6 +303,9 @@ describe('steering dashboard', function () {
 
   it('shares an agreement read-only, when its owner creates a link, and stops at once when it is revoked', async () => {
     const agent = await signIn(app, fx.a);
+    expect((await agent.get(`/agreements/${String(fx.a1)}`)).text, 'the agreement page leads to it').to.contain(
+      `href="/agreements/${String(fx.a1)}/share"`,
+    );
     const created = await postForm(agent, `/agreements/${String(fx.a1)}/share`, {}, `/agreements/${String(fx.a1)}/share`);
     expect(created.status).to.equal(201);
     const url = /\/shared\/([A-Za-z0-9_-]+)/.exec(created.text)![0];

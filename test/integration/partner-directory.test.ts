@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { clearDatabase, connectTestDatabase } from '../helpers/db.js';
 import { PartnerModel } from '../../src/partners/model.js';
-import { PartnerChangeModel } from '../../src/partners/changes.js';
+import { ChangeModel } from '../../src/db/change-log.js';
 import { partnerDirectory } from '../../src/partners/directory.js';
 import { foldText } from '../../src/util/text.js';
 
@@ -44,7 +44,7 @@ describe('partner directory (in-memory list kept current through the change log)
     // smaller process part): the rename is written behind this process's models' backs.
     await PartnerModel.collection.updateOne({ _id: p._id }, { $set: { name: 'Delta renamed' } });
     const earlier = Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 1);
-    await PartnerChangeModel.create({ _id: earlier, ids: [p._id], all: false, at: new Date() });
+    await ChangeModel.create({ _id: earlier, coll: 'partners', ids: [p._id], all: false, at: new Date() });
     expect(await names()).to.deep.equal(['Delta renamed']);
   });
 
@@ -52,7 +52,7 @@ describe('partner directory (in-memory list kept current through the change log)
     await PartnerModel.create(partner('Echo'));
     expect(await names()).to.have.length(1);
     await PartnerModel.insertMany(Array.from({ length: 600 }, (_, i) => partner(`Bulk ${String(i).padStart(3, '0')}`)));
-    const entry = await PartnerChangeModel.findOne({ all: true }).lean();
+    const entry = await ChangeModel.findOne({ coll: 'partners', all: true }).lean();
     expect(entry, 'a write of 600 partners is logged as "all"').to.not.equal(null);
     expect(await partnerDirectory()).to.have.length(601);
   });

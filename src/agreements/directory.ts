@@ -1,0 +1,56 @@
+// The agreement directory: the listed fields of every agreement (status, parties, dates, KPIs,
+// funding, follow-up), held in this process's memory and kept current through the change log
+// (src/db/directory.ts). The list, the partner page, overdue checks and the dashboard read it
+// instead of scanning the collection. A few KB per agreement.
+import type { Types } from 'mongoose';
+import { Directory } from '../db/directory.js';
+import { AgreementModel, type AgreementDoc } from './model.js';
+
+const listedFields = {
+  title: 1,
+  status: 1,
+  kind: 1,
+  partnerIds: 1,
+  ownerId: 1,
+  teamIds: 1,
+  startDate: 1,
+  endDate: 1,
+  statusChangedAt: 1,
+  completeness: 1,
+  kpis: 1,
+  funding: 1,
+  followUp: 1,
+  archived: 1,
+  updatedAt: 1,
+} as const;
+
+export type ListedAgreement = Pick<
+  AgreementDoc,
+  | '_id'
+  | 'title'
+  | 'status'
+  | 'kind'
+  | 'partnerIds'
+  | 'ownerId'
+  | 'teamIds'
+  | 'startDate'
+  | 'endDate'
+  | 'statusChangedAt'
+  | 'completeness'
+  | 'kpis'
+  | 'funding'
+  | 'followUp'
+  | 'archived'
+> & { updatedAt: Date };
+
+const directory = new Directory<ListedAgreement>(
+  'agreements',
+  () => AgreementModel.find({}, listedFields).lean<ListedAgreement[]>(),
+  (id) => AgreementModel.findById(id, listedFields).lean<ListedAgreement>(),
+);
+
+/** Every agreement's listed fields (archived ones too), current as of this call. */
+export const agreementDirectory = (): Promise<ListedAgreement[]> => directory.rows();
+
+export const involves = (a: Pick<ListedAgreement, 'ownerId' | 'teamIds'>, userId: Types.ObjectId | string): boolean =>
+  String(a.ownerId) === String(userId) || a.teamIds.some((u) => String(u) === String(userId));

@@ -1,0 +1,65 @@
+// A log of writes per collection, so each process can keep in-memory directories (directory.ts)
+// current by re-reading only what changed. Every write through a watched model appends one entry
+// (an insert: atomic on every backend) naming the documents it touched, or `all` for a write too
+// large to list. Entries older than the retention are purged by the maintenance job.
+import { Schema, Types, model, type Model, type QueryFilter } from 'mongoose';
+
+const changeSchema = new Schema(
+  {
+    // The _id (an ObjectId: time-ordered to the second) places the entry in the log.
+    coll: { type: String, required: true },
+    ids: { type: [Schema.Types.ObjectId], default: [] },
+    all: { type: Boolean, default: false },
+    at: { type: Date, required: true },
+  },
+  { collection: 'change_log', versionKey: false },
+);
+export const ChangeModel = model('Change', changeSchema);
+
+/** How long entries are kept; a directory older than half of this reloads everything. */
+export const CHANGE_RETENTION_MS = 60 * 60_000;
+/** Above this many documents in one write, the entry says `all` (the directories reload). */
+const MAX_IDS = 500;
+
+export async function recordChange(coll: string, ids: unknown[], everything = false): Promise<void> {
+  const all = everything || ids.length > MAX_IDS;
+  await ChangeModel.create({ coll, ids: all ? [] : (ids as Types.ObjectId[]), all, at: new Date() });
+}
+
+export const purgeChanges = (now = new Date()) => ChangeModel.deleteMany({ at: { $lt: new Date(now.getTime() - CHANGE_RETENTION_MS) } });
+
+/** The documents a filtered write will touch: read from an _id filter, else looked up before the write. */
+async function idsOfFilter(m: Model<unknown>, filter: QueryFilter<unknown> & { _id?: unknown }): Promise<unknown[]> {
+  const id = filter._id;
+  if (id instanceof Types.ObjectId || typeof id === 'string') return [id];
+  if (id && typeof id === 'object' && Array.isArray((id as { $in?: unknown[] }).$in)) return (id as { $in: unknown[] }).$in;
+  return (await m.find(filter, { _id: 1 }).lean<{ _id: unknown }[]>()).map((d) => d._id);
+}
+
+type WithIds = { _changedIds?: unknown[] };
+/** Logs every write made through the schema's model (document saves, queries, insertMany, bulkWrite). */
+export function logWrites(schema: Schema, coll: string, getModel: () => Model<unknown>): void {
+  schema.post('save', async function () {
+    await recordChange(coll, [this._id]);
+  });
+  schema.post('insertMany', async function (docs: unknown) {
+    const list = docs as { _id: unknown }[];
+    if (list.length)
+      await recordChange(
+        coll,
+        list.map((d) => d._id),
+      );
+  });
+  schema.post('bulkWrite', async function () {
+    await recordChange(coll, [], true);
+  });
+  for (const op of ['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'] as const) {
+    schema.pre(op, { document: false, query: true }, async function () {
+      (this as unknown as WithIds)._changedIds = await idsOfFilter(getModel(), this.getFilter());
+    });
+    schema.post(op, { document: false, query: true }, async function () {
+      const ids = (this as unknown as WithIds)._changedIds ?? [];
+      if (ids.length) await recordChange(coll, ids);
+    });
+  }
+}
