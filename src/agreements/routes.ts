@@ -1,3 +1,4 @@
+import { existing } from '../http/ids.js';
 import { partnerDirectory } from '../partners/directory.js';
 import { Router, type Request, type Response } from 'express';
 import { Types } from 'mongoose';
@@ -329,7 +330,7 @@ agreementsRouter.post('/agreements/:id/transition', async (req, res) => {
   res.redirect(`/agreements/${String(result.renewalId ?? id)}`);
 });
 
-agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', async (req, res) => {
+agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', existing(AgreementModel), async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(measurementSchema, formValues(req.body));
   if (!parsed.ok) {

@@ -112,6 +112,9 @@ function tokenPage(purpose: 'reset' | 'invite') {
     },
     submit: async (req: Request, res: Response) => {
       const token = String(req.params.token);
+      // A dead link says so before anything is validated.
+      if (!(await peekToken(token, purpose)))
+        return res.status(410).render('auth/link-expired', { title: req.t('auth:link.expiredTitle') });
       const parsed = parseInput(newPasswordSchema, formValues(req.body));
       if (!parsed.ok) return res.status(422).render(view, { title: req.t(title), token, values: {}, errors: parsed.errors });
       if (purpose === 'reset') {

@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import { Types } from 'mongoose';
 import { notFound } from './errors.js';
 
@@ -10,4 +11,15 @@ export function parseId(value: unknown): Types.ObjectId {
 export function orNotFound<T>(value: T | null | undefined): T {
   if (value === null || value === undefined) throw notFound();
   return value;
+}
+
+/**
+ * Route middleware: 404 when the record named by the route's `:id` does not exist, before the form
+ * is validated (so an unknown id never reads as a form error). A lookup by _id, cheap everywhere.
+ */
+export function existing(model: { exists(filter: { _id: Types.ObjectId }): Promise<unknown> }, param = 'id') {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    orNotFound(await model.exists({ _id: parseId(req.params[param]) }));
+    next();
+  };
 }

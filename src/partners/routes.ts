@@ -1,3 +1,4 @@
+import { existing } from '../http/ids.js';
 import { Router, type Request, type Response } from 'express';
 import { flash } from '../http/flash.js';
 import { orNotFound, parseId } from '../http/ids.js';
@@ -47,6 +48,7 @@ import { partnerTasks } from '../tasks/service.js';
 import { TaskTemplateModel } from '../tasks/templates.model.js';
 
 export const partnersRouter = Router();
+const partnerExists = existing(PartnerModel);
 const choices = { partnerTypes, stages, priorities, resourceCategories };
 
 async function renderForm(
@@ -198,7 +200,7 @@ partnersRouter.get('/partners/:id/edit', async (req, res) => {
   });
 });
 
-partnersRouter.post('/partners/:id', async (req, res) => {
+partnersRouter.post('/partners/:id', partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const values = formValues(req.body);
   const parsed = parseInput(partnerSchema, values);
@@ -220,7 +222,7 @@ partnersRouter.post('/partners/:id', async (req, res) => {
 
 const back = (id: unknown) => `/partners/${String(id)}`;
 
-partnersRouter.post('/partners/:id/stage', async (req, res) => {
+partnersRouter.post('/partners/:id/stage', partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(stageSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -232,7 +234,7 @@ partnersRouter.post('/partners/:id/stage', async (req, res) => {
   res.redirect(formValues(req.body).from === 'board' ? '/partners/board' : back(id));
 });
 
-partnersRouter.post('/partners/:id/exploration', async (req, res) => {
+partnersRouter.post('/partners/:id/exploration', partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(explorationSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -244,7 +246,7 @@ partnersRouter.post('/partners/:id/exploration', async (req, res) => {
   res.redirect(`${back(id)}#exploration`);
 });
 
-partnersRouter.post('/partners/:id/contacts', async (req, res) => {
+partnersRouter.post('/partners/:id/contacts', partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(contactSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -256,7 +258,7 @@ partnersRouter.post('/partners/:id/contacts', async (req, res) => {
   res.redirect(`${back(id)}#contacts`);
 });
 
-partnersRouter.post('/partners/:id/contacts/:contactId', async (req, res) => {
+partnersRouter.post('/partners/:id/contacts/:contactId', partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(contactSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -275,7 +277,7 @@ partnersRouter.post('/partners/:id/contacts/:contactId/remove', async (req, res)
   res.redirect(`${back(id)}#contacts`);
 });
 
-partnersRouter.post('/partners/:id/resources', async (req, res) => {
+partnersRouter.post('/partners/:id/resources', partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(resourceSchema, formValues(req.body));
   if (!parsed.ok) {

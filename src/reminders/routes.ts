@@ -8,6 +8,7 @@ import { formValues, parseInput } from '../http/validate.js';
 import { healthDimensions } from '../progress/model.js';
 import type { Locale } from '../users/roles.js';
 import { resendFailed } from './deliver.js';
+import { verifyLink } from './links.js';
 import { answerSchema, openFollowUp, optOut, recordAnswer, revokeFollowUpRequest, type LinkRefusal } from './followup.js';
 import { registeredKinds } from './kinds.js';
 import { OutboxModel, outboxStates } from './outbox.model.js';
@@ -69,8 +70,10 @@ partnerLinksRouter.post('/p/followup/:token', async (req, res) => {
 });
 
 // One-click opt-out: the signed link is the authorization (RFC 8058 POSTs carry no CSRF token).
-partnerLinksRouter.get('/p/optout/:token', (req, res) => {
+partnerLinksRouter.get('/p/optout/:token', async (req, res) => {
   noStore(res);
+  const check = verifyLink(req.params.token, 'optout');
+  if (!check.ok && check.reason === 'invalid') return refuse(req, res, 'invalid');
   res.render('reminders/optout', { title: req.t('reminders:optout.title'), token: req.params.token, done: false });
 });
 partnerLinksRouter.post('/p/optout/:token', async (req, res) => {

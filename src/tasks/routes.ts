@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { flash } from '../http/flash.js';
 import { requireRole } from '../http/guards.js';
-import { parseId } from '../http/ids.js';
+import { existing, parseId } from '../http/ids.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { Types } from 'mongoose';
-import { taskStatuses } from './model.js';
+import { TaskModel, taskStatuses } from './model.js';
 import { applyTemplate, createTask, myTasks, parseTemplateLines, setStatus } from './service.js';
 import { d3Steps, TaskTemplateModel } from './templates.model.js';
 import { safeReturnTo } from '../http/guards.js';
@@ -59,14 +59,15 @@ tasksRouter.post('/tasks', async (req, res) => {
   res.redirect(back);
 });
 
-tasksRouter.post('/tasks/:id/status', async (req, res) => {
+tasksRouter.post('/tasks/:id/status', existing(TaskModel), async (req, res) => {
+  const id = parseId(req.params.id);
   const values = formValues(req.body);
   const status = taskStatuses.find((s) => s === values.status);
   if (!status) {
     flash(req, 'error', 'validation:choice');
     return res.redirect('/tasks');
   }
-  await setStatus(req.user!, parseId(req.params.id), status);
+  await setStatus(req.user!, id, status);
   res.redirect(safeReturnTo(values.returnTo ?? '/tasks'));
 });
 
@@ -108,7 +109,7 @@ tasksRouter.post('/admin/task-templates', adminOnly, async (req, res) => {
   res.redirect('/admin/task-templates');
 });
 
-tasksRouter.post('/admin/task-templates/:id/delete', adminOnly, async (req, res) => {
+tasksRouter.post('/admin/task-templates/:id/delete', adminOnly, existing(TaskTemplateModel), async (req, res) => {
   const id = parseId(req.params.id);
   await TaskTemplateModel.deleteOne({ _id: id });
   await recordAudit({ actor: req.user!, entity: 'task-template', entityId: id, action: 'delete' });

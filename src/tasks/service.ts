@@ -1,7 +1,7 @@
 // Tasks from every source (action plans, meetings, progress checks): one small module.
 import type { Types } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
-import { forbidden, RuleError } from '../http/errors.js';
+import { forbidden, notFound } from '../http/errors.js';
 import { PartnerModel } from '../partners/model.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
@@ -22,13 +22,13 @@ export async function createTask(
 
 async function assertCanEditPartner(actor: SessionUser, partnerId: Types.ObjectId) {
   const p = await PartnerModel.findById(partnerId, { ownerId: 1 }).lean();
-  if (!p) throw new RuleError('errors:notFound');
+  if (!p) throw notFound();
   if (!isManager(actor.role) && String(p.ownerId) !== actor.id) throw forbidden();
 }
 
 export async function setStatus(actor: SessionUser, id: Types.ObjectId, status: TaskStatus, now = new Date()) {
   const task = await TaskModel.findById(id, { ownerId: 1, createdBy: 1, status: 1 }).lean();
-  if (!task) throw new RuleError('errors:notFound');
+  if (!task) throw notFound();
   if (!isManager(actor.role) && String(task.ownerId) !== actor.id && String(task.createdBy) !== actor.id) throw forbidden();
   await TaskModel.updateOne({ _id: id }, { $set: { status, completedAt: status === 'done' ? now : null } });
   await recordAudit({
@@ -65,7 +65,7 @@ export async function partnerTasks(partnerId: Types.ObjectId) {
 export async function applyTemplate(actor: SessionUser, partnerId: Types.ObjectId, templateId: Types.ObjectId, now = new Date()) {
   await assertCanEditPartner(actor, partnerId);
   const template = await TaskTemplateModel.findById(templateId).lean();
-  if (!template) throw new RuleError('errors:notFound');
+  if (!template) throw notFound();
   const tasks = template.items.map((i) => ({
     title: i.title,
     ownerId: actor._id,

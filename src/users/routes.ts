@@ -2,7 +2,8 @@ import { config } from '../config.js';
 import { Router } from 'express';
 import { flash } from '../http/flash.js';
 import { requireRole } from '../http/guards.js';
-import { parseId } from '../http/ids.js';
+import { existing, parseId } from '../http/ids.js';
+import { UserModel } from './model.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { inviteSchema, profileSchema, roleChangeSchema, timezoneOptions } from './schemas.js';
@@ -38,7 +39,7 @@ usersRouter.post('/admin/users/invite', adminOnly, async (req, res) => {
   res.redirect('/admin/users');
 });
 
-usersRouter.post('/admin/users/:id/role', adminOnly, async (req, res) => {
+usersRouter.post('/admin/users/:id/role', adminOnly, existing(UserModel), async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(roleChangeSchema, formValues(req.body));
   if (!parsed.ok) {
