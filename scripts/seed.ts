@@ -2,16 +2,18 @@
 import { parseArgs } from 'node:util';
 import { startConfiguredDatabase } from '../src/db/start.js';
 import { connectDatabase, disconnectDatabase } from '../src/db/connection.js';
-import { ensureUsers, seedActivity, seedAgreements, seedPartners } from './seed/portfolio.js';
+import { ensureUsers, seedActivity, seedAgreements, seedMeetings, seedPartners } from './seed/portfolio.js';
 
 const { values } = parseArgs({
-  options: { partners: { type: 'string' }, agreements: { type: 'string' }, measurements: { type: 'string' } },
+  options: { partners: { type: 'string' }, agreements: { type: 'string' }, measurements: { type: 'string' }, meetings: { type: 'string' } },
 });
 const partners = Number(values.partners ?? 48);
 const agreements = Number(values.agreements ?? Math.max(6, Math.round(partners / 4)));
 const perKpi = Number(values.measurements ?? (partners > 1000 ? 10 : 3));
-if (![partners, agreements, perKpi].every((n) => Number.isInteger(n) && n >= 0)) {
-  console.error('Usage: npm run seed -- [--partners N] [--agreements N] [--measurements PER_KPI]');
+// The large portfolio of the benchmark: 50,000 meetings at 20,000 partners; the demo has a few dozen.
+const meetings = Number(values.meetings ?? Math.round(partners * 2.5));
+if (![partners, agreements, perKpi, meetings].every((n) => Number.isInteger(n) && n >= 0)) {
+  console.error('Usage: npm run seed -- [--partners N] [--agreements N] [--measurements PER_KPI] [--meetings N]');
   process.exit(2);
 }
 
@@ -31,8 +33,9 @@ await seedActivity(partnerIds, owners);
 bar('agreements', 0, agreements);
 await seedAgreements(agreements, partnerIds, owners, perKpi);
 bar('agreements', agreements, agreements);
+await seedMeetings(meetings, partnerIds, owners, (done) => bar('meetings  ', done, meetings));
 console.error(
-  `Done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${partners} partners, ${agreements} agreements, ${agreements * 2 * perKpi} KPI measurements.`,
+  `Done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${partners} partners, ${agreements} agreements, ${agreements * 2 * perKpi} KPI measurements, ${meetings} meetings.`,
 );
 if (created) console.error(`Sign in as ${created.email} / ${created.password} (every demo user has this password).`);
 await disconnectDatabase();

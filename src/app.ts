@@ -1,4 +1,5 @@
 // Builds the Express app without listening, so tests get the real app without a port.
+import { commandCountMiddleware } from './db/command-counter.js';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import compression from 'compression';
@@ -43,6 +44,7 @@ export function createApp(): Express {
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/public/') },
     }),
   );
+  app.use(commandCountMiddleware);
   app.use(securityHeaders);
   app.use(compression());
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.isProduction ? '7d' : 0, index: false }));

@@ -37,6 +37,8 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Passerelle <no-reply@passerelle.local>'),
   DEFAULT_LOCALE: z.enum(['fr', 'en']).default('fr'),
   DEFAULT_TIMEZONE: z.string().min(1).default('America/Toronto'),
+  // Benchmarks: lets a production server answer X-Db-Commands to requests that ask for it.
+  COUNT_DB_COMMANDS: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOGIN_BLOCK_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -66,6 +68,7 @@ export type Config = Readonly<{
   defaultLocale: 'fr' | 'en';
   defaultTimezone: string;
   logLevel: string;
+  countDbCommands: boolean;
   login: { maxAttempts: number; blockMinutes: number };
   passwordHashMemoryKiB: number;
   scheduler: { enabled: boolean; tick: string; daily: string; weeklyDigest: string };
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLocale: e.DEFAULT_LOCALE,
     defaultTimezone: e.DEFAULT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
+    countDbCommands: e.COUNT_DB_COMMANDS === 'on' || e.NODE_ENV !== 'production',
     login: { maxAttempts: e.LOGIN_MAX_ATTEMPTS, blockMinutes: e.LOGIN_BLOCK_MINUTES },
     passwordHashMemoryKiB: e.PASSWORD_HASH_MEMORY_KIB,
     scheduler: { enabled: e.SCHEDULER === 'on', tick: e.CRON_TICK, daily: e.CRON_DAILY, weeklyDigest: e.CRON_WEEKLY_DIGEST },

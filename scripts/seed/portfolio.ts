@@ -1,4 +1,5 @@
 // Demo data: a realistic, bilingual portfolio for a first look, or a large one for benchmarks.
+import { MeetingModel } from '../../src/meetings/model.js';
 import { Types } from 'mongoose';
 import { hashPassword } from '../../src/auth/password.js';
 import { AgreementModel, KpiMeasurementModel } from '../../src/agreements/model.js';
@@ -246,5 +247,39 @@ export async function seedAgreements(
       );
       for (let s = 0; s < rows.length; s += 2000) await KpiMeasurementModel.insertMany(rows.slice(s, s + 2000));
     }
+  }
+}
+
+/** Meetings spread over the past and coming year (planning and progress checks), in batches. */
+export async function seedMeetings(
+  count: number,
+  partnerIds: Types.ObjectId[],
+  owners: Types.ObjectId[],
+  onProgress: (done: number) => void,
+) {
+  const now = Date.now();
+  const kinds = ['exploration', 'planning', 'progress_check', 'review', 'other'] as const;
+  for (let i = 0; i < count; i += 1000) {
+    const batch = Array.from({ length: Math.min(1000, count - i) }, (_, k) => {
+      const n = i + k;
+      // Days -365..+365 around today, 9:00 to 16:00 Toronto time (14:00–21:00 UTC).
+      const start = new Date(now + ((n % 730) - 365) * 86400_000);
+      start.setUTCHours(14 + (n % 8), 0, 0, 0);
+      const owner = owners[n % owners.length]!;
+      return {
+        kind: kinds[n % kinds.length],
+        title: n % 2 ? `Rencontre de planification ${n}` : `Planning meeting ${n}`,
+        partnerId: partnerIds[n % partnerIds.length],
+        ownerId: owner,
+        start,
+        end: new Date(start.getTime() + 3600_000),
+        durationMinutes: 60,
+        zone: 'America/Toronto',
+        attendeeUserIds: [owner],
+        attendees: [],
+      };
+    });
+    await MeetingModel.insertMany(batch);
+    onProgress(Math.min(count, i + 1000));
   }
 }

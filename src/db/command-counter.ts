@@ -43,13 +43,13 @@ export const currentCommandCount = (): number | undefined => storage.getStore()?
 
 /**
  * Counts the commands of each request: `res.locals.dbCommands` reads the running count; with the request
- * header `X-Count-Db-Commands: 1` (outside production) the response carries `X-Db-Commands`, the count
+ * header `X-Count-Db-Commands: 1` (outside production, or with COUNT_DB_COMMANDS=on) the response carries `X-Db-Commands`, the count
  * when the headers are written (for a rendered page, after all its queries). Mount it early.
  */
 export const commandCountMiddleware: RequestHandler = (req, res, next) => {
   const scope = newScope();
   Object.defineProperty(res.locals, 'dbCommands', { get: () => scope.commands, enumerable: true, configurable: true });
-  if (req.get('X-Count-Db-Commands') === '1' && !config.isProduction) {
+  if (req.get('X-Count-Db-Commands') === '1' && config.countDbCommands) {
     // Node writes the headers through writeHead (also implicitly from write/end): set ours just before.
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
     res.writeHead = ((...args: unknown[]) => {

@@ -2,6 +2,7 @@
 // reason, duplicates) → import. No transactions on FerretDB, so the import is made atomic by hand:
 // everything is validated first, then inserted in batches tagged with the import's id; on any
 // failure every document carrying that id is deleted again, and only then is the import marked.
+import { deleteByIds } from '../db/batch.js';
 import { parse } from 'csv-parse/sync';
 import { Types } from 'mongoose';
 import { z } from 'zod';
@@ -385,9 +386,9 @@ async function runImport(importer: SessionUser, importId: Types.ObjectId, prepar
   } catch (err) {
     // Roll back: nothing of this import stays.
     const partnerIds = (await PartnerModel.find({ importId }, { _id: 1 }).lean()).map((p) => p._id);
-    await PartnerModel.deleteMany({ importId });
-    await StageChangeModel.deleteMany({ partnerId: { $in: partnerIds } });
-    await AuditModel.deleteMany({ entity: 'partner', entityId: { $in: partnerIds }, action: 'import' });
+    await deleteByIds(PartnerModel, partnerIds);
+    await deleteByIds(StageChangeModel, partnerIds, 'partnerId');
+    await deleteByIds(AuditModel, partnerIds, 'entityId', { entity: 'partner', action: 'import' });
     await PartnerImportModel.updateOne(
       { _id: importId },
       {

@@ -1,0 +1,235 @@
+// `npm run bench` — builds the app, seeds a small (100 partners) and a large portfolio (20,000
+// partners, 5,000 agreements, 100,000 KPI measurements, 50,000 meetings) each in its own data folder
+// (data/bench-N, kept between runs), starts the production server on each, and measures every page
+// with autocannon (20 connections, after a warm-up) against a baseline measured in the same run: a
+// bare Express + EJS server rendering the same partner-list template from memory. Then mail delivery,
+// CSV import and CSV export. Prints tables; changes nothing outside data/bench-*.
+// Options: --partners N (the large size), env BENCH_DURATION (seconds per page, default 10).
+import autocannon from 'autocannon';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from '../../src/db/embedded.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const { values } = parseArgs({ options: { partners: { type: 'string', default: '20000' } } });
+const large = Number(values.partners);
+const duration = Number(process.env.BENCH_DURATION ?? 10);
+const warmup = Math.max(2, Math.round(duration / 3));
+const PASSWORD = 'passerelle-demo-2026';
+const say = (m: string) => process.stderr.write(`${m}\n`);
+
+interface PageResult {
+  page: string;
+  size: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  commands: string;
+}
+
+function seed(size: number, dataDir: string, dbPort: number): void {
+  const marker = path.join(dataDir, '.bench-seeded');
+  if (fs.existsSync(marker)) {
+    say(`data/bench-${size}: already seeded`);
+    return;
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  say(`Seeding ${size} partners into data/bench-${size}…`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--partners', String(size)], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, FERRETDB_PORT: String(dbPort), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`seed failed (${r.status})`);
+  fs.writeFileSync(marker, new Date().toISOString());
+}
+
+async function waitHttp(url: string, child: ChildProcess, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode})`);
+    const ok = await fetch(url).then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+function startServer(dataDir: string, dbPort: number, port: number): ChildProcess {
+  // No SMTP_URL: mail would go to the development outbox (nothing is sent during the bench).
+  const { SMTP_URL: _unused, MONGODB_URI: _unusedToo, ...env } = process.env;
+  return spawn(process.execPath, ['dist/src/server.js'], {
+    cwd: root,
+    env: {
+      ...env,
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-42',
+      DATA_DIR: dataDir,
+      FERRETDB_PORT: String(dbPort),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BASE_URL: `http://127.0.0.1:${port}`,
+      SCHEDULER: 'off',
+      COUNT_DB_COMMANDS: 'on',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+/** Signs in as the seeded administrator; returns the session cookie. */
+async function signIn(base: string): Promise<string> {
+  const page = await fetch(`${base}/login`);
+  const cookie = (page.headers.getSetCookie()[0] ?? '').split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: 'admin@passerelle.local', password: PASSWORD, _csrf: csrf }).toString(),
+  });
+  if (res.status !== 302) throw new Error(`sign-in failed: ${res.status}`);
+  return (res.headers.getSetCookie()[0] ?? cookie).split(';')[0]!;
+}
+
+const firstId = async (base: string, cookie: string, listPath: string, prefix: string): Promise<string> => {
+  const html = await (await fetch(`${base}${listPath}`, { headers: { cookie } })).text();
+  const m = new RegExp(`href="${prefix}/([a-f0-9]{24})"`).exec(html);
+  if (!m) throw new Error(`no ${prefix} link on ${listPath}`);
+  return m[1]!;
+};
+
+async function commandsOf(url: string, cookie: string): Promise<string> {
+  await fetch(url, { headers: { cookie } }); // steady state: directories loaded
+  const res = await fetch(url, { headers: { cookie, 'X-Count-Db-Commands': '1' } });
+  await res.arrayBuffer();
+  return res.headers.get('x-db-commands') ?? '?';
+}
+
+async function load(url: string, cookie: string | null, seconds: number) {
+  const opts = { url, connections: 20, duration: seconds, headers: cookie ? { cookie } : {}, timeout: 60 };
+  return autocannon(opts);
+}
+
+async function measure(page: string, size: number, url: string, cookie: string | null): Promise<PageResult> {
+  say(`  ${page} (${size})…`);
+  const commands = cookie ? await commandsOf(url, cookie) : await commandsOf(url, '');
+  await load(url, cookie, warmup);
+  const r = await load(url, cookie, duration);
+  return {
+    page,
+    size,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+    commands,
+  };
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MB. */
+const peakRss = (pid: number): number => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+};
+const currentRss = (pid: number): number => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+};
+
+function runJob(name: string, dbPort: number): Record<string, unknown> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/jobs.ts', name], {
+    cwd: root,
+    env: { ...process.env, MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/passerelle`, LOG_LEVEL: 'silent', SCHEDULER: 'off' },
+    encoding: 'utf8',
+  });
+  const line = r.stdout.trim().split('\n').at(-1) ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${name} job failed: ${r.stderr}`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+say('Building (npm run build)…');
+execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+
+// The baseline, in its own process like the real server.
+const basePort = await freePort();
+const baseline = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/baseline.ts', String(basePort)], {
+  cwd: root,
+  env: { ...process.env, LOG_LEVEL: 'silent' },
+  stdio: 'inherit',
+});
+await waitHttp(`http://127.0.0.1:${basePort}/`, baseline);
+say('Baseline (bare Express + EJS, same template, no database)…');
+const base = await measure('baseline: partner list from memory', 0, `http://127.0.0.1:${basePort}/`, null);
+baseline.kill('SIGTERM');
+
+const results: PageResult[] = [];
+const memory: Record<number, number> = {};
+let exportPeak = NaN;
+let jobs: Record<string, unknown>[] = [];
+for (const size of [100, large]) {
+  const dataDir = path.join(root, 'data', `bench-${size}`);
+  const dbPort = await freePort();
+  seed(size, dataDir, dbPort);
+  const port = await freePort();
+  const server = startServer(dataDir, dbPort, port);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitHttp(`${url}/healthz`, server);
+    const cookie = await signIn(url);
+    const partnerId = await firstId(url, cookie, '/partners', '/partners');
+    const agreementId = await firstId(url, cookie, '/agreements?status=active', '/agreements');
+    const pages: [string, string, boolean][] = [
+      ['sign-in page', '/login', false],
+      ['partner list', '/partners', true],
+      ['partner list, filtered', '/partners?type=school&stage=exploring', true],
+      ['partner list, searched', '/partners?q=ecole', true],
+      ['partner page', `/partners/${partnerId}`, true],
+      ['agreement page (KPIs)', `/agreements/${agreementId}`, true],
+      ['dashboard', '/dashboard?owner=all', true],
+      ['calendar month', '/meetings/calendar', true],
+    ];
+    for (const [name, p, auth] of pages) results.push(await measure(name, size, `${url}${p}`, auth ? cookie : null));
+    memory[size] = peakRss(server.pid!);
+    if (size === large) {
+      say('  CSV export (whole list)…');
+      let peak = currentRss(server.pid!);
+      const sampler = setInterval(() => (peak = Math.max(peak, currentRss(server.pid!))), 25);
+      const res = await fetch(`${url}/partners/export.csv`, { headers: { cookie } });
+      const bytes = (await res.arrayBuffer()).byteLength;
+      clearInterval(sampler);
+      exportPeak = peak;
+      say(`  export: ${Math.round(bytes / 1024)} KB`);
+    } else {
+      say('  mail delivery and CSV import (own processes)…');
+      jobs = [runJob('mail', dbPort), runJob('import', dbPort)];
+    }
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }
+}
+
+const ratio = (r: PageResult) => (base.rps ? (r.rps / base.rps).toFixed(2) : '—');
+const lines = [
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${duration} s per page after ${warmup} s warm-up, 20 connections.`,
+  '',
+  '| page | partners | req/s | × baseline | p50 ms | p99 ms | errors | db commands |',
+  '|---|---|---|---|---|---|---|---|',
+  `| ${base.page} | — | ${base.rps} | 1.00 | ${base.p50} | ${base.p99} | ${base.errors} | 0 |`,
+  ...results.map((r) => `| ${r.page} | ${r.size} | ${r.rps} | ${ratio(r)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.commands} |`),
+  '',
+  `Server peak resident memory under load: ${Object.entries(memory)
+    .map(([s, mb]) => `${mb} MB at ${s} partners`)
+    .join(', ')}; during a CSV export of ${large} partners: ${exportPeak} MB.`,
+  ...jobs.map((j) => `${String(j.job)}: ${JSON.stringify(j)}`),
+];
+console.log(lines.join('\n'));
