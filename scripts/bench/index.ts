@@ -108,8 +108,9 @@ const firstId = async (base: string, cookie: string, listPath: string, prefix: s
 };
 
 async function commandsOf(url: string, cookie: string): Promise<string> {
-  await fetch(url, { headers: { cookie } }); // steady state: directories loaded
-  const res = await fetch(url, { headers: { cookie, 'X-Count-Db-Commands': '1' } });
+  const get = (headers: Record<string, string>) => fetch(url, { headers: { cookie, ...headers }, signal: AbortSignal.timeout(600_000) });
+  await (await get({})).arrayBuffer(); // steady state: directories loaded, and the previous page's load drained
+  const res = await get({ 'X-Count-Db-Commands': '1' });
   await res.arrayBuffer();
   return res.headers.get('x-db-commands') ?? '?';
 }
@@ -121,10 +122,16 @@ async function load(url: string, cookie: string | null, seconds: number) {
 
 async function measure(page: string, size: number, url: string, cookie: string | null): Promise<PageResult> {
   say(`  ${page} (${size})…`);
-  const commands = cookie ? await commandsOf(url, cookie) : await commandsOf(url, '');
+  let commands: string;
+  try {
+    commands = await commandsOf(url, cookie ?? '');
+  } catch (err) {
+    say(`    ${page}: no answer within 600 s (${(err as Error).message})`);
+    return { page, size, rps: 0, p50: NaN, p99: NaN, errors: NaN, commands: 'timeout' };
+  }
   await load(url, cookie, warmup);
   const r = await load(url, cookie, duration);
-  return {
+  const row = {
     page,
     size,
     rps: Math.round(r.requests.average),
@@ -133,6 +140,8 @@ async function measure(page: string, size: number, url: string, cookie: string |
     errors: r.errors + r.timeouts + r.non2xx,
     commands,
   };
+  say(`    ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, ${commands} db commands`);
+  return row;
 }
 
 /** Peak resident memory of a process so far (VmHWM), in MB. */
@@ -148,7 +157,8 @@ const currentRss = (pid: number): number => {
 function runJob(name: string, dbPort: number): Record<string, unknown> {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/jobs.ts', name], {
     cwd: root,
-    env: { ...process.env, MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/passerelle`, LOG_LEVEL: 'silent', SCHEDULER: 'off' },
+    // A database of their own on the same server, dropped afterwards: the portfolio stays as seeded.
+    env: { ...process.env, MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/bench_jobs`, LOG_LEVEL: 'silent', SCHEDULER: 'off' },
     encoding: 'utf8',
   });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
@@ -211,6 +221,7 @@ for (const size of [100, large]) {
     } else {
       say('  mail delivery and CSV import (own processes)…');
       jobs = [runJob('mail', dbPort), runJob('import', dbPort)];
+      for (const j of jobs) say(`    ${JSON.stringify(j)}`);
     }
   } finally {
     server.kill('SIGTERM');

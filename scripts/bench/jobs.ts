@@ -57,7 +57,7 @@ if (job === 'mail') {
   const { UserModel } = await import('../../src/users/model.js');
   const { createPreview, startImport, importSettled, getImport } = await import('../../src/partners/import.js');
   const { PartnerModel } = await import('../../src/partners/model.js');
-  const admin = (await UserModel.findOne({ role: 'admin' }).lean())!;
+  const admin = (await UserModel.create({ name: 'Bench', email: 'bench@passerelle.local', role: 'admin', status: 'active' })).toObject();
   const actor: SessionUser = {
     _id: admin._id,
     id: String(admin._id),
@@ -95,5 +95,7 @@ if (job === 'mail') {
 }
 clearInterval(sampler);
 console.log(JSON.stringify({ job, ...result, peakRssMb: Math.max(peak, rss()) }));
+const mongoose = (await import('mongoose')).default;
+await mongoose.connection.dropDatabase();
 await disconnectDatabase();
 process.exit(0);

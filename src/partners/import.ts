@@ -19,27 +19,10 @@ import { partnerTypes, priorities, resourceCategories, stages } from './constant
 import { PartnerImportModel } from './import.model.js';
 import { PartnerModel, StageChangeModel } from './model.js';
 import { derivedFields } from './service.js';
+import { csvColumns } from './csv.js';
 
-export const importFields = [
-  'name',
-  'type',
-  'stage',
-  'sector',
-  'region',
-  'address',
-  'website',
-  'description',
-  'owner_email',
-  'tags',
-  'priority',
-  'resources',
-  'contact_name',
-  'contact_role',
-  'contact_email',
-  'contact_phone',
-  'contact_language',
-  'contact_consent',
-] as const;
+// The columns the import recognizes are the export's: an export imports back as it was.
+export const importFields = csvColumns;
 export type ImportField = (typeof importFields)[number];
 
 /** Header spellings recognised besides the field names themselves (folded: no accents, lower case). */
