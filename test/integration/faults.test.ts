@@ -35,13 +35,13 @@ async function startServer(dbUri: string): Promise<Server> {
   });
   const lines: string[] = [];
   let buffer = '';
-  child.stdout!.on('data', (c: Buffer) => {
+  child.stdout.on('data', (c: Buffer) => {
     buffer += c.toString();
     const parts = buffer.split('\n');
     buffer = parts.pop()!;
     lines.push(...parts);
   });
-  child.stderr!.on('data', (c: Buffer) => lines.push(c.toString()));
+  child.stderr.on('data', (c: Buffer) => lines.push(c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
