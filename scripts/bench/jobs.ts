@@ -4,7 +4,6 @@
 // Prints one JSON line. Usage: tsx scripts/bench/jobs.ts mail|import
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { connectDatabase, disconnectDatabase } from '../../src/db/connection.js';
 import type { SessionUser } from '../../src/users/service.js';
 
 const job = process.argv[2];
@@ -12,11 +11,10 @@ const rss = () => Math.round(process.memoryUsage().rss / 1048576);
 let peak = rss();
 const sampler = setInterval(() => (peak = Math.max(peak, rss())), 20);
 
-await connectDatabase(process.env.MONGODB_URI!);
-let result: Record<string, number | string> = {};
-
+// The mail job's SMTP server must be known before any module reads the configuration.
+let received = 0;
+let closeSmtp = (): void => undefined;
 if (job === 'mail') {
-  let received = 0;
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -31,6 +29,13 @@ if (job === 'mail') {
   });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
   process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  closeSmtp = () => smtp.close();
+}
+const { connectDatabase, disconnectDatabase } = await import('../../src/db/connection.js');
+await connectDatabase(process.env.MONGODB_URI!);
+let result: Record<string, number | string> = {};
+
+if (job === 'mail') {
   const { enqueueMessages } = await import('../../src/reminders/enqueue.js');
   const { deliverUntilIdle } = await import('../../src/reminders/deliver.js');
   const { OutboxModel } = await import('../../src/reminders/outbox.model.js');
@@ -51,7 +56,7 @@ if (job === 'mail') {
   const seconds = (performance.now() - t0) / 1000;
   await OutboxModel.deleteMany({ subjectId: { $regex: `^${tag}-` } });
   closeMailer();
-  smtp.close();
+  closeSmtp();
   result = { messages: n, sent: report.sent, received, seconds: Number(seconds.toFixed(1)), perSecond: Math.round(report.sent / seconds) };
 } else if (job === 'import') {
   const { UserModel } = await import('../../src/users/model.js');
