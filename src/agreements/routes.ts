@@ -4,7 +4,7 @@ import { i18n } from '../i18n/index.js';
 import { config } from '../config.js';
 import { flash } from '../http/flash.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { orNotFound, parseId } from '../http/ids.js';
+import { existingId, orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { PartnerModel } from '../partners/model.js';
@@ -325,7 +325,7 @@ agreementsRouter.post('/agreements/:id/transition', async (req, res) => {
 });
 
 agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await existingId(AgreementModel, req.params.id);
   const parsed = parseInput(measurementSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);

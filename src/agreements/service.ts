@@ -2,7 +2,7 @@
 import { Types, type QueryFilter } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
-import { forbidden, RuleError } from '../http/errors.js';
+import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import { changeStage } from '../partners/stage.js';
 import { PartnerModel } from '../partners/model.js';
@@ -25,7 +25,7 @@ export function canEditAgreement(user: SessionUser, a: Pick<AgreementDoc, 'owner
 
 async function loadForEdit(actor: SessionUser, id: Types.ObjectId) {
   const a = await AgreementModel.findById(id);
-  if (!a) throw new RuleError('errors:notFound');
+  if (!a) throw notFound();
   if (!canEditAgreement(actor, a)) throw forbidden();
   if (['terminated', 'renewed', 'expired'].includes(a.status)) throw new RuleError('agreements:errors.closed');
   return a;
@@ -97,7 +97,7 @@ export interface TransitionInput {
 
 export async function transition(actor: SessionUser, id: Types.ObjectId, t: Transition, input: TransitionInput, now = new Date()) {
   const a = await AgreementModel.findById(id);
-  if (!a) throw new RuleError('errors:notFound');
+  if (!a) throw notFound();
   if (!canEditAgreement(actor, a) && !(t === 'approve' && isManager(actor.role))) throw forbidden();
   const rule = transitions[t];
   if (rule.system) throw forbidden();
@@ -184,9 +184,9 @@ export async function addMeasurement(
   m: { value: number; periodStart?: Date | null; periodEnd: Date; comment: string },
 ) {
   const a = await AgreementModel.findById(id, { ownerId: 1, teamIds: 1, kpis: 1, status: 1 }).lean();
-  if (!a) throw new RuleError('errors:notFound');
+  if (!a) throw notFound();
   if (!canEditAgreement(actor, a)) throw forbidden();
-  if (!a.kpis.some((k) => String(k._id) === String(kpiId))) throw new RuleError('errors:notFound');
+  if (!a.kpis.some((k) => String(k._id) === String(kpiId))) throw notFound();
   if (m.periodStart && m.periodStart > m.periodEnd) throw new RuleError('agreements:errors.periodOrder');
   await recordMeasurements(id, [{ kpiId, ...m, recordedById: actor._id, recordedByName: actor.name }]);
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'measurement', note: `${String(kpiId)} = ${m.value}` });

@@ -11,3 +11,13 @@ export function orNotFound<T>(value: T | null | undefined): T {
   if (value === null || value === undefined) throw notFound();
   return value;
 }
+
+/**
+ * Parses a route id and checks that the record exists, before the form is read: an unknown id is a
+ * 404 whatever the body holds (not a form error about a record that is not there).
+ */
+export async function existingId(model: { exists(filter: { _id: Types.ObjectId }): PromiseLike<unknown> }, value: unknown) {
+  const id = parseId(value);
+  orNotFound(await model.exists({ _id: id }));
+  return id;
+}

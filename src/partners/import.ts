@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AuditModel } from '../audit/model.js';
 import { recordAudit } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
-import { forbidden, RuleError } from '../http/errors.js';
+import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { i18n } from '../i18n/index.js';
 import { logger } from '../logger.js';
 import { UserModel } from '../users/model.js';
@@ -282,7 +282,7 @@ export const maxPreviewProblems = 1000;
 
 async function check(importId: Types.ObjectId, importer: SessionUser) {
   const imp = await PartnerImportModel.findById(importId);
-  if (!imp) throw new RuleError('errors:notFound');
+  if (!imp) throw notFound();
   if (String(imp.createdBy) !== importer.id) throw forbidden();
   const { headers, rows } = parseCsv(imp.csv);
   const result = await prepareImport(headers, rows, imp.mapping, importer);

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { flash } from '../http/flash.js';
-import { orNotFound, parseId } from '../http/ids.js';
+import { existingId, orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { recordAudit } from '../audit/service.js';
@@ -199,7 +199,7 @@ partnersRouter.get('/partners/:id/edit', async (req, res) => {
 });
 
 partnersRouter.post('/partners/:id', async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await existingId(PartnerModel, req.params.id);
   const values = formValues(req.body);
   const parsed = parseInput(partnerSchema, values);
   if (!parsed.ok) return renderForm(req, res, { status: 422, values, errors: parsed.errors, partnerId: String(id) });
@@ -221,7 +221,7 @@ partnersRouter.post('/partners/:id', async (req, res) => {
 const back = (id: unknown) => `/partners/${String(id)}`;
 
 partnersRouter.post('/partners/:id/stage', async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await existingId(PartnerModel, req.params.id);
   const parsed = parseInput(stageSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
@@ -233,7 +233,7 @@ partnersRouter.post('/partners/:id/stage', async (req, res) => {
 });
 
 partnersRouter.post('/partners/:id/exploration', async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await existingId(PartnerModel, req.params.id);
   const parsed = parseInput(explorationSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
@@ -245,7 +245,7 @@ partnersRouter.post('/partners/:id/exploration', async (req, res) => {
 });
 
 partnersRouter.post('/partners/:id/contacts', async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await existingId(PartnerModel, req.params.id);
   const parsed = parseInput(contactSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
@@ -257,13 +257,14 @@ partnersRouter.post('/partners/:id/contacts', async (req, res) => {
 });
 
 partnersRouter.post('/partners/:id/contacts/:contactId', async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await existingId(PartnerModel, req.params.id);
+  const contactId = parseId(req.params.contactId);
   const parsed = parseInput(contactSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
     return res.redirect(`${back(id)}#contacts`);
   }
-  await updateContact(req.user!, id, parseId(req.params.contactId), parsed.data);
+  await updateContact(req.user!, id, contactId, parsed.data);
   flash(req, 'success', 'partners:contacts.saved');
   res.redirect(`${back(id)}#contacts`);
 });
@@ -276,7 +277,7 @@ partnersRouter.post('/partners/:id/contacts/:contactId/remove', async (req, res)
 });
 
 partnersRouter.post('/partners/:id/resources', async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await existingId(PartnerModel, req.params.id);
   const parsed = parseInput(resourceSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);

@@ -2,7 +2,7 @@
 import { Types, type QueryFilter } from 'mongoose';
 import { diffFields, recordAudit, type Actor } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
-import { forbidden, RuleError } from '../http/errors.js';
+import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import type { SessionUser } from '../users/service.js';
 import { isManager } from '../users/roles.js';
@@ -35,7 +35,7 @@ export function canEditPartner(user: SessionUser, partner: Pick<PartnerDoc, 'own
 
 async function loadForEdit(actor: SessionUser, id: Types.ObjectId) {
   const partner = await PartnerModel.findById(id);
-  if (!partner) throw new RuleError('errors:notFound');
+  if (!partner) throw notFound();
   if (!canEditPartner(actor, partner)) throw forbidden();
   return partner;
 }
@@ -127,7 +127,7 @@ export async function updateContact(actor: SessionUser, id: Types.ObjectId, cont
     id,
     (p) => {
       const contact = p.contacts.id(contactId);
-      if (!contact) throw new RuleError('errors:notFound');
+      if (!contact) throw notFound();
       if (c.primary) for (const x of p.contacts) x.primary = false;
       contact.set({ ...c, primary: c.primary || contact.primary });
     },
@@ -142,7 +142,7 @@ export async function removeContact(actor: SessionUser, id: Types.ObjectId, cont
     id,
     (p) => {
       const gone = p.contacts.find((x) => String(x._id) === String(contactId));
-      if (!gone) throw new RuleError('errors:notFound');
+      if (!gone) throw notFound();
       // Reassign the array: pulling a subdocument does nothing on FerretDB.
       p.contacts = p.contacts.filter((x) => String(x._id) !== String(contactId)) as typeof p.contacts;
       if (gone.primary && p.contacts[0]) p.contacts[0].primary = true;
@@ -161,6 +161,7 @@ export async function removeResource(actor: SessionUser, id: Types.ObjectId, res
     actor,
     id,
     (p) => {
+      if (!p.resources.some((x) => String(x._id) === String(resourceId))) throw notFound();
       p.resources = p.resources.filter((x) => String(x._id) !== String(resourceId)) as typeof p.resources;
     },
     'resource-remove',
@@ -183,7 +184,7 @@ export async function setArchived(actor: SessionUser, id: Types.ObjectId, archiv
 export async function deletePartner(actor: SessionUser, id: Types.ObjectId) {
   if (actor.role !== 'admin') throw forbidden();
   const partner = await PartnerModel.findById(id, { archived: 1, name: 1 }).lean();
-  if (!partner) throw new RuleError('errors:notFound');
+  if (!partner) throw notFound();
   if (!partner.archived) throw new RuleError('partners:errors.deleteNotArchived');
   await PartnerModel.deleteOne({ _id: id });
   await recordAudit({ actor, entity: 'partner', entityId: id, action: 'delete', note: partner.name });

@@ -2,10 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { flash } from '../http/flash.js';
 import { requireRole } from '../http/guards.js';
-import { parseId } from '../http/ids.js';
+import { existingId, parseId } from '../http/ids.js';
+import { PartnerModel } from '../partners/model.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { Types } from 'mongoose';
-import { taskStatuses } from './model.js';
+import { TaskModel, taskStatuses } from './model.js';
 import { applyTemplate, createTask, myTasks, parseTemplateLines, setStatus } from './service.js';
 import { d3Steps, TaskTemplateModel } from './templates.model.js';
 import { safeReturnTo } from '../http/guards.js';
@@ -60,18 +61,19 @@ tasksRouter.post('/tasks', async (req, res) => {
 });
 
 tasksRouter.post('/tasks/:id/status', async (req, res) => {
+  const id = await existingId(TaskModel, req.params.id);
   const values = formValues(req.body);
   const status = taskStatuses.find((s) => s === values.status);
   if (!status) {
     flash(req, 'error', 'validation:choice');
     return res.redirect('/tasks');
   }
-  await setStatus(req.user!, parseId(req.params.id), status);
+  await setStatus(req.user!, id, status);
   res.redirect(safeReturnTo(values.returnTo ?? '/tasks'));
 });
 
 tasksRouter.post('/partners/:id/apply-template', async (req, res) => {
-  const partnerId = parseId(req.params.id);
+  const partnerId = await existingId(PartnerModel, req.params.id);
   const count = await applyTemplate(req.user!, partnerId, parseId(formValues(req.body).templateId));
   flash(req, 'success', 'tasks:templates.applied', { count });
   res.redirect(`/partners/${String(partnerId)}#action-plan`);
@@ -109,7 +111,7 @@ tasksRouter.post('/admin/task-templates', adminOnly, async (req, res) => {
 });
 
 tasksRouter.post('/admin/task-templates/:id/delete', adminOnly, async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await existingId(TaskTemplateModel, req.params.id);
   await TaskTemplateModel.deleteOne({ _id: id });
   await recordAudit({ actor: req.user!, entity: 'task-template', entityId: id, action: 'delete' });
   flash(req, 'success', 'tasks:templates.deleted');

@@ -1,7 +1,7 @@
 // Tasks from every source (action plans, meetings, progress checks): one small module.
 import type { Types } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
-import { forbidden, RuleError } from '../http/errors.js';
+import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { PartnerModel } from '../partners/model.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
@@ -28,7 +28,7 @@ async function assertCanEditPartner(actor: SessionUser, partnerId: Types.ObjectI
 
 export async function setStatus(actor: SessionUser, id: Types.ObjectId, status: TaskStatus, now = new Date()) {
   const task = await TaskModel.findById(id, { ownerId: 1, createdBy: 1, status: 1 }).lean();
-  if (!task) throw new RuleError('errors:notFound');
+  if (!task) throw notFound();
   if (!isManager(actor.role) && String(task.ownerId) !== actor.id && String(task.createdBy) !== actor.id) throw forbidden();
   await TaskModel.updateOne({ _id: id }, { $set: { status, completedAt: status === 'done' ? now : null } });
   await recordAudit({

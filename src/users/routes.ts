@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import { flash } from '../http/flash.js';
 import { requireRole } from '../http/guards.js';
-import { parseId } from '../http/ids.js';
+import { existingId, orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { inviteSchema, profileSchema, roleChangeSchema, timezoneOptions } from './schemas.js';
 import { changeRole, getUser, inviteUser, listUsers, sendInvitation, setActive, updateProfile } from './service.js';
-import { orNotFound } from '../http/ids.js';
 import { roles } from './roles.js';
+import { UserModel } from './model.js';
 
 export const usersRouter = Router();
 const adminOnly = requireRole('admin');
@@ -38,7 +38,7 @@ usersRouter.post('/admin/users/invite', adminOnly, async (req, res) => {
 });
 
 usersRouter.post('/admin/users/:id/role', adminOnly, async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await existingId(UserModel, req.params.id);
   const parsed = parseInput(roleChangeSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', 'validation:choice');

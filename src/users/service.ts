@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import { config } from '../config.js';
 import { recordAudit, diffFields, type Actor } from '../audit/service.js';
 import { hashPassword } from '../auth/password.js';
-import { RuleError } from '../http/errors.js';
+import { notFound, RuleError } from '../http/errors.js';
 import { sendTemplateMail } from '../mail/send.js';
 import { UserModel } from './model.js';
 import type { Locale, Role } from './roles.js';
@@ -88,7 +88,7 @@ export async function acceptInvitation(token: string, password: string): Promise
 
 export async function changeRole(actor: Actor, userId: Types.ObjectId, role: Role): Promise<void> {
   const user = await UserModel.findById(userId, publicUserFields).lean();
-  if (!user) throw new RuleError('errors:notFound');
+  if (!user) throw notFound();
   if (String(userId) === String(actor._id) && role !== 'admin') throw new RuleError('users:errors.ownRole');
   await UserModel.updateOne({ _id: userId }, { $set: { role } });
   await recordAudit({ actor, entity: 'user', entityId: userId, action: 'role', changes: diffFields(user, { role }, ['role']) });
@@ -97,7 +97,7 @@ export async function changeRole(actor: Actor, userId: Types.ObjectId, role: Rol
 export async function setActive(actor: Actor, userId: Types.ObjectId, active: boolean): Promise<void> {
   if (String(userId) === String(actor._id)) throw new RuleError('users:errors.ownStatus');
   const user = await UserModel.findById(userId, publicUserFields).lean();
-  if (!user) throw new RuleError('errors:notFound');
+  if (!user) throw notFound();
   const status = active ? (user.passwordHash ? 'active' : 'invited') : 'deactivated';
   await UserModel.updateOne({ _id: userId }, { $set: { status } });
   await recordAudit({ actor, entity: 'user', entityId: userId, action: active ? 'reactivate' : 'deactivate' });
