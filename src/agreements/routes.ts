@@ -279,7 +279,7 @@ agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
 agreementsRouter.post('/agreements/:id/edit/:element', async (req, res) => {
   const element = String(req.params.element);
   if (!isElement(element)) throw notFound();
-  const id = parseId(req.params.id);
+  const id = await existingId(AgreementModel, req.params.id);
   const rev = Number(formValues(req.body).rev);
   if (element === 'basics') {
     const parsed = parseBasics(req.body);
