@@ -1,8 +1,9 @@
-/** Accent- and case-folded text for searching: "École" and "ecole" both become "ecole". */
+/** Accent- and case-folded text for searching: "École" and "ecole" both become "ecole". Only combining marks
+ * are dropped: spacing signs such as ^ or ` stay, so a search for them is not a search for nothing. */
 export const foldText = (s: string | null | undefined): string =>
   (s ?? '')
     .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
+    .replace(/\p{Mn}/gu, '')
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();

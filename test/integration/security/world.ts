@@ -18,7 +18,7 @@ export const UNKNOWN_ID = '0123456789abcdef01234567';
 export const MALFORMED_IDS = ['not-an-id', '123', '{"$gt":""}', 'zzzzzzzzzzzzzzzzzzzzzzzz', '..'];
 
 /** Sample values for params that are not record ids (so the route gets past its own checks). */
-const sampleValues: Record<string, string> = { element: 'basics', block: 'pipeline', token: 'x' };
+const sampleValues: Record<string, string> = { element: 'basics', block: 'stage', token: 'x' };
 export const sampleFor = (name: string): string => sampleValues[name] ?? 'x';
 
 export interface World {
