@@ -4,7 +4,7 @@ import { i18n } from '../i18n/index.js';
 import { config } from '../config.js';
 import { flash } from '../http/flash.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { existingId, orNotFound, parseId } from '../http/ids.js';
+import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { PartnerModel } from '../partners/model.js';
@@ -244,6 +244,14 @@ agreementsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => 
   });
 });
 
+/** The agreement a change is for: 404 when unknown, 403 when this user may not edit it, both before the form is read. */
+async function agreementToEdit(req: Request) {
+  const id = parseId(req.params.id);
+  const a = orNotFound(await AgreementModel.findById(id, { ownerId: 1, teamIds: 1 }).lean());
+  if (!canEditAgreement(req.user!, a)) throw forbidden();
+  return id;
+}
+
 const isElement = (e: string): e is AgreementElement | 'basics' => e === 'basics' || (elements as readonly string[]).includes(e);
 
 agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
@@ -279,7 +287,7 @@ agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
 agreementsRouter.post('/agreements/:id/edit/:element', async (req, res) => {
   const element = String(req.params.element);
   if (!isElement(element)) throw notFound();
-  const id = await existingId(AgreementModel, req.params.id);
+  const id = await agreementToEdit(req);
   const rev = Number(formValues(req.body).rev);
   if (element === 'basics') {
     const parsed = parseBasics(req.body);
@@ -325,7 +333,7 @@ agreementsRouter.post('/agreements/:id/transition', async (req, res) => {
 });
 
 agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', async (req, res) => {
-  const id = await existingId(AgreementModel, req.params.id);
+  const id = await agreementToEdit(req);
   const parsed = parseInput(measurementSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { AgreementModel } from '../agreements/model.js';
 import { config } from '../config.js';
+import { forbidden } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
@@ -166,6 +167,13 @@ meetingsRouter.post('/meetings', async (req, res) => {
   res.redirect(`/meetings/${String(meeting._id)}`);
 });
 
+/** The meeting a change is for: 404 when unknown, 403 when this user may not edit it, both before the form is read. */
+async function meetingToEdit(req: Request) {
+  const m = orNotFound(await getMeeting(parseId(req.params.id)));
+  if (!(await canEditMeeting(req.user!, m))) throw forbidden();
+  return m._id;
+}
+
 // ---- One meeting ----------------------------------------------------------------------------------
 
 meetingsRouter.get('/meetings/:id.ics', async (req, res) => {
@@ -234,7 +242,7 @@ meetingsRouter.post('/meetings/:id/minutes', async (req, res) => {
 });
 
 meetingsRouter.post('/meetings/:id/action-items', async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await meetingToEdit(req);
   const values = formValues(req.body);
   const parsed = parseInput(actionItemSchema, values);
   if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { itemValues: values, itemErrors: parsed.errors }));
@@ -250,7 +258,7 @@ meetingsRouter.post('/meetings/:id/action-items', async (req, res) => {
 });
 
 meetingsRouter.post('/meetings/:id/occurrence', async (req, res) => {
-  const id = parseId(req.params.id);
+  const id = await meetingToEdit(req);
   const values = formValues(req.body);
   const parsed = parseInput(occurrenceSchema, values);
   if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { occValues: values, occErrors: parsed.errors }));

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { flash } from '../http/flash.js';
-import { existingId, orNotFound, parseId } from '../http/ids.js';
+import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { recordAudit } from '../audit/service.js';
@@ -199,7 +199,7 @@ partnersRouter.get('/partners/:id/edit', async (req, res) => {
 });
 
 partnersRouter.post('/partners/:id', async (req, res) => {
-  const id = await existingId(PartnerModel, req.params.id);
+  const id = await partnerToEdit(req);
   const values = formValues(req.body);
   const parsed = parseInput(partnerSchema, values);
   if (!parsed.ok) return renderForm(req, res, { status: 422, values, errors: parsed.errors, partnerId: String(id) });
@@ -220,8 +220,16 @@ partnersRouter.post('/partners/:id', async (req, res) => {
 
 const back = (id: unknown) => `/partners/${String(id)}`;
 
+/** The partner a change is for: 404 when unknown, 403 when this user may not edit it, both before the form is read. */
+async function partnerToEdit(req: Request) {
+  const id = parseId(req.params.id);
+  const partner = orNotFound(await PartnerModel.findById(id, { ownerId: 1 }).lean());
+  if (!canEditPartner(req.user!, partner)) throw forbidden();
+  return id;
+}
+
 partnersRouter.post('/partners/:id/stage', async (req, res) => {
-  const id = await existingId(PartnerModel, req.params.id);
+  const id = await partnerToEdit(req);
   const parsed = parseInput(stageSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
@@ -233,7 +241,7 @@ partnersRouter.post('/partners/:id/stage', async (req, res) => {
 });
 
 partnersRouter.post('/partners/:id/exploration', async (req, res) => {
-  const id = await existingId(PartnerModel, req.params.id);
+  const id = await partnerToEdit(req);
   const parsed = parseInput(explorationSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
@@ -245,7 +253,7 @@ partnersRouter.post('/partners/:id/exploration', async (req, res) => {
 });
 
 partnersRouter.post('/partners/:id/contacts', async (req, res) => {
-  const id = await existingId(PartnerModel, req.params.id);
+  const id = await partnerToEdit(req);
   const parsed = parseInput(contactSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
@@ -257,7 +265,7 @@ partnersRouter.post('/partners/:id/contacts', async (req, res) => {
 });
 
 partnersRouter.post('/partners/:id/contacts/:contactId', async (req, res) => {
-  const id = await existingId(PartnerModel, req.params.id);
+  const id = await partnerToEdit(req);
   const contactId = parseId(req.params.contactId);
   const parsed = parseInput(contactSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -277,7 +285,7 @@ partnersRouter.post('/partners/:id/contacts/:contactId/remove', async (req, res)
 });
 
 partnersRouter.post('/partners/:id/resources', async (req, res) => {
-  const id = await existingId(PartnerModel, req.params.id);
+  const id = await partnerToEdit(req);
   const parsed = parseInput(resourceSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);

@@ -6,8 +6,8 @@ import { existingId, parseId } from '../http/ids.js';
 import { PartnerModel } from '../partners/model.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { Types } from 'mongoose';
-import { TaskModel, taskStatuses } from './model.js';
-import { applyTemplate, createTask, myTasks, parseTemplateLines, setStatus } from './service.js';
+import { taskStatuses } from './model.js';
+import { applyTemplate, assertCanChangeTask, createTask, myTasks, parseTemplateLines, setStatus } from './service.js';
 import { d3Steps, TaskTemplateModel } from './templates.model.js';
 import { safeReturnTo } from '../http/guards.js';
 import { recordAudit } from '../audit/service.js';
@@ -61,7 +61,8 @@ tasksRouter.post('/tasks', async (req, res) => {
 });
 
 tasksRouter.post('/tasks/:id/status', async (req, res) => {
-  const id = await existingId(TaskModel, req.params.id);
+  const id = parseId(req.params.id);
+  await assertCanChangeTask(req.user!, id);
   const values = formValues(req.body);
   const status = taskStatuses.find((s) => s === values.status);
   if (!status) {

@@ -26,10 +26,16 @@ async function assertCanEditPartner(actor: SessionUser, partnerId: Types.ObjectI
   if (!isManager(actor.role) && String(p.ownerId) !== actor.id) throw forbidden();
 }
 
-export async function setStatus(actor: SessionUser, id: Types.ObjectId, status: TaskStatus, now = new Date()) {
+/** A task's status is changed by its owner, its creator or a manager: 404 when unknown, 403 otherwise. */
+export async function assertCanChangeTask(actor: SessionUser, id: Types.ObjectId) {
   const task = await TaskModel.findById(id, { ownerId: 1, createdBy: 1, status: 1 }).lean();
   if (!task) throw notFound();
   if (!isManager(actor.role) && String(task.ownerId) !== actor.id && String(task.createdBy) !== actor.id) throw forbidden();
+  return task;
+}
+
+export async function setStatus(actor: SessionUser, id: Types.ObjectId, status: TaskStatus, now = new Date()) {
+  const task = await assertCanChangeTask(actor, id);
   await TaskModel.updateOne({ _id: id }, { $set: { status, completedAt: status === 'done' ? now : null } });
   await recordAudit({
     actor,

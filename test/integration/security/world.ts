@@ -12,6 +12,7 @@ import { PartnerModel } from '../../../src/partners/model.js';
 import { derivedFields } from '../../../src/partners/service.js';
 import { TaskModel } from '../../../src/tasks/model.js';
 import { TaskTemplateModel } from '../../../src/tasks/templates.model.js';
+import { FollowUpRequestModel } from '../../../src/reminders/followup-response.model.js';
 
 export const UNKNOWN_ID = '0123456789abcdef01234567';
 /** Malformed ids: too short, not hex, an operator-looking text, a number, dots. */
@@ -33,6 +34,7 @@ export interface World {
   meetingId: string;
   taskId: string;
   templateId: string;
+  followUpRequestId: string;
 }
 
 export async function seedWorld(): Promise<World> {
@@ -64,6 +66,16 @@ export async function seedWorld(): Promise<World> {
   });
   const task = await TaskModel.create({ title: 'Appeler', ownerId: pro._id, partnerId: partner._id });
   const template = await TaskTemplateModel.create({ name: 'Plan', items: [{ title: 'Étape', offsetDays: 1 }] });
+  const followUpRequestId = `${String(agreement._id)}.2026-01-01.${String(partner.contacts[0]!._id)}`;
+  await FollowUpRequestModel.create({
+    _id: followUpRequestId,
+    agreementId: agreement._id,
+    partnerId: partner._id,
+    contactId: partner.contacts[0]!._id,
+    dueAt: new Date(),
+    expiresAt: new Date(Date.now() + 10 * 86400_000),
+    createdAt: new Date(),
+  });
   return {
     admin,
     pro,
@@ -76,6 +88,7 @@ export async function seedWorld(): Promise<World> {
     meetingId: String(meeting._id),
     taskId: String(task._id),
     templateId: String(template._id),
+    followUpRequestId,
   };
 }
 
@@ -92,6 +105,7 @@ export function realIdFor(w: World, path: string, param: string): string {
     ['/agreements/', w.agreementId],
     ['/meetings/', w.meetingId],
     ['/tasks/', w.taskId],
+    ['/followup-requests/', w.followUpRequestId],
   ];
   return prefixes.find(([p]) => path.startsWith(p))?.[1] ?? UNKNOWN_ID;
 }
