@@ -53,7 +53,9 @@ function bodyFor(w: World, key: string): Record<string, string> | undefined {
 /** Only administrators may do these at all (so the owner's control request is refused too). */
 const ADMIN_ONLY = new Set(['POST /partners/:id/delete']);
 
-describe('security: object-level access', () => {
+describe('security: object-level access', function () {
+  // Each test walks every route of the app: give it room on a busy machine.
+  this.timeout(120_000);
   let app: Express;
   let routes: RouteInfo[];
   let world: World;

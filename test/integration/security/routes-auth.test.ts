@@ -32,7 +32,9 @@ export const PUBLIC_ROUTES: Record<string, string> = {
   'POST /p/optout/:token': 'partner one-click opt-out (signed)',
 };
 
-describe('security: every route needs a signed-in user, except the allow-list', () => {
+describe('security: every route needs a signed-in user, except the allow-list', function () {
+  // Each test walks every route of the app: give it room on a busy machine.
+  this.timeout(120_000);
   let app: Express;
   let routes: RouteInfo[];
   let world: World;

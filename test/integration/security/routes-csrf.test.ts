@@ -13,7 +13,9 @@ import { realPath, seedWorld, send, snapshot, stillSignedIn, type World } from '
 /** Posted without a token by design (RFC 8058 one-click unsubscribe from mail clients): the signed link is the authorization. */
 const CSRF_EXEMPT = new Set(['POST /p/optout/:token']);
 
-describe('security: CSRF on every state-changing route', () => {
+describe('security: CSRF on every state-changing route', function () {
+  // Each test walks every route of the app: give it room on a busy machine.
+  this.timeout(120_000);
   let app: Express;
   let routes: RouteInfo[];
   let world: World;

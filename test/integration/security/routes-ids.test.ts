@@ -7,7 +7,9 @@ import { clearDatabase } from '../../helpers/db.js';
 import { fillPath, isIdParam, listRoutes, routeKey, STATE_CHANGING, type RouteInfo } from '../../helpers/routes.js';
 import { MALFORMED_IDS, sampleFor, seedWorld, send, snapshot, UNKNOWN_ID, type World } from './world.js';
 
-describe('security: ids in paths', () => {
+describe('security: ids in paths', function () {
+  // Each test walks every route of the app: give it room on a busy machine.
+  this.timeout(120_000);
   let app: Express;
   let routes: RouteInfo[];
   let world: World;
