@@ -12,11 +12,15 @@ import { claimOnce } from '../../src/db/claim.js';
 // killed with SIGKILL in the middle of a batch.
 const script = path.resolve(import.meta.dirname, '../fixtures/deliver-process.ts');
 
+const live = new Set<ChildProcess>();
+
 function deliverer(env: Record<string, string> = {}): { child: ChildProcess; done: Promise<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -54,6 +58,10 @@ describe('reminders: several real processes, and one killed mid-batch', function
   beforeEach(async () => {
     await clearDatabase();
     getTestSmtp().clear();
+  });
+  // No delivering process outlives its test (it would deliver the next test's messages).
+  afterEach(() => {
+    for (const child of live) child.kill('SIGKILL');
   });
 
   it('three instances delivering 500 due messages at once: 500 delivered, each exactly once', async () => {
