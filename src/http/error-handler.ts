@@ -57,7 +57,12 @@ export function errorHandler(err: unknown, req: Request, res: Response, next: Ne
   const t = (typeof req.t === 'function' ? req.t : (k: string) => k) as (key: string, opts?: object) => string;
   const message = t(key);
   res.status(status);
-  if (status === 503) res.set('Retry-After', '5');
+  if (status === 503) {
+    res.set('Retry-After', '5');
+    // Saving the session would fail too, and express-session hands that error on after the page is
+    // sent: the socket is then destroyed and the visitor gets nothing. Without a session, nothing is saved.
+    delete (req as { session?: unknown }).session;
+  }
   res.format({
     html: () => {
       const view = [403, 404, 503].includes(status) ? `errors/${status}` : 'errors/error';
