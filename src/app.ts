@@ -1,5 +1,6 @@
 // Builds the Express app without listening, so tests get the real app without a port.
 import { commandCountMiddleware } from './db/command-counter.js';
+import { directoriesAsOfRequest } from './db/directory.js';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import compression from 'compression';
@@ -45,6 +46,7 @@ export function createApp(): Express {
     }),
   );
   app.use(commandCountMiddleware);
+  app.use(directoriesAsOfRequest);
   app.use(securityHeaders);
   app.use(compression());
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.isProduction ? '7d' : 0, index: false }));

@@ -4,6 +4,7 @@ import type { Types } from 'mongoose';
 import { SettingModel } from '../settings/model.js';
 import type { KpiDirection, KpiStatus } from './constants.js';
 import { AgreementModel, KpiMeasurementModel } from './model.js';
+import { measurementsOf } from './measurements-directory.js';
 
 export interface KpiThresholds {
   /** Share of the expected progress at or above which a KPI is on track (e.g. 0.9). */
@@ -103,10 +104,10 @@ export async function refreshKpiStatus(agreementId: Types.ObjectId, now = new Da
   if (!agreement) return;
   const thresholds = await getThresholds();
   const expected = expectedProgress(agreement.startDate, agreement.endDate, now);
+  // Read as of now: the measurements were usually written a moment ago in this same request.
+  const history = await measurementsOf(agreementId, { fresh: true });
   for (const kpi of agreement.kpis) {
-    const latest = await KpiMeasurementModel.findOne({ agreementId, kpiId: kpi._id }, { value: 1, periodEnd: 1 })
-      .sort({ periodEnd: -1, createdAt: -1 })
-      .lean();
+    const latest = history.findLast((m) => String(m.kpiId) === String(kpi._id));
     kpi.latestValue = latest?.value ?? null;
     kpi.latestAt = latest?.periodEnd ?? null;
     const progress = latest ? kpiProgress(kpi, latest.value, thresholds.maintainTolerance) : null;

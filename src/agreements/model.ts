@@ -130,6 +130,8 @@ const measurementSchema = new Schema(
 measurementSchema.index({ agreementId: 1, kpiId: 1, periodEnd: -1 });
 measurementSchema.index({ periodEnd: -1 });
 measurementSchema.index({ progressCheckId: 1 });
+// Every write is logged, so each process's measurement directory re-reads what changed.
+logWrites(measurementSchema, 'kpimeasurements', () => KpiMeasurementModel as unknown as Model<unknown>);
 
 export const KpiMeasurementModel = model('KpiMeasurement', measurementSchema);
 

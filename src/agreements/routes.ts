@@ -25,7 +25,8 @@ import {
   type AgreementElement,
 } from './constants.js';
 import { defaultThresholds, expectedProgress, getThresholds, kpiProgress, kpiTrend, setThresholds } from './kpis.js';
-import { AgreementModel, AgreementVersionModel, KpiMeasurementModel } from './model.js';
+import { AgreementModel, AgreementVersionModel } from './model.js';
+import { measurementsOf } from './measurements-directory.js';
 import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
 import { listQuerySchema, measurementCsvQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
 import {
@@ -173,7 +174,7 @@ async function loadView(id: Types.ObjectId) {
   const [names, users, measurements, thresholds] = await Promise.all([
     partyNames(a.partnerIds),
     ownerNames([a.ownerId, ...a.teamIds, ...(a.approvedById ? [a.approvedById] : [])]),
-    KpiMeasurementModel.find({ agreementId: id }).sort({ periodEnd: 1, createdAt: 1 }).limit(2000).lean(),
+    measurementsOf(id),
     getThresholds(),
   ]);
   const expected = expectedProgress(a.startDate, a.endDate);

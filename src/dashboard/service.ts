@@ -5,8 +5,9 @@
 import { agreementDirectory } from '../agreements/directory.js';
 import { Types } from 'mongoose';
 import { agreementStatuses, type AgreementStatus, type KpiStatus } from '../agreements/constants.js';
-import { MeetingModel } from '../meetings/model.js';
-import { PartnerModel, StageChangeModel } from '../partners/model.js';
+import { byStart, meetingDirectory, sameId, type ListedMeeting } from '../meetings/directory.js';
+import { PartnerModel } from '../partners/model.js';
+import { stageChangesBetween } from '../partners/stage-directory.js';
 import { partnerDirectory } from '../partners/directory.js';
 import { partnerTypes, stages, type PartnerType, type Stage } from '../partners/constants.js';
 import { healthDimensions, ProgressCheckModel, type HealthDimension } from '../progress/model.js';
@@ -123,33 +124,24 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
   const activeIds = agreements.filter((a) => a.status === 'active').map((a) => a._id);
   const ownerIds = [...new Set(agreements.map((a) => String(a.ownerId)))].map((s) => new Types.ObjectId(s));
   const [moves, tasksOverdue, meetingsThisWeek, checks, users] = await Promise.all([
-    // 3. Stage movements over the period: grouped on the server for the whole portfolio; for a filtered
-    //    one, the period's changes (three small fields) are matched against the partners already read,
-    //    because a $in of thousands of ids is a quadratic scan on FerretDB.
-    partnerIds
-      ? StageChangeModel.find({ at: { $gte: since, $lte: now } }, { partnerId: 1, from: 1, to: 1 })
-          .batchSize(BIG_BATCH)
-          .lean()
-          .then((list) => {
-            const keep = new Set(partnerIds.map(String));
-            const groups = new Map<string, { _id: { from: Stage | null; to: Stage }; n: number }>();
-            for (const c of list) {
-              if (!keep.has(String(c.partnerId))) continue;
-              const key = `${c.from ?? ''}>${c.to}`;
-              const g = groups.get(key) ?? { _id: { from: c.from ?? null, to: c.to }, n: 0 };
-              g.n += 1;
-              groups.set(key, g);
-            }
-            return [...groups.values()];
-          })
-      : StageChangeModel.aggregate<{ _id: { from: Stage | null; to: Stage }; n: number }>([
-          { $match: { at: { $gte: since, $lte: now } } },
-          { $group: { _id: { from: '$from', to: '$to' }, n: { $sum: 1 } } },
-        ]),
+    // 3. Stage movements over the period, from the stage-change directory, matched against the
+    //    partners already read when the portfolio is filtered.
+    stageChangesBetween(since, now).then((list) => {
+      const keep = partnerIds ? new Set(partnerIds.map(String)) : null;
+      const groups = new Map<string, { _id: { from: Stage | null; to: Stage }; n: number }>();
+      for (const c of list) {
+        if (keep && !keep.has(String(c.partnerId))) continue;
+        const key = `${c.from ?? ''}>${c.to}`;
+        const g = groups.get(key) ?? { _id: { from: c.from ?? null, to: c.to }, n: 0 };
+        g.n += 1;
+        groups.set(key, g);
+      }
+      return [...groups.values()];
+    }),
     // 4. Overdue tasks.
     TaskModel.countDocuments(taskFilter(filter, partnerIds, now)),
     // 5. Meetings this week.
-    MeetingModel.countDocuments(meetingFilter(filter, partnerIds, now, weekEnd)),
+    meetingsOfWeek(filter, partnerIds, now, weekEnd).then((list) => list.length),
     // 6. Progress checks of the active agreements over the last year (health average, trend, lowest dimension).
     ProgressCheckModel.find(
       { agreementId: { $in: activeIds }, archived: false, periodEnd: { $gte: new Date(now.getTime() - 365 * DAY) } },
@@ -184,11 +176,25 @@ function taskFilter(filter: DashboardFilter, partnerIds: Types.ObjectId[] | null
   return q;
 }
 
-function meetingFilter(filter: DashboardFilter, partnerIds: Types.ObjectId[] | null, now: Date, weekEnd: Date): Record<string, unknown> {
-  const q: Record<string, unknown> = { start: { $gte: now, $lt: weekEnd }, cancelled: false, archived: false };
-  if (filter.ownerId) q.ownerId = filter.ownerId;
-  if (partnerIds && agreementMatchesPartners(filter)) q.partnerId = { $in: partnerIds };
-  return q;
+/** The meetings of [now, weekEnd) in the filter, soonest first, from the meeting directory. */
+async function meetingsOfWeek(
+  filter: DashboardFilter,
+  partnerIds: Types.ObjectId[] | null,
+  now: Date,
+  weekEnd: Date,
+): Promise<ListedMeeting[]> {
+  const keep = partnerIds && agreementMatchesPartners(filter) ? new Set(partnerIds.map(String)) : null;
+  return (await meetingDirectory())
+    .filter(
+      (m) =>
+        m.start >= now &&
+        m.start < weekEnd &&
+        !m.cancelled &&
+        !m.archived &&
+        (!filter.ownerId || sameId(m.ownerId, filter.ownerId)) &&
+        (!keep || keep.has(String(m.partnerId))),
+    )
+    .sort(byStart);
 }
 
 // ---------- the blocks, computed in memory from the portfolio ----------
@@ -429,10 +435,7 @@ export async function blockRows(block: RowBlock, params: RowParams, filter: Dash
   }
   if (block === 'meetings') {
     const ids = hasPartnerFilter(filter) ? (await PartnerModel.find(partnerFilter(filter), { _id: 1 }).lean()).map((d) => d._id) : null;
-    const list = await MeetingModel.find(meetingFilter(filter, ids, now, new Date(now.getTime() + 7 * DAY)))
-      .sort({ start: 1 })
-      .limit(ROW_CAP)
-      .lean();
+    const list = (await meetingsOfWeek(filter, ids, now, new Date(now.getTime() + 7 * DAY))).slice(0, ROW_CAP);
     return {
       columns: ['meeting', 'start', 'kind'],
       rows: list.map((m) => ({
@@ -507,11 +510,13 @@ async function partnersFor(block: 'stage' | 'movement', params: RowParams, filte
   }
   // Movement: one row per stage change of the period (a partner moving twice appears twice, as it counts twice).
   const ids = hasPartnerFilter(filter) ? (await PartnerModel.find(partnerFilter(filter), { _id: 1 }).lean()).map((d) => d._id) : null;
-  const q: Record<string, unknown> = { at: { $gte: new Date(now.getTime() - filter.period * DAY), $lte: now } };
-  if (ids) q.partnerId = { $in: ids };
-  if (params.stage) q.to = params.stage;
-  if (params.from) q.from = params.from === 'none' ? null : params.from;
-  const changes = await StageChangeModel.find(q, { partnerId: 1 }).sort({ at: -1 }).limit(ROW_CAP).lean();
+  const keep = ids ? new Set(ids.map(String)) : null;
+  const from = params.from === 'none' ? null : params.from;
+  const changes = (await stageChangesBetween(new Date(now.getTime() - filter.period * DAY), now))
+    .filter(
+      (c) => (!keep || keep.has(String(c.partnerId))) && (!params.stage || c.to === params.stage) && (!params.from || c.from === from),
+    )
+    .slice(0, ROW_CAP);
   const docs = new Map(
     (await PartnerModel.find({ _id: { $in: changes.map((c) => c.partnerId) } }, fields).lean()).map((d) => [String(d._id), d]),
   );

@@ -3,11 +3,12 @@
 // upcoming meetings — nothing else. Only the SHA-256 of the 32-byte random token is stored.
 import crypto from 'node:crypto';
 import { Schema, model, type Types } from 'mongoose';
-import { AgreementModel, KpiMeasurementModel } from '../agreements/model.js';
+import { AgreementModel } from '../agreements/model.js';
 import { recordAudit, type Actor } from '../audit/service.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { MeetingModel } from '../meetings/model.js';
+import { byStart, meetingDirectory, sameId } from '../meetings/directory.js';
 import { isManager, type Role } from '../users/roles.js';
+import { measurementsOf } from '../agreements/measurements-directory.js';
 
 const shareLinkSchema = new Schema(
   {
@@ -73,14 +74,13 @@ export async function sharedView(token: string, now = new Date()) {
   ).lean();
   if (!a) return null;
   const [history, meetings] = await Promise.all([
-    KpiMeasurementModel.find({ agreementId: a._id }, { kpiId: 1, value: 1, periodEnd: 1 }).sort({ periodEnd: -1 }).limit(2000).lean(),
-    MeetingModel.find(
-      { agreementId: a._id, start: { $gte: now }, cancelled: false, archived: false },
-      { title: 1, kind: 1, start: 1, end: 1 },
-    )
-      .sort({ start: 1 })
-      .limit(20)
-      .lean(),
+    measurementsOf(a._id).then((list) => list.reverse().slice(0, 2000)),
+    meetingDirectory().then((rows) =>
+      rows
+        .filter((m) => sameId(m.agreementId, a._id) && m.start >= now && !m.cancelled && !m.archived)
+        .sort(byStart)
+        .slice(0, 20),
+    ),
   ]);
   return {
     agreement: {

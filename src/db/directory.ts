@@ -1,10 +1,14 @@
-// An in-memory directory of one collection's listed fields, held by each process and kept current
+// In-memory directories of collections' listed fields, held by each process and kept current
 // through the change log (change-log.ts). Lists, filters, counts and sorts are then computed in
 // memory, so a request costs the same few database commands however large the collection.
 // FerretDB 1.24 (the embedded database) uses no index for a filter or a sort and decodes every
-// document of the collection; reading only what changed avoids that scan on every page. Each read
-// first applies the log past what this process has seen, so a user's own change (written before
-// their redirect) is always in what they see next.
+// document of the collection; reading only what changed avoids that scan on every page.
+//
+// Freshness: every read applies the log as of the start of the current request (or of the call,
+// outside a request), so a user's own change, written before their redirect, is always in what they
+// see next. One log read serves every directory and every request that began before it started.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RequestHandler } from 'express';
 import { Types } from 'mongoose';
 import { CHANGE_RETENTION_MS, ChangeModel } from './change-log.js';
 
@@ -12,12 +16,17 @@ import { CHANGE_RETENTION_MS, ChangeModel } from './change-log.js';
 const MAX_INCREMENTAL = 200;
 /**
  * Log entries from several processes are not written in _id order (an ObjectId orders by second,
- * then by process), and an entry may commit a moment after its _id was made: each refresh re-reads
- * the last seconds and skips the entries it already applied.
+ * then by process), and an entry may commit a moment after its _id was made: each read re-reads the
+ * last seconds and skips the entries it already applied.
  */
 const WINDOW_MS = 10_000;
 
-const sinceFilter = (coll: string, ms: number) => ({ coll, _id: { $gte: Types.ObjectId.createFromTime(Math.floor(ms / 1000)) } });
+interface Entry {
+  _id: Types.ObjectId;
+  coll: string;
+  ids: Types.ObjectId[];
+  all?: boolean;
+}
 
 interface State<T> {
   rows: Map<string, T>;
@@ -26,26 +35,40 @@ interface State<T> {
   loadedAt: number;
 }
 
+const oidAt = (ms: number) => Types.ObjectId.createFromTime(Math.floor(ms / 1000));
+const requestStart = new AsyncLocalStorage<number>();
+
+/**
+ * Directories read while answering a GET see every change logged before the request began. Mount
+ * early. Other methods (which write, then may read) and code outside requests read as of each call.
+ */
+export const directoriesAsOfRequest: RequestHandler = (req, _res, next) =>
+  req.method === 'GET' || req.method === 'HEAD' ? requestStart.run(Date.now(), next) : next();
+
+/** Runs fn with every directory read as of now (one log read for all), as a GET request does. */
+export const readingAsOfNow = <T>(fn: () => Promise<T>): Promise<T> => requestStart.run(Date.now(), fn);
+
 const all = new Set<Directory<{ _id: Types.ObjectId }>>();
 
 export class Directory<T extends { _id: Types.ObjectId }> {
   private state: State<T> | null = null;
-  private pending: Promise<State<T>> | null = null;
+  private loading: Promise<State<T>> | null = null;
 
   constructor(
-    private readonly coll: string,
+    readonly coll: string,
     private readonly loadAll: () => Promise<T[]>,
     private readonly loadOne: (id: string) => Promise<T | null>,
   ) {
     all.add(this);
   }
 
-  /** Every document's listed fields, current as of this call. */
-  async rows(): Promise<T[]> {
-    // One refresh at a time per process; callers arriving meanwhile share it.
-    this.pending ??= this.refresh(this.state).finally(() => (this.pending = null));
-    this.state = await this.pending;
-    return [...this.state.rows.values()];
+  /** Every document's listed fields, current as of `asOf`: by default the start of this GET request, or this call. */
+  async rows(asOf: number = requestStart.getStore() ?? Date.now()): Promise<T[]> {
+    if (!this.state || Date.now() - this.state.loadedAt > CHANGE_RETENTION_MS / 2) await this.load();
+    if (this.state!.seenAt < asOf) await catchUp(asOf);
+    // Joined a full load that began before this request while a log read went by without it: read again.
+    if (this.state!.seenAt < asOf) await catchUp(Date.now());
+    return [...this.state!.rows.values()];
   }
 
   /** Forgets what this process holds. */
@@ -53,39 +76,84 @@ export class Directory<T extends { _id: Types.ObjectId }> {
     this.state = null;
   }
 
+  get loadedSince(): number | null {
+    return this.state ? this.state.seenAt : null;
+  }
+
+  private async load(): Promise<void> {
+    // One full load at a time per directory; callers arriving meanwhile share it.
+    this.loading ??= this.fullLoad().finally(() => (this.loading = null));
+    this.state = await this.loading;
+  }
+
   private async fullLoad(): Promise<State<T>> {
     // Read the log position first: a write landing during the scan is applied again next time.
     const startedAt = Date.now();
-    const recent = await ChangeModel.find(sinceFilter(this.coll, startedAt - WINDOW_MS), { _id: 1 }).lean();
+    const recent = await ChangeModel.find({ coll: this.coll, _id: { $gte: oidAt(startedAt - WINDOW_MS) } }, { _id: 1 }).lean();
     const rows = new Map<string, T>();
     for (const d of await this.loadAll()) rows.set(String(d._id), d);
     return { rows, applied: new Set(recent.map((c) => String(c._id))), seenAt: startedAt, loadedAt: startedAt };
   }
 
-  private async refresh(current: State<T> | null): Promise<State<T>> {
-    if (!current || Date.now() - current.loadedAt > CHANGE_RETENTION_MS / 2) return this.fullLoad();
-    const readAt = Date.now();
-    const entries = await ChangeModel.find(sinceFilter(this.coll, current.seenAt - WINDOW_MS)).lean();
-    const fresh = entries.filter((c) => !current.applied.has(String(c._id)));
-    const applied = new Set(entries.map((c) => String(c._id)));
-    if (!fresh.length) return { ...current, applied, seenAt: readAt };
+  /** Applies the log entries read at `readAt` (all collections'; this one picks its own). */
+  async apply(entries: Entry[], readAt: number): Promise<void> {
+    const current = this.state;
+    if (!current || this.loading) return; // a full load under way reads everything itself
+    const from = oidAt(current.seenAt - WINDOW_MS)
+      .getTimestamp()
+      .getTime();
+    const mine = entries.filter((c) => c.coll === this.coll && c._id.getTimestamp().getTime() >= from);
+    const fresh = mine.filter((c) => !current.applied.has(String(c._id)));
+    const applied = new Set(mine.map((c) => String(c._id)));
     const ids = new Set<string>();
     for (const c of fresh) {
-      if (c.all) return this.fullLoad();
+      if (c.all) return this.load();
       for (const id of c.ids) ids.add(String(id));
     }
-    if (ids.size > MAX_INCREMENTAL) return this.fullLoad();
+    if (ids.size > MAX_INCREMENTAL) return this.load();
     // One read by _id each: the one lookup FerretDB answers without a scan.
     for (const id of ids) {
       const d = await this.loadOne(id);
       if (d) current.rows.set(id, d);
       else current.rows.delete(id);
     }
-    return { rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt };
+    if (this.state === current) this.state = { rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt };
   }
+}
+
+// ---------- one log read for every directory ----------
+
+let pending: { startedAt: number; done: Promise<void> } | null = null;
+let lastReadAt = 0;
+
+/** Waits until a log read that started at or after `asOf` has been applied to every loaded directory. */
+async function catchUp(asOf: number): Promise<void> {
+  for (;;) {
+    if (lastReadAt >= asOf) return;
+    if (pending && pending.startedAt >= asOf) return pending.done;
+    if (pending) {
+      await pending.done.catch(() => undefined);
+      continue;
+    }
+    const startedAt = Date.now();
+    const done = readLog(startedAt).finally(() => (pending = null));
+    pending = { startedAt, done };
+    return done;
+  }
+}
+
+async function readLog(startedAt: number): Promise<void> {
+  const loaded = [...all].filter((d) => d.loadedSince !== null);
+  if (loaded.length) {
+    const since = Math.min(...loaded.map((d) => d.loadedSince!)) - WINDOW_MS;
+    const entries = await ChangeModel.find({ _id: { $gte: oidAt(since) } }).lean<Entry[]>();
+    await Promise.all(loaded.map((d) => d.apply(entries, startedAt)));
+  }
+  lastReadAt = Math.max(lastReadAt, startedAt);
 }
 
 /** Forgets every directory's contents (tests, after the database is emptied behind the models). */
 export function resetDirectories(): void {
   for (const d of all) d.reset();
+  lastReadAt = 0;
 }

@@ -1,4 +1,5 @@
-import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { Schema, model, type InferSchemaType, type Model, type Types } from 'mongoose';
+import { logWrites } from '../db/change-log.js';
 import { cadences, monthlyModes } from './recurrence.js';
 
 export const meetingKinds = ['exploration', 'planning', 'progress_check', 'review', 'other'] as const;
@@ -78,6 +79,8 @@ meetingSchema.index({ partnerId: 1, start: -1 });
 meetingSchema.index({ agreementId: 1, start: -1 });
 meetingSchema.index({ seriesId: 1, start: 1 });
 meetingSchema.index({ seriesId: 1, occurrenceKey: 1 });
+// Every write is logged, so each process's meeting directory re-reads what changed.
+logWrites(meetingSchema, 'meetings', () => MeetingModel as unknown as Model<unknown>);
 
 export type MeetingDoc = InferSchemaType<typeof meetingSchema> & { _id: Types.ObjectId };
 export const MeetingModel = model('Meeting', meetingSchema);

@@ -10,7 +10,8 @@ import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { PartnerModel } from '../partners/model.js';
 import { UserModel } from '../users/model.js';
-import { meetingKinds, type MeetingDoc } from './model.js';
+import { meetingKinds } from './model.js';
+import type { ListedMeeting } from './directory.js';
 import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
 import {
   actionItemsFor,
@@ -83,12 +84,12 @@ meetingsRouter.get('/meetings/calendar', async (req, res) => {
     .plus({ days: 7 - first.endOf('month').weekday })
     .endOf('day');
   const meetings = await meetingsBetween(gridStart.toJSDate(), gridEnd.toJSDate(), { scope, userId: req.user!._id });
-  const byDay = new Map<string, MeetingDoc[]>();
+  const byDay = new Map<string, ListedMeeting[]>();
   for (const m of meetings) {
     const key = DateTime.fromJSDate(m.start).setZone(zone).toISODate()!;
     byDay.set(key, [...(byDay.get(key) ?? []), m]);
   }
-  const weeks: { date: string; day: number; inMonth: boolean; meetings: MeetingDoc[] }[][] = [];
+  const weeks: { date: string; day: number; inMonth: boolean; meetings: ListedMeeting[] }[][] = [];
   for (let d = gridStart; d <= gridEnd; d = d.plus({ days: 1 })) {
     if (d.weekday === 1) weeks.push([]);
     weeks[weeks.length - 1]!.push({

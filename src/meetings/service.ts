@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
 import { recordAudit, type Actor } from '../audit/service.js';
-import { AgreementModel, KpiMeasurementModel } from '../agreements/model.js';
+import { AgreementModel } from '../agreements/model.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { TaskModel } from '../tasks/model.js';
 import { UserModel } from '../users/model.js';
@@ -15,6 +15,9 @@ import { isManager, type Role } from '../users/roles.js';
 import { addSeries, addSingle, newCalendar, type IcsMethod, type IcsPeople } from './ics.js';
 import { CalendarFeedModel, MeetingModel, MeetingSeriesModel, type MeetingDoc, type MeetingKind, type MeetingSeriesDoc } from './model.js';
 import { localToUtc, occurrences, type Cadence, type MonthlyMode } from './recurrence.js';
+import { measurementsOf } from '../agreements/measurements-directory.js';
+import { agreementDirectory, involves } from '../agreements/directory.js';
+import { byStart, meetingDirectory, sameId, type ListedMeeting } from './directory.js';
 
 export interface MeetingActor extends Actor {
   role: Role;
@@ -378,26 +381,37 @@ async function scopeFilter(f: MeetingFilter): Promise<Record<string, unknown>> {
   return q;
 }
 
-/** Meetings starting in [from, to), oldest first: for the calendar, the home page and reminders. */
-export async function meetingsBetween(from: Date, to: Date, filter: MeetingFilter = {}) {
-  const q = await scopeFilter(filter);
-  return MeetingModel.find({ ...q, start: { $gte: from, $lt: to } })
-    .sort({ start: 1 })
-    .limit(1000)
-    .lean();
+/** The same scope as scopeFilter, as a test on the meeting directory's rows. */
+async function scopeMatcher(f: MeetingFilter): Promise<(m: ListedMeeting) => boolean> {
+  const userId = f.userId && f.scope !== 'all' ? String(f.userId) : null;
+  const team =
+    userId && f.scope === 'team'
+      ? new Set((await agreementDirectory()).filter((a) => involves(a, userId)).map((a) => String(a._id)))
+      : null;
+  return (m) =>
+    !m.archived &&
+    (f.includeCancelled || !m.cancelled) &&
+    (!f.partnerId || sameId(m.partnerId, f.partnerId)) &&
+    (!f.agreementId || sameId(m.agreementId, f.agreementId)) &&
+    (!userId ||
+      String(m.ownerId) === userId ||
+      m.attendeeUserIds.some((u) => String(u) === userId) ||
+      (!!team && !!m.agreementId && team.has(String(m.agreementId))));
+}
+
+/** Meetings starting in [from, to), oldest first (at most 1,000): for the calendar and the home page. */
+export async function meetingsBetween(from: Date, to: Date, filter: MeetingFilter = {}): Promise<ListedMeeting[]> {
+  const [rows, matches] = await Promise.all([meetingDirectory(), scopeMatcher(filter)]);
+  return rows
+    .filter((m) => m.start >= from && m.start < to && matches(m))
+    .sort(byStart)
+    .slice(0, 1000);
 }
 
 export async function upcomingMeetings(from: Date, filter: MeetingFilter, page: { page: number; perPage: number }) {
-  const q = { ...(await scopeFilter(filter)), start: { $gte: from } };
-  const [items, total] = await Promise.all([
-    MeetingModel.find(q)
-      .sort({ start: 1 })
-      .skip((page.page - 1) * page.perPage)
-      .limit(page.perPage)
-      .lean(),
-    MeetingModel.countDocuments(q),
-  ]);
-  return { items, total };
+  const [rows, matches] = await Promise.all([meetingDirectory(), scopeMatcher(filter)]);
+  const all = rows.filter((m) => m.start >= from && matches(m)).sort(byStart);
+  return { items: all.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: all.length };
 }
 
 /** Names of partners for a list of meetings (one query). */
@@ -437,10 +451,7 @@ export async function defaultAgenda(opts: {
       .sort({ start: -1 })
       .lean();
     const since = prev?.start ?? new Date(0);
-    const values = await KpiMeasurementModel.find({ agreementId: opts.agreementId, createdAt: { $gte: since } })
-      .sort({ periodEnd: 1 })
-      .limit(100)
-      .lean();
+    const values = (await measurementsOf(opts.agreementId)).filter((m) => m.createdAt >= since).slice(0, 100);
     if (values.length && agreement) {
       const names = new Map(agreement.kpis.map((k) => [String(k._id), k.name]));
       if (lines.length) lines.push('');
@@ -501,7 +512,14 @@ export async function feedIcs(token: string, now = new Date()): Promise<string |
   if (!user) return null;
   const from = DateTime.fromJSDate(now).minus({ years: 1 }).toJSDate();
   const to = DateTime.fromJSDate(now).plus({ years: 2 }).toJSDate();
-  const meetings = await meetingsBetween(from, to, { scope: 'mine', userId: user._id, includeCancelled: true });
+  // The feed needs whole meetings (attendees, place, link): read from the collection.
+  const meetings = await MeetingModel.find({
+    ...(await scopeFilter({ scope: 'mine', userId: user._id, includeCancelled: true })),
+    start: { $gte: from, $lt: to },
+  })
+    .sort({ start: 1 })
+    .limit(1000)
+    .lean();
   const cal = newCalendar(`Passerelle — ${user.name}`);
   const seriesIds = [...new Set(meetings.filter((m) => m.seriesId).map((m) => String(m.seriesId)))].map((s) => new Types.ObjectId(s));
   const [series, occ] = await Promise.all([

@@ -99,6 +99,7 @@ const stageChangeSchema = new Schema({
 });
 stageChangeSchema.index({ partnerId: 1, at: -1 });
 stageChangeSchema.index({ at: -1, to: 1 });
+logWrites(stageChangeSchema, 'partnerstagechanges', () => StageChangeModel as unknown as Model<unknown>);
 
 /** Every change of stage, with who and when: the partner's history and the dashboard's funnel. */
 export const StageChangeModel = model('PartnerStageChange', stageChangeSchema);

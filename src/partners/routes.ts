@@ -44,7 +44,7 @@ import { PartnerModel } from './model.js';
 import { streamPartnersCsv } from './csv.js';
 import { agreementsForPartner } from '../agreements/service.js';
 import { overdueChecks } from '../progress/schedule.js';
-import { partnerTasks } from '../tasks/service.js';
+import { allPartnerTasks, partnerTaskList } from '../tasks/service.js';
 import { TaskTemplateModel } from '../tasks/templates.model.js';
 
 export const partnersRouter = Router();
@@ -165,23 +165,28 @@ partnersRouter.get('/resources', async (req, res) => {
 
 partnersRouter.get('/partners/:id', async (req, res) => {
   const partner = orNotFound(await getPartner(parseId(req.params.id)));
-  const [timeline, owners, agreements, overdueAgreements, tasks, templates, users] = await Promise.all([
-    partnerTimeline(partner._id),
-    ownerNames([partner.ownerId]),
+  const tasksRead = allPartnerTasks(partner._id);
+  const [allTasks, timeline, agreements, overdueAgreements, templates, users] = await Promise.all([
+    tasksRead,
+    tasksRead.then((tasks) => partnerTimeline(partner._id, 50, { tasks })),
     agreementsForPartner(partner._id),
     overdueChecks({ partnerId: partner._id }),
-    partnerTasks(partner._id),
     TaskTemplateModel.find({}, { name: 1 }).sort({ name: 1 }).lean(),
     activeUserOptions(),
   ]);
+  // The owner is usually an active user, already read; a deactivated one costs one more query.
+  const ownerName =
+    users.find((u) => String(u._id) === String(partner.ownerId))?.name ??
+    (await ownerNames([partner.ownerId]))[String(partner.ownerId)] ??
+    '';
   res.render('partners/show', {
     title: partner.name,
     partner,
     timeline,
-    ownerName: owners[String(partner.ownerId)] ?? '',
+    ownerName,
     agreements,
     overdueAgreements,
-    tasks,
+    tasks: partnerTaskList(allTasks),
     templates,
     users,
     taskOwners: Object.fromEntries(users.map((u) => [String(u._id), u.name])),

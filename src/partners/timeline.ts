@@ -3,10 +3,10 @@
 import { agreementDirectory } from '../agreements/directory.js';
 import type { Types } from 'mongoose';
 import { AuditModel } from '../audit/model.js';
-import { MeetingModel } from '../meetings/model.js';
-import { TaskModel } from '../tasks/model.js';
+import { byStart, meetingDirectory, sameId } from '../meetings/directory.js';
+import { TaskModel, type TaskDoc } from '../tasks/model.js';
 import { InteractionModel } from './interactions.model.js';
-import { StageChangeModel } from './model.js';
+import { stageChanges } from './stage-directory.js';
 
 export interface TimelineEntry {
   at: Date;
@@ -19,7 +19,13 @@ export interface TimelineEntry {
   href?: string;
 }
 
-export type TimelineSource = (partnerId: Types.ObjectId, limit: number) => Promise<TimelineEntry[]>;
+/** What the caller has already read for its own page, so that sources need not read it again. */
+export interface TimelineKnown {
+  /** Every task of the partner, archived ones too. */
+  tasks?: TaskDoc[];
+}
+
+export type TimelineSource = (partnerId: Types.ObjectId, limit: number, known: TimelineKnown) => Promise<TimelineEntry[]>;
 
 const sources: TimelineSource[] = [
   async (partnerId, limit) =>
@@ -32,14 +38,18 @@ const sources: TimelineSource[] = [
       by: i.byName,
     })),
   async (partnerId, limit) =>
-    (await StageChangeModel.find({ partnerId }).sort({ at: -1 }).limit(limit).lean()).map((s) => ({
-      at: s.at,
-      kind: 'stage',
-      label: s.from ? 'partners:timeline.stageMoved' : 'partners:timeline.created',
-      params: { from: s.from ?? '', to: s.to },
-      text: s.reason,
-      by: s.byName,
-    })),
+    (await stageChanges())
+      .filter((s) => String(s.partnerId) === String(partnerId))
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .slice(0, limit)
+      .map((s) => ({
+        at: s.at,
+        kind: 'stage',
+        label: s.from ? 'partners:timeline.stageMoved' : 'partners:timeline.created',
+        params: { from: s.from ?? '', to: s.to },
+        text: s.reason,
+        by: s.byName,
+      })),
   async (partnerId, limit) =>
     (
       await AuditModel.find({ entity: 'partner', entityId: partnerId, action: { $nin: ['create', 'stage'] } })
@@ -54,8 +64,11 @@ const sources: TimelineSource[] = [
       text: a.changes.length ? a.changes.map((c) => `${c.field ?? ''}: ${c.from ?? ''} → ${c.to ?? ''}`).join(' · ') : a.note,
       by: a.actorName,
     })),
-  async (partnerId, limit) =>
-    (await TaskModel.find({ partnerId }).sort({ createdAt: -1 }).limit(limit).lean()).map((t) => ({
+  async (partnerId, limit, known) =>
+    (known.tasks
+      ? [...known.tasks].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit)
+      : await TaskModel.find({ partnerId }).sort({ createdAt: -1 }).limit(limit).lean()
+    ).map((t) => ({
       at: t.completedAt ?? t.createdAt,
       kind: 'task',
       label: t.completedAt ? 'partners:timeline.taskDone' : 'partners:timeline.taskAdded',
@@ -75,26 +88,25 @@ const sources: TimelineSource[] = [
         text: a.title,
       })),
   async (partnerId, limit) =>
-    (
-      await MeetingModel.find({ partnerId, start: { $lte: new Date() } }, { title: 1, start: 1, cancelled: 1 })
-        .sort({ start: -1 })
-        .limit(limit)
-        .lean()
-    ).map((m) => ({
-      at: m.start,
-      kind: 'meeting',
-      label: m.cancelled ? 'partners:timeline.meetingCancelled' : 'partners:timeline.meeting',
-      params: {},
-      text: m.title,
-      href: `/meetings/${String(m._id)}`,
-    })),
+    (await meetingDirectory())
+      .filter((m) => sameId(m.partnerId, partnerId) && !m.archived && m.start <= new Date())
+      .sort((a, b) => byStart(b, a))
+      .slice(0, limit)
+      .map((m) => ({
+        at: m.start,
+        kind: 'meeting',
+        label: m.cancelled ? 'partners:timeline.meetingCancelled' : 'partners:timeline.meeting',
+        params: {},
+        text: m.title,
+        href: `/meetings/${String(m._id)}`,
+      })),
 ];
 
 export function registerTimelineSource(source: TimelineSource): void {
   sources.push(source);
 }
 
-export async function partnerTimeline(partnerId: Types.ObjectId, limit = 50): Promise<TimelineEntry[]> {
-  const all = (await Promise.all(sources.map((s) => s(partnerId, limit)))).flat();
+export async function partnerTimeline(partnerId: Types.ObjectId, limit = 50, known: TimelineKnown = {}): Promise<TimelineEntry[]> {
+  const all = (await Promise.all(sources.map((s) => s(partnerId, limit, known)))).flat();
   return all.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, limit);
 }

@@ -6,11 +6,12 @@ import { flash } from '../http/flash.js';
 import { forbidden } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { formValues, parseInput } from '../http/validate.js';
-import { AgreementModel, KpiMeasurementModel } from '../agreements/model.js';
+import { AgreementModel } from '../agreements/model.js';
 import { TaskModel } from '../tasks/model.js';
 import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthDimension } from './model.js';
 import { checkSchema, kpiValuesFrom } from './schemas.js';
 import { agreementForCheck, dimensionSummary, getCheck, healthTrend, recordCheck, sparklinePoints } from './service.js';
+import { measurementsOfCheck } from '../agreements/measurements-directory.js';
 
 export const progressRouter = Router();
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
@@ -86,7 +87,7 @@ progressRouter.get('/progress/:id', async (req, res) => {
   const check = orNotFound(await getCheck(parseId(req.params.id)));
   const [agreement, measurements, tasks] = await Promise.all([
     AgreementModel.findById(check.agreementId, { title: 1, kpis: 1 }).lean(),
-    KpiMeasurementModel.find({ progressCheckId: check._id }).lean(),
+    measurementsOfCheck(check._id),
     TaskModel.find({ progressCheckId: check._id, archived: false }).sort({ createdAt: 1 }).lean(),
   ]);
   const kpiNames = new Map((agreement?.kpis ?? []).map((k) => [String(k._id), k.name]));

@@ -5,7 +5,7 @@ import { forbidden, notFound } from '../http/errors.js';
 import { PartnerModel } from '../partners/model.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
-import { TaskModel, type TaskStatus } from './model.js';
+import { TaskModel, type TaskStatus, type TaskDoc } from './model.js';
 import { TaskTemplateModel } from './templates.model.js';
 
 const DAY = 86400_000;
@@ -58,8 +58,16 @@ export async function myTasks(userId: Types.ObjectId, opts: { overdueOnly?: bool
   return { open, done, now };
 }
 
-export async function partnerTasks(partnerId: Types.ObjectId) {
-  return TaskModel.find({ partnerId, archived: false }).sort({ status: 1, dueDate: 1 }).limit(200).lean();
+/** Every task of a partner, archived ones too (the partner page's list and its timeline). */
+export const allPartnerTasks = (partnerId: Types.ObjectId): Promise<TaskDoc[]> => TaskModel.find({ partnerId }).lean<TaskDoc[]>().exec();
+
+/** The partner page's task list: the open and done tasks not archived, by status then due date (at most 200). */
+export function partnerTaskList(all: TaskDoc[]): TaskDoc[] {
+  const due = (t: TaskDoc) => (t.dueDate ? t.dueDate.getTime() : -Infinity); // MongoDB sorts null first
+  return all
+    .filter((t) => !t.archived)
+    .sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : due(a) - due(b)))
+    .slice(0, 200);
 }
 
 export async function applyTemplate(actor: SessionUser, partnerId: Types.ObjectId, templateId: Types.ObjectId, now = new Date()) {

@@ -1,0 +1,53 @@
+// The meeting directory: the listed fields of every meeting (who, when, which partner and
+// agreement, cancelled or not), held in this process's memory and kept current through the change
+// log (src/db/directory.ts). The calendar, the agenda, the home page, the partner timeline, the
+// dashboard and the shared page filter it instead of scanning the collection. About 1 KB a meeting.
+import type { Types } from 'mongoose';
+import { Directory } from '../db/directory.js';
+import { MeetingModel, type MeetingDoc } from './model.js';
+
+const listedFields = {
+  kind: 1,
+  title: 1,
+  partnerId: 1,
+  agreementId: 1,
+  ownerId: 1,
+  attendeeUserIds: 1,
+  start: 1,
+  end: 1,
+  seriesId: 1,
+  moved: 1,
+  cancelled: 1,
+  archived: 1,
+} as const;
+
+export type ListedMeeting = Pick<
+  MeetingDoc,
+  | '_id'
+  | 'kind'
+  | 'title'
+  | 'partnerId'
+  | 'agreementId'
+  | 'ownerId'
+  | 'attendeeUserIds'
+  | 'start'
+  | 'end'
+  | 'seriesId'
+  | 'moved'
+  | 'cancelled'
+  | 'archived'
+>;
+
+const directory = new Directory<ListedMeeting>(
+  'meetings',
+  () => MeetingModel.find({}, listedFields).lean<ListedMeeting[]>(),
+  (id) => MeetingModel.findById(id, listedFields).lean<ListedMeeting>(),
+);
+
+/** Every meeting's listed fields (archived and cancelled ones too), current as of this request. */
+export const meetingDirectory = (): Promise<ListedMeeting[]> => directory.rows();
+
+export const sameId = (a: Types.ObjectId | null | undefined, b: Types.ObjectId | string | null | undefined): boolean =>
+  !!a && !!b && String(a) === String(b);
+
+export const byStart = (a: { start: Date }, b: { start: Date }): number => a.start.getTime() - b.start.getTime();

@@ -1,0 +1,32 @@
+// Every change of stage, held in this process's memory and kept current through the change log
+// (src/db/directory.ts): the partner timeline and the dashboard's funnel read it instead of scanning
+// the collection (tens of thousands of changes at 20,000 partners). A few hundred bytes each.
+import type { Types } from 'mongoose';
+import { Directory } from '../db/directory.js';
+import { StageChangeModel } from './model.js';
+import type { Stage } from './constants.js';
+
+export interface ListedStageChange {
+  _id: Types.ObjectId;
+  partnerId: Types.ObjectId;
+  from: Stage | null;
+  to: Stage;
+  at: Date;
+  byName: string;
+  reason: string;
+}
+
+const fields = { partnerId: 1, from: 1, to: 1, at: 1, byName: 1, reason: 1 } as const;
+
+const directory = new Directory<ListedStageChange>(
+  'partnerstagechanges',
+  () => StageChangeModel.find({}, fields).lean<ListedStageChange[]>(),
+  (id) => StageChangeModel.findById(id, fields).lean<ListedStageChange>(),
+);
+
+/** Every stage change, current as of this request. */
+export const stageChanges = (): Promise<ListedStageChange[]> => directory.rows();
+
+/** The stage changes in [since, until], latest first. */
+export const stageChangesBetween = async (since: Date, until: Date): Promise<ListedStageChange[]> =>
+  (await stageChanges()).filter((c) => c.at >= since && c.at <= until).sort((a, b) => b.at.getTime() - a.at.getTime());
