@@ -50,7 +50,7 @@ const directory = new Directory<ListedAgreement>(
 );
 
 /** Every agreement's listed fields (archived ones too), current as of this call. */
-export const agreementDirectory = (): Promise<ListedAgreement[]> => directory.rows();
+export const agreementDirectory = (): Promise<readonly ListedAgreement[]> => directory.rows();
 
 export const involves = (a: Pick<ListedAgreement, 'ownerId' | 'teamIds'>, userId: Types.ObjectId | string): boolean =>
   String(a.ownerId) === String(userId) || a.teamIds.some((u) => String(u) === String(userId));

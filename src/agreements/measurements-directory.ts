@@ -34,14 +34,14 @@ const directory = new Directory<ListedMeasurement>(
  * this call, not of the request's start: for code that has just written measurements.
  */
 export async function measurementsOf(agreementId: Types.ObjectId | string, opts: { fresh?: boolean } = {}): Promise<ListedMeasurement[]> {
-  const id = String(agreementId);
-  return (await directory.rows(opts.fresh ? Date.now() : undefined))
-    .filter((m) => String(m.agreementId) === id)
-    .sort((a, b) => a.periodEnd.getTime() - b.periodEnd.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
+  const byAgreement = await directory.groupedBy('agreement', (m) => String(m.agreementId), opts.fresh ? Date.now() : undefined);
+  return [...(byAgreement.get(String(agreementId)) ?? [])].sort(
+    (a, b) => a.periodEnd.getTime() - b.periodEnd.getTime() || a.createdAt.getTime() - b.createdAt.getTime(),
+  );
 }
 
 /** The measurements recorded with a progress check. */
-export async function measurementsOfCheck(checkId: Types.ObjectId | string): Promise<ListedMeasurement[]> {
-  const id = String(checkId);
-  return (await directory.rows()).filter((m) => m.progressCheckId !== null && String(m.progressCheckId) === id);
+export async function measurementsOfCheck(checkId: Types.ObjectId | string): Promise<readonly ListedMeasurement[]> {
+  const byCheck = await directory.groupedBy('check', (m) => (m.progressCheckId ? String(m.progressCheckId) : null));
+  return byCheck.get(String(checkId)) ?? [];
 }

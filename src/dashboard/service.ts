@@ -96,7 +96,7 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
   const [allPartners, allAgreements] = await Promise.all([
     // 1. Every partner (archived ones too: an agreement may name one), from the in-memory directory
     //    (src/partners/directory.ts): a read of the change log, not a scan, once it is loaded.
-    partnerDirectory() as Promise<(PartnerInfo & { stage: Stage; archived: boolean })[]>,
+    partnerDirectory() as Promise<readonly (PartnerInfo & { stage: Stage; archived: boolean })[]>,
     // 2. Every non-archived agreement of the owner, from the agreement directory (the partner
     //    type/region filter is applied in memory).
     agreementDirectory().then((all) =>

@@ -53,6 +53,9 @@ const all = new Set<Directory<{ _id: Types.ObjectId }>>();
 export class Directory<T extends { _id: Types.ObjectId }> {
   private state: State<T> | null = null;
   private loading: Promise<State<T>> | null = null;
+  /** Derived views of the current state (the row list, sorted lists), dropped whenever it changes. */
+  private views = new Map<string, readonly T[] | ReadonlyMap<string, readonly T[]>>();
+  private viewsOf: State<T> | null = null;
 
   constructor(
     readonly coll: string,
@@ -62,13 +65,57 @@ export class Directory<T extends { _id: Types.ObjectId }> {
     all.add(this);
   }
 
-  /** Every document's listed fields, current as of `asOf`: by default the start of this GET request, or this call. */
-  async rows(asOf: number = requestStart.getStore() ?? Date.now()): Promise<T[]> {
+  /**
+   * Every document's listed fields, current as of `asOf`: by default the start of this GET request,
+   * or this call. The list is shared (frozen) until the next change: filter it, do not sort it in place.
+   */
+  async rows(asOf?: number): Promise<readonly T[]> {
+    await this.current(asOf);
+    return this.view('', () => [...this.state!.rows.values()]);
+  }
+
+  /** The rows sorted by `compare`, computed once per change of the directory (`key` names the order). */
+  async sorted(key: string, compare: (a: T, b: T) => number, asOf?: number): Promise<readonly T[]> {
+    await this.current(asOf);
+    return this.view(`sorted:${key}`, () => [...this.state!.rows.values()].sort(compare));
+  }
+
+  /** The rows grouped by `keyOf` (rows whose key is null are left out), built once per change of the directory. */
+  async groupedBy(key: string, keyOf: (row: T) => string | null, asOf?: number): Promise<ReadonlyMap<string, readonly T[]>> {
+    await this.current(asOf);
+    return this.view(`group:${key}`, () => {
+      const groups = new Map<string, T[]>();
+      for (const row of this.state!.rows.values()) {
+        const k = keyOf(row);
+        if (k === null) continue;
+        const list = groups.get(k);
+        if (list) list.push(row);
+        else groups.set(k, [row]);
+      }
+      for (const list of groups.values()) Object.freeze(list);
+      return groups;
+    });
+  }
+
+  private async current(asOf: number = requestStart.getStore() ?? Date.now()): Promise<void> {
     if (!this.state || Date.now() - this.state.loadedAt > CHANGE_RETENTION_MS / 2) await this.load();
     if (this.state!.seenAt < asOf) await catchUp(asOf);
     // Joined a full load that began before this request while a log read went by without it: read again.
     if (this.state!.seenAt < asOf) await catchUp(Date.now());
-    return [...this.state!.rows.values()];
+  }
+
+  private view<V extends readonly T[] | ReadonlyMap<string, readonly T[]>>(key: string, make: () => V): V {
+    if (this.viewsOf !== this.state) {
+      this.views.clear();
+      this.viewsOf = this.state;
+    }
+    let v = this.views.get(key) as V | undefined;
+    if (!v) {
+      v = make();
+      Object.freeze(v);
+      this.views.set(key, v);
+    }
+    return v;
   }
 
   /** Forgets what this process holds. */
@@ -117,7 +164,9 @@ export class Directory<T extends { _id: Types.ObjectId }> {
       if (d) current.rows.set(id, d);
       else current.rows.delete(id);
     }
-    if (this.state === current) this.state = { rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt };
+    if (this.state !== current) return;
+    if (ids.size) this.state = { rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt };
+    else Object.assign(current, { applied, seenAt: readAt }); // nothing changed: the derived views stay
   }
 }
 

@@ -45,7 +45,11 @@ const directory = new Directory<ListedMeeting>(
 );
 
 /** Every meeting's listed fields (archived and cancelled ones too), current as of this request. */
-export const meetingDirectory = (): Promise<ListedMeeting[]> => directory.rows();
+export const meetingDirectory = (): Promise<readonly ListedMeeting[]> => directory.rows();
+
+/** The meetings of one partner (archived and cancelled ones too), in no order. */
+export const meetingsOfPartner = async (partnerId: Types.ObjectId | string): Promise<readonly ListedMeeting[]> =>
+  (await directory.groupedBy('partner', (m) => String(m.partnerId))).get(String(partnerId)) ?? [];
 
 export const sameId = (a: Types.ObjectId | null | undefined, b: Types.ObjectId | string | null | undefined): boolean =>
   !!a && !!b && String(a) === String(b);

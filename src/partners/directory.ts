@@ -47,7 +47,11 @@ const directory = new Directory<ListedPartner>(
 );
 
 /** Every partner's listed fields, current as of this call. */
-export const partnerDirectory = (): Promise<ListedPartner[]> => directory.rows();
+export const partnerDirectory = (): Promise<readonly ListedPartner[]> => directory.rows();
+
+/** Every partner's listed fields in one order, sorted once per change of the directory (filtering keeps the order). */
+export const partnersSorted = (key: string, compare: (a: ListedPartner, b: ListedPartner) => number): Promise<readonly ListedPartner[]> =>
+  directory.sorted(key, compare);
 
 /** Names of partners by id, from the directory (no database scan). */
 export async function partnerNamesById(ids: readonly { toString(): string }[]): Promise<Map<string, string>> {

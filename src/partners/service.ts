@@ -12,7 +12,7 @@ import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
 import type { z } from 'zod';
 import type { ContactInput, explorationSchema, ListQuery, PartnerInput } from './schemas.js';
 import { changeStage } from './stage.js';
-import { partnerDirectory, type ListedPartner } from './directory.js';
+import { partnerDirectory, partnersSorted, type ListedPartner } from './directory.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
 
 const editableFields = ['name', 'type', 'sector', 'region', 'address', 'website', 'description', 'ownerId', 'tags', 'priority'] as const;
@@ -208,7 +208,7 @@ export function listFilter(q: ListQuery, user: SessionUser): QueryFilter<Partner
 
 /** The list page: filters, search, sort and one page, computed over the partner directory. */
 export async function listPartners(q: ListQuery, user: SessionUser, page: Page) {
-  const all = await partnerDirectory();
+  const all = await partnersSorted(q.sort, listOrders[q.sort]);
   const owner = q.owner ? (q.owner === 'me' ? user.id : q.owner) : '';
   const needle = foldText(q.q);
   const archived = q.archived === '1';
@@ -223,7 +223,6 @@ export async function listPartners(q: ListQuery, user: SessionUser, page: Page) 
       (!q.resource || p.resourceCategories.includes(q.resource)) &&
       (!needle || p.searchFolded.includes(needle)),
   );
-  matches.sort(listOrders[q.sort]);
   const items = matches.slice((page.page - 1) * page.perPage, page.page * page.perPage);
   const owners = await ownerNames(items.map((p) => p.ownerId));
   return { items, total: matches.length, owners };
@@ -231,6 +230,7 @@ export async function listPartners(q: ListQuery, user: SessionUser, page: Page) 
 
 const byName = (a: ListedPartner, b: ListedPartner) => cmp(a.nameFolded, b.nameFolded) || cmp(String(a._id), String(b._id));
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byLatestMove = (a: ListedPartner, b: ListedPartner) => b.stageChangedAt.getTime() - a.stageChangedAt.getTime() || byName(a, b);
 const listOrders: Record<ListQuery['sort'], (a: ListedPartner, b: ListedPartner) => number> = {
   name: byName,
   '-updated': (a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || cmp(String(a._id), String(b._id)),
@@ -252,19 +252,18 @@ export async function getPartner(id: Types.ObjectId) {
 
 /** Partners grouped by stage for the pipeline board (bounded per column, latest moves first). */
 export async function board(user: SessionUser, mineOnly: boolean, perStage = 50) {
-  const rows = (await partnerDirectory()).filter((p) => !p.archived && (!mineOnly || String(p.ownerId) === user.id));
+  const rows = (await partnersSorted('board', byLatestMove)).filter((p) => !p.archived && (!mineOnly || String(p.ownerId) === user.id));
   return stages.map((stage) => {
     const inStage = rows.filter((p) => p.stage === stage);
-    inStage.sort((a, b) => b.stageChangedAt.getTime() - a.stageChangedAt.getTime() || byName(a, b));
     return { stage, partners: inStage.slice(0, perStage), total: inStage.length };
   });
 }
 
 /** Who offers what: partners with community resources, by category. */
 export async function resourceInventory(category: ResourceCategory | undefined, page: Page) {
-  const rows = (await partnerDirectory())
-    .filter((p) => !p.archived && (category ? p.resourceCategories.includes(category) : p.resources.length > 0))
-    .sort(byName);
+  const rows = (await partnersSorted('name', byName)).filter(
+    (p) => !p.archived && (category ? p.resourceCategories.includes(category) : p.resources.length > 0),
+  );
   return { items: rows.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: rows.length };
 }
 

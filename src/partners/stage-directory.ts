@@ -25,7 +25,7 @@ const directory = new Directory<ListedStageChange>(
 );
 
 /** Every stage change, current as of this request. */
-export const stageChanges = (): Promise<ListedStageChange[]> => directory.rows();
+export const stageChanges = (): Promise<readonly ListedStageChange[]> => directory.rows();
 
 /** The stage changes in [since, until], latest first. */
 export const stageChangesBetween = async (since: Date, until: Date): Promise<ListedStageChange[]> =>

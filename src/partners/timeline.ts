@@ -3,7 +3,7 @@
 import { agreementDirectory } from '../agreements/directory.js';
 import type { Types } from 'mongoose';
 import { AuditModel } from '../audit/model.js';
-import { byStart, meetingDirectory, sameId } from '../meetings/directory.js';
+import { byStart, meetingsOfPartner } from '../meetings/directory.js';
 import { TaskModel, type TaskDoc } from '../tasks/model.js';
 import { InteractionModel } from './interactions.model.js';
 import { stageChanges } from './stage-directory.js';
@@ -88,8 +88,8 @@ const sources: TimelineSource[] = [
         text: a.title,
       })),
   async (partnerId, limit) =>
-    (await meetingDirectory())
-      .filter((m) => sameId(m.partnerId, partnerId) && !m.archived && m.start <= new Date())
+    (await meetingsOfPartner(partnerId))
+      .filter((m) => !m.archived && m.start <= new Date())
       .sort((a, b) => byStart(b, a))
       .slice(0, limit)
       .map((m) => ({
