@@ -1,12 +1,12 @@
 // Builds the Express app without listening, so tests get the real app without a port.
 import { commandCountMiddleware } from './db/command-counter.js';
 import { directoriesAsOfRequest } from './db/directory.js';
+import { SessionStore } from './http/session-store.js';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import session from 'express-session';
-import MongoStore from 'connect-mongo';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { config, projectRoot } from './config.js';
@@ -67,7 +67,7 @@ export function createApp(): Express {
       rolling: true,
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: 8 * 3600_000 },
       // Expired sessions are removed by the periodic maintenance (no TTL index on FerretDB).
-      store: MongoStore.create({
+      store: new SessionStore({
         client: mongoose.connection.getClient(),
         collectionName: 'sessions',
         autoRemove: 'disabled',
