@@ -16,6 +16,23 @@ const changeSchema = new Schema(
 );
 export const ChangeModel = model('Change', changeSchema);
 
+// The head of the log: one document, read by _id (the lookup FerretDB answers from its index),
+// whose counter grows after every entry. A reader that finds it unchanged skips reading the log.
+const headSchema = new Schema(
+  { _id: { type: String, required: true }, seq: { type: Number, default: 0 } },
+  { collection: 'change_log_head', versionKey: false },
+);
+const HeadModel = model('ChangeHead', headSchema);
+const HEAD = 'head';
+
+/** The log's counter (0 before the first entry). */
+export const logHead = async (): Promise<number> => (await HeadModel.findById(HEAD).lean())?.seq ?? 0;
+
+/** Moves the head on, after an entry is written (recordChange does it; a test writing entries itself too). */
+export const advanceLogHead = async (): Promise<void> => {
+  await HeadModel.updateOne({ _id: HEAD }, { $inc: { seq: 1 } }, { upsert: true });
+};
+
 /** How long entries are kept; a directory older than half of this reloads everything. */
 export const CHANGE_RETENTION_MS = 60 * 60_000;
 /** Above this many documents in one write, the entry says `all` (the directories reload). */
@@ -24,6 +41,7 @@ const MAX_IDS = 500;
 export async function recordChange(coll: string, ids: unknown[], everything = false): Promise<void> {
   const all = everything || ids.length > MAX_IDS;
   await ChangeModel.create({ coll, ids: all ? [] : (ids as Types.ObjectId[]), all, at: new Date() });
+  await advanceLogHead();
 }
 
 export const purgeChanges = (now = new Date()) => ChangeModel.deleteMany({ at: { $lt: new Date(now.getTime() - CHANGE_RETENTION_MS) } });

@@ -10,7 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RequestHandler } from 'express';
 import { Types } from 'mongoose';
-import { CHANGE_RETENTION_MS, ChangeModel } from './change-log.js';
+import { CHANGE_RETENTION_MS, ChangeModel, logHead } from './change-log.js';
 
 /** Applies at most this many changed documents one by one; more, and the directory reloads. */
 const MAX_INCREMENTAL = 200;
@@ -33,6 +33,8 @@ interface State<T> {
   applied: Set<string>;
   seenAt: number;
   loadedAt: number;
+  /** The log head as of the last read of the log (or the load) this state reflects. */
+  head: number;
 }
 
 const oidAt = (ms: number) => Types.ObjectId.createFromTime(Math.floor(ms / 1000));
@@ -127,6 +129,11 @@ export class Directory<T extends { _id: Types.ObjectId }> {
     return this.state ? this.state.seenAt : null;
   }
 
+  /** The log head this directory has read up to (-1 when not loaded). */
+  get headSeen(): number {
+    return this.state ? this.state.head : -1;
+  }
+
   private async load(): Promise<void> {
     // One full load at a time per directory; callers arriving meanwhile share it.
     this.loading ??= this.fullLoad().finally(() => (this.loading = null));
@@ -136,14 +143,20 @@ export class Directory<T extends { _id: Types.ObjectId }> {
   private async fullLoad(): Promise<State<T>> {
     // Read the log position first: a write landing during the scan is applied again next time.
     const startedAt = Date.now();
+    const head = await logHead();
     const recent = await ChangeModel.find({ coll: this.coll, _id: { $gte: oidAt(startedAt - WINDOW_MS) } }, { _id: 1 }).lean();
     const rows = new Map<string, T>();
     for (const d of await this.loadAll()) rows.set(String(d._id), d);
-    return { rows, applied: new Set(recent.map((c) => String(c._id))), seenAt: startedAt, loadedAt: startedAt };
+    return { rows, applied: new Set(recent.map((c) => String(c._id))), seenAt: startedAt, loadedAt: startedAt, head };
+  }
+
+  /** Nothing was logged since the last read: the directory is current as of `readAt`. */
+  advance(readAt: number): void {
+    if (this.state && !this.loading) this.state.seenAt = Math.max(this.state.seenAt, readAt);
   }
 
   /** Applies the log entries read at `readAt` (all collections'; this one picks its own). */
-  async apply(entries: Entry[], readAt: number): Promise<void> {
+  async apply(entries: Entry[], readAt: number, head: number): Promise<void> {
     const current = this.state;
     if (!current || this.loading) return; // a full load under way reads everything itself
     const from = oidAt(current.seenAt - WINDOW_MS)
@@ -165,8 +178,8 @@ export class Directory<T extends { _id: Types.ObjectId }> {
       else current.rows.delete(id);
     }
     if (this.state !== current) return;
-    if (ids.size) this.state = { rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt };
-    else Object.assign(current, { applied, seenAt: readAt }); // nothing changed: the derived views stay
+    if (ids.size) this.state = { rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt, head };
+    else Object.assign(current, { applied, seenAt: readAt, head }); // nothing changed: the derived views stay
   }
 }
 
@@ -194,9 +207,15 @@ async function catchUp(asOf: number): Promise<void> {
 async function readLog(startedAt: number): Promise<void> {
   const loaded = [...all].filter((d) => d.loadedSince !== null);
   if (loaded.length) {
-    const since = Math.min(...loaded.map((d) => d.loadedSince!)) - WINDOW_MS;
-    const entries = await ChangeModel.find({ _id: { $gte: oidAt(since) } }).lean<Entry[]>();
-    await Promise.all(loaded.map((d) => d.apply(entries, startedAt)));
+    // The head first: an entry logged after this read moves it on, and is read next time.
+    const head = await logHead();
+    const behind = loaded.filter((d) => d.headSeen !== head);
+    for (const d of loaded) if (d.headSeen === head) d.advance(startedAt);
+    if (behind.length) {
+      const since = Math.min(...behind.map((d) => d.loadedSince!)) - WINDOW_MS;
+      const entries = await ChangeModel.find({ _id: { $gte: oidAt(since) } }).lean<Entry[]>();
+      await Promise.all(behind.map((d) => d.apply(entries, startedAt, head)));
+    }
   }
   lastReadAt = Math.max(lastReadAt, startedAt);
 }

@@ -23,8 +23,9 @@ export interface SessionUser {
 
 export async function findActiveUser(id: string): Promise<SessionUser | null> {
   if (!/^[a-f0-9]{24}$/i.test(id)) return null;
-  const u = await UserModel.findOne({ _id: id, status: 'active' }, publicUserFields).lean();
-  if (!u) return null;
+  // By _id alone (the lookup FerretDB answers from its index; this runs on every request), then the status.
+  const u = await UserModel.findById(id, publicUserFields).lean();
+  if (!u || u.status !== 'active') return null;
   return { _id: u._id, id: String(u._id), name: u.name, email: u.email, role: u.role, locale: u.locale, timezone: u.timezone };
 }
 

@@ -298,7 +298,7 @@ describe('steering dashboard', function () {
     const small = await count();
     await addPartners(fx.a._id, 190);
     const large = await count();
-    // Four: one change-log read serving the partner, agreement, meeting and stage-change directories; tasks, progress checks, users.
+    // Four: the change log's head (unchanged, so the log itself is not read) for the four directories; tasks, progress checks, users.
     expect(small).to.equal(4);
     expect(large).to.equal(small);
     expect(await count({ ...all, ownerId: fx.a._id, type: 'school', region: 'Laval' })).to.equal(4);

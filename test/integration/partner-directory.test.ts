@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { clearDatabase, connectTestDatabase } from '../helpers/db.js';
 import { PartnerModel } from '../../src/partners/model.js';
-import { ChangeModel } from '../../src/db/change-log.js';
+import { advanceLogHead, ChangeModel } from '../../src/db/change-log.js';
 import { partnerDirectory } from '../../src/partners/directory.js';
 import { foldText } from '../../src/util/text.js';
 
@@ -45,6 +45,7 @@ describe('partner directory (in-memory list kept current through the change log)
     await PartnerModel.collection.updateOne({ _id: p._id }, { $set: { name: 'Delta renamed' } });
     const earlier = Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 1);
     await ChangeModel.create({ _id: earlier, coll: 'partners', ids: [p._id], all: false, at: new Date() });
+    await advanceLogHead();
     expect(await names()).to.deep.equal(['Delta renamed']);
   });
 
