@@ -29,9 +29,15 @@ const HEAD = 'head';
 export const logHead = async (): Promise<number> => (await HeadModel.findById(HEAD).lean())?.seq ?? 0;
 
 /** Moves the head on, after an entry is written (recordChange does it; a test writing entries itself too). */
-export const advanceLogHead = async (): Promise<void> => {
-  await HeadModel.updateOne({ _id: HEAD }, { $inc: { seq: 1 } }, { upsert: true });
-};
+export async function advanceLogHead(): Promise<void> {
+  try {
+    await HeadModel.updateOne({ _id: HEAD }, { $inc: { seq: 1 } }, { upsert: true });
+  } catch (err) {
+    // Two first writes at once: both upserts insert, one loses on the unique _id; the head exists now.
+    if ((err as { code?: number }).code !== 11000) throw err;
+    await HeadModel.updateOne({ _id: HEAD }, { $inc: { seq: 1 } });
+  }
+}
 
 /** How long entries are kept; a directory older than half of this reloads everything. */
 export const CHANGE_RETENTION_MS = 60 * 60_000;
