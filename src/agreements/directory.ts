@@ -52,5 +52,9 @@ const directory = new Directory<ListedAgreement>(
 /** Every agreement's listed fields (archived ones too), current as of this call. */
 export const agreementDirectory = (): Promise<readonly ListedAgreement[]> => directory.rows();
 
+/** The agreements naming a partner (archived ones too), in no order. */
+export const agreementsOfPartner = async (partnerId: Types.ObjectId | string): Promise<readonly ListedAgreement[]> =>
+  (await directory.groupedBy('partner', (a) => [...new Set(a.partnerIds.map(String))])).get(String(partnerId)) ?? [];
+
 export const involves = (a: Pick<ListedAgreement, 'ownerId' | 'teamIds'>, userId: Types.ObjectId | string): boolean =>
   String(a.ownerId) === String(userId) || a.teamIds.some((u) => String(u) === String(userId));

@@ -1,5 +1,5 @@
 // Agreements: drafting the eight elements, the status lifecycle, versions of active agreements, KPIs.
-import { agreementDirectory } from './directory.js';
+import { agreementDirectory, agreementsOfPartner } from './directory.js';
 import { PartnerModel } from '../partners/model.js';
 import { partnerDirectory, partnerNamesById } from '../partners/directory.js';
 import { Types, type QueryFilter } from 'mongoose';
@@ -251,8 +251,8 @@ export async function partyNames(ids: Types.ObjectId[]): Promise<Record<string, 
 
 /** The partner page's list of agreements. */
 export async function agreementsForPartner(partnerId: Types.ObjectId) {
-  return (await agreementDirectory())
-    .filter((a) => !a.archived && a.partnerIds.some((p) => String(p) === String(partnerId)))
+  return (await agreementsOfPartner(partnerId))
+    .filter((a) => !a.archived)
     .sort((a, b) => b.statusChangedAt.getTime() - a.statusChangedAt.getTime())
     .slice(0, 50);
 }

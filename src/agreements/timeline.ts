@@ -1,6 +1,6 @@
 // Every status move of an agreement, on the agreement's page and on each partner's timeline (from
 // the audit trail, which records every transition with its comment or reason).
-import { agreementDirectory } from './directory.js';
+import { agreementsOfPartner } from './directory.js';
 import type { Types } from 'mongoose';
 import { AuditModel } from '../audit/model.js';
 import { registerTimelineSource } from '../partners/timeline.js';
@@ -12,7 +12,7 @@ export async function agreementHistory(agreementId: Types.ObjectId, limit = 100)
 
 // The partner timeline already shows each agreement's current status; this adds the earlier moves.
 registerTimelineSource(async (partnerId, limit) => {
-  const agreements = (await agreementDirectory()).filter((a) => a.partnerIds.some((p) => String(p) === String(partnerId))).slice(0, 200);
+  const agreements = (await agreementsOfPartner(partnerId)).slice(0, 200);
   if (!agreements.length) return [];
   const titles = new Map(agreements.map((a) => [String(a._id), a.title]));
   const rows = await AuditModel.find({ entity: 'agreement', entityId: { $in: agreements.map((a) => a._id) }, action: /^status:/ })

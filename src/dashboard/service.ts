@@ -8,7 +8,7 @@ import { agreementStatuses, type AgreementStatus, type KpiStatus } from '../agre
 import { byStart, meetingDirectory, sameId, type ListedMeeting } from '../meetings/directory.js';
 import { PartnerModel } from '../partners/model.js';
 import { stageChangesBetween } from '../partners/stage-directory.js';
-import { partnerDirectory } from '../partners/directory.js';
+import { partnerDirectory, partnersById } from '../partners/directory.js';
 import { partnerTypes, stages, type PartnerType, type Stage } from '../partners/constants.js';
 import { healthDimensions, ProgressCheckModel, type HealthDimension } from '../progress/model.js';
 import { TaskModel } from '../tasks/model.js';
@@ -67,7 +67,7 @@ export interface Portfolio {
   partnerIds: Types.ObjectId[] | null;
   movements: { from: Stage | null; to: Stage; count: number }[];
   agreements: AgreementRow[]; // every non-archived agreement of the filter
-  partners: Map<string, PartnerInfo>; // the partners of those agreements
+  partners: ReadonlyMap<string, PartnerInfo>; // the partners of those agreements
   owners: Map<string, { name: string; role: string }>;
   tasksOverdue: number;
   meetingsThisWeek: number;
@@ -93,17 +93,17 @@ const openTask = (now: Date) => ({ status: { $in: ['open', 'in_progress'] }, arc
 export async function loadPortfolio(filter: DashboardFilter, now = new Date()): Promise<Portfolio> {
   const since = new Date(now.getTime() - filter.period * DAY);
   const weekEnd = new Date(now.getTime() + 7 * DAY);
-  const [allPartners, allAgreements] = await Promise.all([
+  const [allPartners, partners, allAgreements] = await Promise.all([
     // 1. Every partner (archived ones too: an agreement may name one), from the in-memory directory
     //    (src/partners/directory.ts): a read of the change log, not a scan, once it is loaded.
     partnerDirectory() as Promise<readonly (PartnerInfo & { stage: Stage; archived: boolean })[]>,
+    partnersById() as Promise<ReadonlyMap<string, PartnerInfo & { stage: Stage; archived: boolean }>>,
     // 2. Every non-archived agreement of the owner, from the agreement directory (the partner
     //    type/region filter is applied in memory).
     agreementDirectory().then((all) =>
       all.filter((a) => !a.archived && (!filter.ownerId || String(a.ownerId) === String(filter.ownerId))),
     ) as unknown as Promise<AgreementRow[]>,
   ]);
-  const partners = new Map(allPartners.map((p) => [String(p._id), p]));
   const matches = (p: { archived: boolean; ownerId: Types.ObjectId; type: string; region: string }) =>
     !p.archived &&
     (!filter.ownerId || String(p.ownerId) === String(filter.ownerId)) &&

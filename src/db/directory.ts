@@ -76,23 +76,48 @@ export class Directory<T extends { _id: Types.ObjectId }> {
     return this.view('', () => [...this.state!.rows.values()]);
   }
 
+  /** Every row by id (the directory's own map: read it, do not keep it past the request). */
+  async byId(asOf?: number): Promise<ReadonlyMap<string, T>> {
+    await this.current(asOf);
+    return this.state!.rows;
+  }
+
+  /** The rows of these ids (unknown ones left out), by id: no pass over the whole directory. */
+  async byIds(ids: readonly { toString(): string }[], asOf?: number): Promise<Map<string, T>> {
+    await this.current(asOf);
+    const found = new Map<string, T>();
+    for (const id of ids) {
+      const row = this.state!.rows.get(String(id));
+      if (row) found.set(String(id), row);
+    }
+    return found;
+  }
+
   /** The rows sorted by `compare`, computed once per change of the directory (`key` names the order). */
   async sorted(key: string, compare: (a: T, b: T) => number, asOf?: number): Promise<readonly T[]> {
     await this.current(asOf);
     return this.view(`sorted:${key}`, () => [...this.state!.rows.values()].sort(compare));
   }
 
-  /** The rows grouped by `keyOf` (rows whose key is null are left out), built once per change of the directory. */
-  async groupedBy(key: string, keyOf: (row: T) => string | null, asOf?: number): Promise<ReadonlyMap<string, readonly T[]>> {
+  /**
+   * The rows grouped by `keyOf` (a row with several keys is in each group; with none, in none), built
+   * once per change of the directory.
+   */
+  async groupedBy(
+    key: string,
+    keyOf: (row: T) => string | readonly string[] | null,
+    asOf?: number,
+  ): Promise<ReadonlyMap<string, readonly T[]>> {
     await this.current(asOf);
     return this.view(`group:${key}`, () => {
       const groups = new Map<string, T[]>();
       for (const row of this.state!.rows.values()) {
-        const k = keyOf(row);
-        if (k === null) continue;
-        const list = groups.get(k);
-        if (list) list.push(row);
-        else groups.set(k, [row]);
+        const keys = keyOf(row);
+        for (const k of keys === null ? [] : typeof keys === 'string' ? [keys] : keys) {
+          const list = groups.get(k);
+          if (list) list.push(row);
+          else groups.set(k, [row]);
+        }
       }
       for (const list of groups.values()) Object.freeze(list);
       return groups;

@@ -49,6 +49,9 @@ const directory = new Directory<ListedPartner>(
 /** Every partner's listed fields, current as of this call. */
 export const partnerDirectory = (): Promise<readonly ListedPartner[]> => directory.rows();
 
+/** Every partner's listed fields by id. */
+export const partnersById = (): Promise<ReadonlyMap<string, ListedPartner>> => directory.byId();
+
 /** Every partner's listed fields in one order, sorted once per change of the directory (filtering keeps the order). */
 export const partnersSorted = (key: string, compare: (a: ListedPartner, b: ListedPartner) => number): Promise<readonly ListedPartner[]> =>
   directory.sorted(key, compare);
@@ -56,6 +59,5 @@ export const partnersSorted = (key: string, compare: (a: ListedPartner, b: Liste
 /** Names of partners by id, from the directory (no database scan). */
 export async function partnerNamesById(ids: readonly { toString(): string }[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const wanted = new Set(ids.map(String));
-  return new Map((await partnerDirectory()).filter((p) => wanted.has(String(p._id))).map((p) => [String(p._id), p.name]));
+  return new Map([...(await directory.byIds(ids))].map(([id, p]) => [id, p.name]));
 }

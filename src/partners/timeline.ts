@@ -1,6 +1,6 @@
 // One timeline per partner, newest first, merged from every feature's history. Each source is one
 // bounded query; features add theirs with registerTimelineSource instead of editing this file.
-import { agreementDirectory } from '../agreements/directory.js';
+import { agreementsOfPartner } from '../agreements/directory.js';
 import type { Types } from 'mongoose';
 import { AuditModel } from '../audit/model.js';
 import { byStart, meetingsOfPartner } from '../meetings/directory.js';
@@ -76,8 +76,7 @@ const sources: TimelineSource[] = [
       text: t.title,
     })),
   async (partnerId, limit) =>
-    (await agreementDirectory())
-      .filter((a) => a.partnerIds.some((p) => String(p) === String(partnerId)))
+    [...(await agreementsOfPartner(partnerId))]
       .sort((a, b) => b.statusChangedAt.getTime() - a.statusChangedAt.getTime())
       .slice(0, limit)
       .map((a) => ({

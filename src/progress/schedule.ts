@@ -1,6 +1,6 @@
 // When the next progress check is due: the agreement's follow-up frequency after the last check
 // (or after the agreement's start), computed in the organization's time zone.
-import { agreementDirectory, involves, type ListedAgreement } from '../agreements/directory.js';
+import { agreementDirectory, agreementsOfPartner, involves, type ListedAgreement } from '../agreements/directory.js';
 import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import { AgreementModel } from '../agreements/model.js';
@@ -40,15 +40,9 @@ export async function overdueChecks(opts: { now?: Date; partnerId?: Types.Object
   const now = opts.now ?? new Date();
   const limit = opts.within ? DateTime.fromJSDate(now).plus({ days: opts.within }).toJSDate() : now;
   const due = (a: ListedAgreement) => a.followUp?.nextCheckDue?.getTime() ?? 0;
-  return (await agreementDirectory())
+  return (await (opts.partnerId ? agreementsOfPartner(opts.partnerId) : agreementDirectory()))
     .filter(
-      (a) =>
-        a.status === 'active' &&
-        !a.archived &&
-        due(a) > 0 &&
-        due(a) < limit.getTime() &&
-        (!opts.partnerId || a.partnerIds.some((p) => String(p) === String(opts.partnerId))) &&
-        (!opts.userId || involves(a, opts.userId)),
+      (a) => a.status === 'active' && !a.archived && due(a) > 0 && due(a) < limit.getTime() && (!opts.userId || involves(a, opts.userId)),
     )
     .sort((a, b) => due(a) - due(b))
     .slice(0, 100);
