@@ -29,7 +29,16 @@ export function validateSchedules(list: Job[] = jobs()): void {
   for (const j of list) if (!cron.validate(j.expression)) throw new Error(`Invalid cron expression for ${j.name}: "${j.expression}"`);
 }
 
-export async function runJob(job: Job, now = new Date()): Promise<void> {
+const running = new Set<Promise<void>>();
+
+/** Runs a job once; a stop waits for the runs in progress (see startScheduler). */
+export function runJob(job: Job, now = new Date()): Promise<void> {
+  const run = runJobOnce(job, now).finally(() => running.delete(run));
+  running.add(run);
+  return run;
+}
+
+async function runJobOnce(job: Job, now: Date): Promise<void> {
   try {
     const result = await job.run(now);
     setSchedulerState('running');
@@ -41,7 +50,8 @@ export async function runJob(job: Job, now = new Date()): Promise<void> {
   }
 }
 
-export function startScheduler(list: Job[] = jobs()): () => void {
+/** Starts the schedules; the function it returns stops them and resolves when the runs in progress end. */
+export function startScheduler(list: Job[] = jobs()): () => Promise<void> {
   validateSchedules(list);
   const tasks: ScheduledTask[] = list.map((j) =>
     cron.schedule(j.expression, () => runJob(j), { name: j.name, noOverlap: true, timezone: config.defaultTimezone }),
@@ -49,8 +59,9 @@ export function startScheduler(list: Job[] = jobs()): () => void {
   setSchedulerState('running');
   // Catch up at start on what came due while nothing ran.
   void Promise.all(list.filter((j) => j.catchUp).map((j) => runJob(j)));
-  return () => {
+  return async () => {
     for (const t of tasks) void t.stop();
     setSchedulerState('stopped');
+    await Promise.allSettled([...running]);
   };
 }

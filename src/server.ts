@@ -1,11 +1,11 @@
 // Process entry: config → database → app → scheduler → listen; a graceful stop on SIGINT/SIGTERM.
-import http from 'node:http';
 import { config } from './config.js';
 import { logger } from './logger.js';
 import { startConfiguredDatabase } from './db/start.js';
 import { connectDatabase, disconnectDatabase } from './db/connection.js';
 import { closeMailer, mailer } from './mail/transport.js';
 import { startScheduler } from './scheduler.js';
+import { drainableServer } from './http/drain.js';
 
 const started = Date.now();
 const database = await startConfiguredDatabase((msg) => logger.info(msg)).catch((err: unknown) => {
@@ -17,7 +17,7 @@ logger.info(`Database: ${database.description}`);
 await connectDatabase(database.uri);
 const { createApp } = await import('./app.js');
 const app = createApp();
-const stopScheduler = config.scheduler.enabled ? startScheduler() : () => undefined;
+const stopScheduler = config.scheduler.enabled ? startScheduler() : () => Promise.resolve();
 if (!config.scheduler.enabled) logger.info('SCHEDULER=off: this process serves the web only (run `npm run worker` for the schedules)');
 
 const mail = mailer();
@@ -25,7 +25,7 @@ if (mail.kind === 'smtp')
   mail.verify().catch((err: unknown) => logger.warn({ err }, 'SMTP server not reachable yet; mail will wait in the outbox'));
 else logger.info('SMTP_URL is not set: mail goes to the development outbox (Administration → Mail outbox)');
 
-const server = http.createServer(app);
+const { server, stop: stopServer } = drainableServer(app);
 server.listen(config.port, config.host, () => {
   logger.info(`Passerelle is ready on ${config.baseUrl} (started in ${Date.now() - started} ms)`);
 });
@@ -35,13 +35,11 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal}: stopping`);
-  const force = setTimeout(() => server.closeAllConnections(), 8000);
-  force.unref();
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
-  stopScheduler();
+  // Stop accepting and finish the requests in flight (keep-alive clients are told to close), and let
+  // a job run in progress end, before the database and the mail pool close under them.
+  const jobsEnded = Promise.race([stopScheduler(), new Promise<void>((r) => setTimeout(r, 8000))]);
+  const [finished] = await Promise.all([stopServer(8000), jobsEnded]);
+  if (!finished) logger.warn('requests still running after 8 s were cut off');
   closeMailer();
   await disconnectDatabase().catch(() => undefined);
   await database.stop().catch((err: unknown) => logger.warn({ err }, 'database stop failed'));

@@ -15,7 +15,7 @@ logger.info('Passerelle worker: schedules running');
 
 async function shutdown(signal: string): Promise<void> {
   logger.info(`${signal}: stopping the worker`);
-  stop();
+  await stop();
   await disconnectDatabase().catch(() => undefined);
   await database.stop().catch(() => undefined);
   process.exit(0);

@@ -58,6 +58,28 @@ const health = async (url: string) => {
   return { status: res.status, body: (await res.json()) as { database: string; scheduler: string } };
 };
 
+/** GETs the url again and again on one keep-alive connection, until the server stops answering. */
+async function keepSending(url: string, statuses: number[]): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (;;) {
+      const status = await new Promise<number | null>((resolve) => {
+        http
+          .get(url, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+            res.on('error', () => resolve(null));
+          })
+          .on('error', () => resolve(null));
+      });
+      if (status === null) return;
+      statuses.push(status);
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
 async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   let last = await probe();
@@ -139,8 +161,13 @@ describe('faults: the database stops under a running server; SIGTERM', function 
       req.on('error', reject);
     });
     req.write(body.slice(0, 8));
+    // And keep-alive clients that go on sending requests on their open connections throughout.
+    const statuses: number[] = [];
+    const clients = Array.from({ length: 4 }, () => keepSending(`${server!.url}/login`, statuses));
     await new Promise((r) => setTimeout(r, 300));
+    const sentBefore = statuses.length;
     const t0 = Date.now();
+    const linesBefore = server!.lines.length;
     server!.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
     req.end(body.slice(8));
@@ -149,6 +176,13 @@ describe('faults: the database stops under a running server; SIGTERM', function 
     const code = await server!.exited;
     expect(code).to.equal(0);
     expect(Date.now() - t0).to.be.lessThan(8000);
+    await Promise.all(clients);
+    // Every request the server took was answered in full, none with a 5xx from a database closed under it.
+    expect(sentBefore).to.be.greaterThan(0);
+    expect(statuses.filter((s) => s >= 400)).to.deep.equal([]);
+    expect(new Set(statuses).size).to.equal(1);
+    const errors = server!.lines.slice(linesBefore).filter((l) => l.startsWith('{') && (JSON.parse(l) as { level: number }).level >= 50);
+    expect(errors).to.deep.equal([]);
     expect(server!.lines.some((l) => l.includes('stopped'))).to.equal(true);
     let refused = false;
     await fetch(`${server!.url}/login`).catch(() => (refused = true));

@@ -4,7 +4,7 @@ import { connectTestDatabase, clearDatabase } from '../helpers/db.js';
 import { AgreementModel } from '../../src/agreements/model.js';
 import { AuditModel } from '../../src/audit/model.js';
 import { expireEndedAgreements } from '../../src/agreements/service.js';
-import { runJob, validateSchedules } from '../../src/scheduler.js';
+import { runJob, startScheduler, validateSchedules } from '../../src/scheduler.js';
 import { healthReport } from '../../src/health.js';
 
 describe('scheduler', () => {
@@ -37,5 +37,20 @@ describe('scheduler', () => {
     expect(() => validateSchedules([{ name: 'bad', expression: '61 * * * *', run: () => Promise.resolve() }])).to.throw(/bad/);
     await runJob({ name: 'boom', expression: '* * * * *', run: () => Promise.reject(new Error('boom')) });
     expect((await healthReport()).scheduler).to.equal('running');
+  });
+
+  it('stops: no new run starts, and the stop resolves only when the run in progress has ended', async () => {
+    let release!: () => void;
+    let runs = 0;
+    const gate = new Promise<void>((r) => (release = r));
+    const stop = startScheduler([{ name: 'slow', expression: '* * * * * *', catchUp: true, run: () => (runs++, gate) }]);
+    let stopped = false;
+    const stopping = stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(stopped).to.equal(false);
+    release();
+    await stopping;
+    expect(stopped).to.equal(true);
+    expect(runs).to.equal(1);
   });
 });
