@@ -8,8 +8,8 @@ import http from 'node:http';
 export interface DrainableServer {
   server: http.Server;
   /** Stops accepting, finishes what is in flight; true if it all finished before the deadline. */
-  stop(deadlineMs: number): Promise<boolean>;
-  inFlight(): number;
+  stop: (deadlineMs: number) => Promise<boolean>;
+  inFlight: () => number;
 }
 
 export function drainableServer(handler: http.RequestListener): DrainableServer {
