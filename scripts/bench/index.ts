@@ -30,6 +30,8 @@ interface PageResult {
   p99: number;
   errors: number;
   commands: string;
+  /** The server's largest resident memory while this page was under load, in MB. */
+  rssMb: number;
 }
 
 function seed(size: number, dataDir: string, dbPort: number): void {
@@ -121,17 +123,30 @@ async function load(url: string, cookie: string | null, seconds: number) {
   return autocannon(opts);
 }
 
-async function measure(page: string, size: number, url: string, cookie: string | null): Promise<PageResult> {
+/** Samples a process's resident memory while `work` runs; resolves with the work's result and the largest sample (MB). */
+async function sampleRss<T>(pid: number | null, work: () => Promise<T>): Promise<[T, number]> {
+  let peak = pid === null ? NaN : currentRss(pid);
+  const sampler = pid === null ? undefined : setInterval(() => (peak = Math.max(peak, currentRss(pid))), 25);
+  try {
+    return [await work(), peak];
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function measure(page: string, size: number, url: string, cookie: string | null, pid: number | null = null): Promise<PageResult> {
   say(`  ${page} (${size})…`);
   let commands: string;
   try {
     commands = await commandsOf(url, cookie ?? '');
   } catch (err) {
     say(`    ${page}: no answer within 600 s (${(err as Error).message})`);
-    return { page, size, rps: 0, p50: NaN, p99: NaN, errors: NaN, commands: 'timeout' };
+    return { page, size, rps: 0, p50: NaN, p99: NaN, errors: NaN, commands: 'timeout', rssMb: NaN };
   }
-  await load(url, cookie, warmup);
-  const r = await load(url, cookie, duration);
+  const [r, rssMb] = await sampleRss(pid, async () => {
+    await load(url, cookie, warmup);
+    return load(url, cookie, duration);
+  });
   const row = {
     page,
     size,
@@ -140,8 +155,9 @@ async function measure(page: string, size: number, url: string, cookie: string |
     p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx,
     commands,
+    rssMb,
   };
-  say(`    ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, ${commands} db commands`);
+  say(`    ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors, ${commands} db commands, ${rssMb} MB`);
   return row;
 }
 
@@ -208,15 +224,14 @@ for (const size of [100, large]) {
       ['dashboard', '/dashboard?owner=all', true],
       ['calendar month', '/meetings/calendar', true],
     ];
-    for (const [name, p, auth] of pages) results.push(await measure(name, size, `${url}${p}`, auth ? cookie : null));
+    for (const [name, p, auth] of pages) results.push(await measure(name, size, `${url}${p}`, auth ? cookie : null, server.pid!));
     memory[size] = peakRss(server.pid!);
     if (size === large) {
       say('  CSV export (whole list)…');
-      let peak = currentRss(server.pid!);
-      const sampler = setInterval(() => (peak = Math.max(peak, currentRss(server.pid!))), 25);
-      const res = await fetch(`${url}/partners/export.csv`, { headers: { cookie } });
-      const bytes = (await res.arrayBuffer()).byteLength;
-      clearInterval(sampler);
+      const [bytes, peak] = await sampleRss(server.pid!, async () => {
+        const res = await fetch(`${url}/partners/export.csv`, { headers: { cookie } });
+        return (await res.arrayBuffer()).byteLength;
+      });
       exportPeak = peak;
       say(`  export: ${Math.round(bytes / 1024)} KB`);
     } else if (process.env.BENCH_JOBS !== 'off') {
@@ -234,10 +249,10 @@ const ratio = (r: PageResult) => (base.rps ? (r.rps / base.rps).toFixed(2) : '�
 const lines = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${duration} s per page after ${warmup} s warm-up, 20 connections.`,
   '',
-  '| page | partners | req/s | × baseline | p50 ms | p99 ms | errors | db commands |',
-  '|---|---|---|---|---|---|---|---|',
-  `| ${base.page} | — | ${base.rps} | 1.00 | ${base.p50} | ${base.p99} | ${base.errors} | 0 |`,
-  ...results.map((r) => `| ${r.page} | ${r.size} | ${r.rps} | ${ratio(r)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.commands} |`),
+  '| page | partners | req/s | × baseline | p50 ms | p99 ms | errors | db commands | server RSS MB |',
+  '|---|---|---|---|---|---|---|---|---|',
+  `| ${base.page} | — | ${base.rps} | 1.00 | ${base.p50} | ${base.p99} | ${base.errors} | 0 | — |`,
+  ...results.map((r) => `| ${r.page} | ${r.size} | ${r.rps} | ${ratio(r)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.commands} | ${r.rssMb} |`),
   '',
   `Server peak resident memory under load: ${Object.entries(memory)
     .map(([s, mb]) => `${mb} MB at ${s} partners`)
