@@ -17,7 +17,7 @@ const copy = raw.map((r) => ({ ...r }));
 const h2 = heap();
 console.log('spread copy', ((h2 - h1) / raw.length).toFixed(0), 'B/row');
 const s = v8.getHeapStatistics(); void s;
-const oid = raw[0]!._id; console.log('oid keys', Object.keys(oid as object), Object.getOwnPropertyNames(oid as object));
+const oid = raw[0]!._id; console.log('oid keys', Object.keys(oid as object), Object.getOwnPropertyNames(oid));
 const d = raw[0]!.createdAt; console.log('date', d instanceof Date);
 void copy;
 await db.stop(); process.exit(0);

@@ -224,7 +224,7 @@ for (const size of [100, large]) {
       ['dashboard', '/dashboard?owner=all', true],
       ['calendar month', '/meetings/calendar', true],
     ];
-    for (const [name, p, auth] of pages) results.push(await measure(name, size, `${url}${p}`, auth ? cookie : null, server.pid!));
+    for (const [name, p, auth] of pages) results.push(await measure(name, size, `${url}${p}`, auth ? cookie : null, server.pid));
     memory[size] = peakRss(server.pid!);
     if (size === large) {
       say('  CSV export (whole list)…');
@@ -252,7 +252,9 @@ const lines = [
   '| page | partners | req/s | × baseline | p50 ms | p99 ms | errors | db commands | server RSS MB |',
   '|---|---|---|---|---|---|---|---|---|',
   `| ${base.page} | — | ${base.rps} | 1.00 | ${base.p50} | ${base.p99} | ${base.errors} | 0 | — |`,
-  ...results.map((r) => `| ${r.page} | ${r.size} | ${r.rps} | ${ratio(r)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.commands} | ${r.rssMb} |`),
+  ...results.map(
+    (r) => `| ${r.page} | ${r.size} | ${r.rps} | ${ratio(r)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.commands} | ${r.rssMb} |`,
+  ),
   '',
   `Server peak resident memory under load: ${Object.entries(memory)
     .map(([s, mb]) => `${mb} MB at ${s} partners`)
