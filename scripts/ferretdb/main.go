@@ -1,3 +1,4 @@
+// The embedded database: FerretDB 1.24.2 on its SQLite backend, on loopback, data in -dir.
 package main
 
 import (
@@ -7,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -26,6 +28,15 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	// Every table has its _id lookup index before the first request, then new tables within seconds.
+	ids := newIDIndexer(*dir)
+	defer ids.close()
+	if err := ids.sweep(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "id index:", err)
+	}
+	go ids.every(ctx, 2*time.Second)
+
 	fmt.Println("ready")
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -1,6 +1,7 @@
 // The database order: MONGODB_URI → a mongod on PATH → FerretDB 1.24.2 (SQLite) → mongodb-memory-server.
 // Imports nothing from config.ts so the test harness can start a database before the config is read.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -27,7 +28,15 @@ export interface StartOptions {
 
 const projectRoot = path.resolve(import.meta.dirname, import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..');
 const execFileAsync = promisify(execFile);
-export const launcherPath = path.join(projectRoot, 'bin', 'ferretdb-launcher');
+const launcherSources = path.join(projectRoot, 'scripts', 'ferretdb');
+/** The launcher binary is named by a hash of its sources: a changed launcher is built again. */
+const sourceHash = (): string => {
+  const hash = createHash('sha256');
+  for (const f of fs.readdirSync(launcherSources).filter((n) => /\.go$|^go\.(mod|sum)$/.test(n)).sort())
+    hash.update(f).update(fs.readFileSync(path.join(launcherSources, f)));
+  return hash.digest('hex').slice(0, 12);
+};
+export const launcherPath = path.join(projectRoot, 'bin', `ferretdb-launcher-${sourceHash()}`);
 
 const onPath = (cmd: string): string | null => {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -158,8 +167,12 @@ async function buildFerretdb(log: (m: string) => void): Promise<void> {
   const tmp = `${launcherPath}.${process.pid}.tmp`;
   try {
     // Into a temporary name, then renamed: an interrupted build never leaves a half-written launcher.
-    await execFileAsync(go, ['build', '-o', tmp, '.'], { cwd: path.join(projectRoot, 'scripts', 'ferretdb'), maxBuffer: 16 << 20 });
+    await execFileAsync(go, ['build', '-o', tmp, '.'], { cwd: launcherSources, maxBuffer: 16 << 20 });
     fs.renameSync(tmp, launcherPath);
+    // Launchers built from earlier sources are no longer used.
+    for (const old of fs.readdirSync(path.dirname(launcherPath)))
+      if (old.startsWith('ferretdb-launcher') && !old.endsWith('.tmp') && path.join(path.dirname(launcherPath), old) !== launcherPath)
+        fs.rmSync(path.join(path.dirname(launcherPath), old), { force: true });
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     const e = err as Error & { stderr?: string };

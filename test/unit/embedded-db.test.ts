@@ -117,6 +117,43 @@ describe('embedded database (FerretDB launcher)', function () {
     }
   });
 
+  it('finds a document by _id with an index search, in collections made after start and made again after a drop', async () => {
+    // FerretDB 1.24 alone scans the table for a find by _id (its _id index is on another expression).
+    const db = await start();
+    const client = new MongoClient(db.uri);
+    try {
+      const plan = async (coll: string): Promise<string> => {
+        // A query first: EXPLAIN alone does not make a pooled SQLite connection notice a new index.
+        await client.db('t').collection(coll).findOne({ _id: 'k-1' as never });
+        const ex = await client.db('t').collection(coll).find({ _id: 'k-500' }).limit(1).explain();
+        return JSON.stringify((ex as { queryPlanner?: unknown }).queryPlanner);
+      };
+      const indexedSoon = async (coll: string): Promise<string> => {
+        let last = '';
+        for (let i = 0; i < 50 && !/USING INDEX/.test(last); i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          last = await plan(coll);
+        }
+        return last;
+      };
+      const docs = Array.from({ length: 1000 }, (_, i) => ({ _id: `k-${i}`, n: i }));
+      await client.db('t').collection('late').insertMany(docs);
+      expect(await indexedSoon('late')).to.match(/SEARCH .* USING INDEX .*_passerelle_id/);
+      expect(
+        await client
+          .db('t')
+          .collection('late')
+          .findOne({ _id: 'k-500' as never }),
+      ).to.deep.equal({ _id: 'k-500', n: 500 });
+
+      await client.db('t').collection('late').drop();
+      await client.db('t').collection('late').insertMany(docs);
+      expect(await indexedSoon('late')).to.match(/SEARCH .* USING INDEX .*_passerelle_id/);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('ephemeral: a fresh temporary folder and a free port, both gone after stop', async () => {
     const db = await startDatabase({ dataDir: '', ferretdbPort: 0, ephemeral: true, log: () => undefined });
     started.push(db);
