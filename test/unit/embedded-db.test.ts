@@ -124,8 +124,8 @@ describe('embedded database (FerretDB launcher)', function () {
     try {
       const plan = async (coll: string): Promise<string> => {
         // A query first: EXPLAIN alone does not make a pooled SQLite connection notice a new index.
-        await client.db('t').collection(coll).findOne({ _id: 'k-1' as never });
-        const ex = await client.db('t').collection(coll).find({ _id: 'k-500' }).limit(1).explain();
+        await client.db('t').collection<{ _id: string; n?: number }>(coll).findOne({ _id: 'k-1' });
+        const ex = await client.db('t').collection<{ _id: string; n?: number }>(coll).find({ _id: 'k-500' }).limit(1).explain();
         return JSON.stringify((ex as { queryPlanner?: unknown }).queryPlanner);
       };
       const indexedSoon = async (coll: string): Promise<string> => {
@@ -137,17 +137,13 @@ describe('embedded database (FerretDB launcher)', function () {
         return last;
       };
       const docs = Array.from({ length: 1000 }, (_, i) => ({ _id: `k-${i}`, n: i }));
-      await client.db('t').collection('late').insertMany(docs);
+      const late = client.db('t').collection<{ _id: string; n: number }>('late');
+      await late.insertMany(docs);
       expect(await indexedSoon('late')).to.match(/SEARCH .* USING INDEX .*_passerelle_id/);
-      expect(
-        await client
-          .db('t')
-          .collection('late')
-          .findOne({ _id: 'k-500' as never }),
-      ).to.deep.equal({ _id: 'k-500', n: 500 });
+      expect(await late.findOne({ _id: 'k-500' })).to.deep.equal({ _id: 'k-500', n: 500 });
 
-      await client.db('t').collection('late').drop();
-      await client.db('t').collection('late').insertMany(docs);
+      await late.drop();
+      await late.insertMany(docs);
       expect(await indexedSoon('late')).to.match(/SEARCH .* USING INDEX .*_passerelle_id/);
     } finally {
       await client.close();
