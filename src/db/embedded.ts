@@ -32,7 +32,10 @@ const launcherSources = path.join(projectRoot, 'scripts', 'ferretdb');
 /** The launcher binary is named by a hash of its sources: a changed launcher is built again. */
 const sourceHash = (): string => {
   const hash = createHash('sha256');
-  for (const f of fs.readdirSync(launcherSources).filter((n) => /\.go$|^go\.(mod|sum)$/.test(n)).sort())
+  for (const f of fs
+    .readdirSync(launcherSources)
+    .filter((n) => /\.go$|^go\.(mod|sum)$/.test(n))
+    .sort())
     hash.update(f).update(fs.readFileSync(path.join(launcherSources, f)));
   return hash.digest('hex').slice(0, 12);
 };
