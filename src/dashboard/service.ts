@@ -5,7 +5,7 @@
 import { agreementDirectory } from '../agreements/directory.js';
 import { Types } from 'mongoose';
 import { agreementStatuses, type AgreementStatus, type KpiStatus } from '../agreements/constants.js';
-import { byStart, meetingDirectory, sameId, type ListedMeeting } from '../meetings/directory.js';
+import { meetingsStartingBetween, sameId, type ListedMeeting } from '../meetings/directory.js';
 import { PartnerModel } from '../partners/model.js';
 import { stageChangesBetween } from '../partners/stage-directory.js';
 import { partnerDirectory, partnersById } from '../partners/directory.js';
@@ -184,17 +184,10 @@ async function meetingsOfWeek(
   weekEnd: Date,
 ): Promise<ListedMeeting[]> {
   const keep = partnerIds && agreementMatchesPartners(filter) ? new Set(partnerIds.map(String)) : null;
-  return (await meetingDirectory())
-    .filter(
-      (m) =>
-        m.start >= now &&
-        m.start < weekEnd &&
-        !m.cancelled &&
-        !m.archived &&
-        (!filter.ownerId || sameId(m.ownerId, filter.ownerId)) &&
-        (!keep || keep.has(String(m.partnerId))),
-    )
-    .sort(byStart);
+  return (await meetingsStartingBetween(now, weekEnd)).filter(
+    (m) =>
+      !m.cancelled && !m.archived && (!filter.ownerId || sameId(m.ownerId, filter.ownerId)) && (!keep || keep.has(String(m.partnerId))),
+  );
 }
 
 // ---------- the blocks, computed in memory from the portfolio ----------
@@ -223,27 +216,42 @@ export function agreementsBlock(p: Portfolio) {
 
 const severity: Record<KpiStatus, number> = { off_track: 0, at_risk: 1, no_data: 2, on_track: 3 };
 
+const titles = new Intl.Collator();
+type KpiRow = { agreement: AgreementRow; kpi: AgreementRow['kpis'][number] };
+const worstFirst = (x: KpiRow, y: KpiRow) =>
+  severity[x.kpi.status] - severity[y.kpi.status] || titles.compare(x.agreement.title, y.agreement.title);
+const allKpis = (p: Portfolio): KpiRow[] => active(p).flatMap((a) => a.kpis.map((k) => ({ agreement: a, kpi: k })));
+
 /** Every KPI of the active agreements, the worst first. */
-export function kpiRows(p: Portfolio) {
-  return active(p)
-    .flatMap((a) => a.kpis.map((k) => ({ agreement: a, kpi: k })))
-    .sort((x, y) => severity[x.kpi.status] - severity[y.kpi.status] || x.agreement.title.localeCompare(y.agreement.title));
-}
+export const kpiRows = (p: Portfolio): KpiRow[] => allKpis(p).sort(worstFirst);
 
 export function attainment(p: Portfolio) {
-  const rows = kpiRows(p);
-  const counts = Object.fromEntries(attainmentStatuses.map((s) => [s, rows.filter((r) => r.kpi.status === s).length])) as Record<
-    KpiStatus,
-    number
-  >;
+  const rows = allKpis(p);
+  const counts = Object.fromEntries(attainmentStatuses.map((s) => [s, 0])) as Record<KpiStatus, number>;
+  for (const r of rows) counts[r.kpi.status] += 1;
   const measured = counts.on_track + counts.at_risk + counts.off_track;
   const share = (n: number) => (measured ? Math.round((n / measured) * 1000) / 10 : 0);
   return {
     total: rows.length,
     counts,
     shares: { on_track: share(counts.on_track), at_risk: share(counts.at_risk), off_track: share(counts.off_track) },
-    worst: rows.slice(0, 10),
+    worst: worstTen(rows),
   };
+}
+
+/** The ten worst rows, as kpiRows would order them, sorting only the severities they come from. */
+function worstTen(rows: KpiRow[]): KpiRow[] {
+  const worst: KpiRow[] = [];
+  for (const status of ['off_track', 'at_risk', 'no_data', 'on_track'] as const) {
+    if (worst.length >= 10) break;
+    worst.push(
+      ...rows
+        .filter((r) => r.kpi.status === status)
+        .sort(worstFirst)
+        .slice(0, 10 - worst.length),
+    );
+  }
+  return worst;
 }
 
 /** Active agreements whose progress check is overdue (followUp.nextCheckDue in the past). */
@@ -276,15 +284,26 @@ export function partnershipHealth(p: Portfolio) {
   const months = new Map<string, number[]>();
   for (const c of p.checks) {
     const key = c.periodEnd.toISOString().slice(0, 7);
-    months.set(key, [...(months.get(key) ?? []), c.healthScore]);
+    const list = months.get(key);
+    if (list) list.push(c.healthScore);
+    else months.set(key, [c.healthScore]);
   }
   const trend = [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, xs]) => ({ month, average: avg(xs)! }));
   return { agreementsRated: last.length, average: avg(last.map((c) => c.healthScore)), dimensions: dims, lowest, trend };
 }
 
-const typesOf = (p: Portfolio, a: AgreementRow): PartnerType[] => [
-  ...new Set(a.partnerIds.map((id) => p.partners.get(String(id))?.type).filter((t): t is PartnerType => Boolean(t))),
-];
+const typesOfCache = new WeakMap<Portfolio, Map<AgreementRow, PartnerType[]>>();
+/** The distinct partner types of an agreement's partners (worked out once per portfolio). */
+const typesOf = (p: Portfolio, a: AgreementRow): PartnerType[] => {
+  let cache = typesOfCache.get(p);
+  if (!cache) typesOfCache.set(p, (cache = new Map<AgreementRow, PartnerType[]>()));
+  let types = cache.get(a);
+  if (!types) {
+    types = [...new Set(a.partnerIds.map((id) => p.partners.get(String(id))?.type).filter((t): t is PartnerType => Boolean(t)))];
+    cache.set(a, types);
+  }
+  return types;
+};
 
 /** Active agreements per partnership type (an agreement with partners of two types counts for both). */
 export function diversity(p: Portfolio) {
@@ -296,11 +315,18 @@ export const diversityRows = (p: Portfolio, type: PartnerType) => active(p).filt
 
 /** Per professional: agreements established and distinct partner types spanned, against the mastery goal. */
 export function mastery(p: Portfolio) {
+  const owning = new Map<string, AgreementRow[]>();
+  for (const a of p.agreements) {
+    const id = String(a.ownerId);
+    const list = owning.get(id);
+    if (list) list.push(a);
+    else owning.set(id, [a]);
+  }
   const rows = [...p.owners.entries()]
-    .filter(([id, u]) => u.role === 'professional' || p.agreements.some((a) => String(a.ownerId) === id))
+    .filter(([id, u]) => u.role === 'professional' || owning.has(id))
     .filter(([id]) => !p.filter.ownerId || String(p.filter.ownerId) === id)
     .map(([id, u]) => {
-      const mine = masteryRows(p, id);
+      const mine = (owning.get(id) ?? []).filter((a) => establishedStatuses.includes(a.status));
       const types = new Set(mine.flatMap((a) => typesOf(p, a)));
       const agreements = mine.length;
       return {

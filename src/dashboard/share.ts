@@ -6,7 +6,7 @@ import { Schema, model, type Types } from 'mongoose';
 import { AgreementModel } from '../agreements/model.js';
 import { recordAudit, type Actor } from '../audit/service.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { byStart, meetingDirectory, sameId } from '../meetings/directory.js';
+import { meetingsStartingBetween, sameId } from '../meetings/directory.js';
 import { isManager, type Role } from '../users/roles.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
 
@@ -75,11 +75,8 @@ export async function sharedView(token: string, now = new Date()) {
   if (!a) return null;
   const [history, meetings] = await Promise.all([
     measurementsOf(a._id).then((list) => list.reverse().slice(0, 2000)),
-    meetingDirectory().then((rows) =>
-      rows
-        .filter((m) => sameId(m.agreementId, a._id) && m.start >= now && !m.cancelled && !m.archived)
-        .sort(byStart)
-        .slice(0, 20),
+    meetingsStartingBetween(now, null).then((rows) =>
+      rows.filter((m) => sameId(m.agreementId, a._id) && !m.cancelled && !m.archived).slice(0, 20),
     ),
   ]);
   return {

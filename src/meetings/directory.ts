@@ -3,7 +3,7 @@
 // log (src/db/directory.ts). The calendar, the agenda, the home page, the partner timeline, the
 // dashboard and the shared page filter it instead of scanning the collection. About 1 KB a meeting.
 import type { Types } from 'mongoose';
-import { Directory } from '../db/directory.js';
+import { countBefore, Directory } from '../db/directory.js';
 import { MeetingModel, type MeetingDoc } from './model.js';
 
 const listedFields = {
@@ -44,12 +44,20 @@ const directory = new Directory<ListedMeeting>(
   (id) => MeetingModel.findById(id, listedFields).lean<ListedMeeting>(),
 );
 
-/** Every meeting's listed fields (archived and cancelled ones too), current as of this request. */
-export const meetingDirectory = (): Promise<readonly ListedMeeting[]> => directory.rows();
-
 /** The meetings of one partner (archived and cancelled ones too), in no order. */
 export const meetingsOfPartner = async (partnerId: Types.ObjectId | string): Promise<readonly ListedMeeting[]> =>
   (await directory.groupedBy('partner', (m) => String(m.partnerId))).get(String(partnerId)) ?? [];
+
+/**
+ * The meetings starting in [from, to) (to null: no end), earliest first, archived and cancelled ones
+ * too: a binary search in the list sorted by start once per change, not a pass over every meeting.
+ */
+export async function meetingsStartingBetween(from: Date, to: Date | null): Promise<readonly ListedMeeting[]> {
+  const list = await directory.sorted('start', byStart);
+  const lo = countBefore(list, (m) => m.start.getTime() < from.getTime());
+  const hi = to ? countBefore(list, (m) => m.start.getTime() < to.getTime()) : list.length;
+  return list.slice(lo, hi);
+}
 
 export const sameId = (a: Types.ObjectId | null | undefined, b: Types.ObjectId | string | null | undefined): boolean =>
   !!a && !!b && String(a) === String(b);

@@ -17,7 +17,7 @@ import { CalendarFeedModel, MeetingModel, MeetingSeriesModel, type MeetingDoc, t
 import { localToUtc, occurrences, type Cadence, type MonthlyMode } from './recurrence.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
 import { agreementDirectory, involves } from '../agreements/directory.js';
-import { byStart, meetingDirectory, sameId, type ListedMeeting } from './directory.js';
+import { meetingsStartingBetween, sameId, type ListedMeeting } from './directory.js';
 
 export interface MeetingActor extends Actor {
   role: Role;
@@ -401,16 +401,13 @@ async function scopeMatcher(f: MeetingFilter): Promise<(m: ListedMeeting) => boo
 
 /** Meetings starting in [from, to), oldest first (at most 1,000): for the calendar and the home page. */
 export async function meetingsBetween(from: Date, to: Date, filter: MeetingFilter = {}): Promise<ListedMeeting[]> {
-  const [rows, matches] = await Promise.all([meetingDirectory(), scopeMatcher(filter)]);
-  return rows
-    .filter((m) => m.start >= from && m.start < to && matches(m))
-    .sort(byStart)
-    .slice(0, 1000);
+  const [rows, matches] = await Promise.all([meetingsStartingBetween(from, to), scopeMatcher(filter)]);
+  return rows.filter(matches).slice(0, 1000);
 }
 
 export async function upcomingMeetings(from: Date, filter: MeetingFilter, page: { page: number; perPage: number }) {
-  const [rows, matches] = await Promise.all([meetingDirectory(), scopeMatcher(filter)]);
-  const all = rows.filter((m) => m.start >= from && matches(m)).sort(byStart);
+  const [rows, matches] = await Promise.all([meetingsStartingBetween(from, null), scopeMatcher(filter)]);
+  const all = rows.filter(matches);
   return { items: all.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: all.length };
 }
 

@@ -8,6 +8,8 @@ import { advanceLogHead, ChangeModel } from '../../src/db/change-log.js';
 import { MeetingModel } from '../../src/meetings/model.js';
 import { PartnerModel, StageChangeModel } from '../../src/partners/model.js';
 import { foldText } from '../../src/util/text.js';
+import { meetingsStartingBetween } from '../../src/meetings/directory.js';
+import { stageChangesBetween } from '../../src/partners/stage-directory.js';
 
 // The meeting and stage-change directories (src/meetings/directory.ts, src/partners/stage-directory.ts)
 // and the one change-log read that keeps every directory current for a GET request.
@@ -58,6 +60,21 @@ describe('directories: meetings and stage changes in memory, one log read per pa
     const after = await calendar();
     expect(after).to.not.contain('Comité de suivi');
     expect(after).to.not.contain('Bilan annuel');
+  });
+
+  it('answers a time window from the sorted list: meetings in [from, to) earliest first, stage changes in [since, until] latest first', async () => {
+    const at = (h: number) => new Date(Date.UTC(2026, 10, 23, h));
+    for (const h of [9, 7, 12, 10, 8, 11]) await MeetingModel.create({ ...meeting(`M${h}`), start: at(h), end: at(h + 1) });
+    const titles = async (from: Date, to: Date | null) => (await meetingsStartingBetween(from, to)).map((m) => m.title);
+    expect(await titles(at(8), at(11))).to.deep.equal(['M8', 'M9', 'M10']);
+    expect(await titles(at(10), null)).to.deep.equal(['M10', 'M11', 'M12']);
+    expect(await titles(at(13), null)).to.deep.equal([]);
+    expect(await titles(at(0), at(7))).to.deep.equal([]);
+
+    for (const h of [3, 1, 2, 4])
+      await StageChangeModel.create({ partnerId, from: null, to: 'exploring', at: at(h), byName: `S${h}`, reason: '' });
+    const changes = (await stageChangesBetween(at(2), at(3))).map((c) => c.byName);
+    expect(changes).to.deep.equal(['S3', 'S2']);
   });
 
   it("applies another process's writes (a stage change and a meeting, logged by it) on the next page", async () => {
