@@ -8,6 +8,7 @@ import { config } from '../config.js';
 import { meetingsBetween, partnerNames } from '../meetings/service.js';
 import { overdueChecks } from '../progress/schedule.js';
 import { TaskModel } from '../tasks/model.js';
+import { dayIn } from '../util/formats.js';
 
 export const homeRouter = Router();
 
@@ -37,7 +38,7 @@ homeRouter.get('/', async (req, res) => {
         .lean()
     : [];
   const today = now.toISODate();
-  const dayOf = (d: Date) => DateTime.fromJSDate(d).setZone(zone).toISODate();
+  const dayOf = (d: Date) => dayIn(zone, d);
   res.render('home/index', {
     title: req.t('home:title'),
     todayMeetings: meetings.filter((m) => dayOf(m.start) === today),

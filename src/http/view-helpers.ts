@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { config } from '../config.js';
 import { isManager } from '../users/roles.js';
 import { navFor } from '../nav.js';
+import { dateFormat, dayIn, numberFormat } from '../util/formats.js';
 
 /** What every view may use: the user, the path, and formatting in the user's language and time zone. */
 export function viewHelpers(req: Request, res: Response, next: NextFunction): void {
@@ -17,14 +18,14 @@ export function viewHelpers(req: Request, res: Response, next: NextFunction): vo
   res.locals.values = {};
   res.locals.fmt = {
     date: (d: Date | string | null | undefined) =>
-      d ? DateTime.fromJSDate(new Date(d)).setZone(zone).setLocale(locale).toLocaleString(DateTime.DATE_MED) : '',
+      d ? dateFormat(locale, { ...DateTime.DATE_MED, timeZone: zone }).format(new Date(d)) : '',
     dateTime: (d: Date | string | null | undefined) =>
-      d ? DateTime.fromJSDate(new Date(d)).setZone(zone).setLocale(locale).toLocaleString(DateTime.DATETIME_MED) : '',
-    isoDate: (d: Date | string | null | undefined) => (d ? (DateTime.fromJSDate(new Date(d)).setZone(zone).toISODate() ?? '') : ''),
+      d ? dateFormat(locale, { ...DateTime.DATETIME_MED, timeZone: zone }).format(new Date(d)) : '',
+    isoDate: (d: Date | string | null | undefined) => (d ? dayIn(zone, new Date(d)) : ''),
     number: (n: number | null | undefined, digits = 0) =>
-      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n),
+      n === null || n === undefined ? '' : numberFormat(locale, { maximumFractionDigits: digits }).format(n),
     money: (n: number | null | undefined, currency = 'CAD') =>
-      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(n),
+      n === null || n === undefined ? '' : numberFormat(locale, { style: 'currency', currency }).format(n),
   };
   res.locals.qs = (extra: Record<string, string | number | null | undefined>) => {
     const params = new URLSearchParams();

@@ -13,6 +13,7 @@ import { UserModel } from '../users/model.js';
 import { meetingKinds } from './model.js';
 import type { ListedMeeting } from './directory.js';
 import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
+import { clockIn, dayIn } from '../util/formats.js';
 import {
   actionItemsFor,
   addActionItem,
@@ -86,8 +87,10 @@ meetingsRouter.get('/meetings/calendar', async (req, res) => {
   const meetings = await meetingsBetween(gridStart.toJSDate(), gridEnd.toJSDate(), { scope, userId: req.user!._id });
   const byDay = new Map<string, ListedMeeting[]>();
   for (const m of meetings) {
-    const key = DateTime.fromJSDate(m.start).setZone(zone).toISODate()!;
-    byDay.set(key, [...(byDay.get(key) ?? []), m]);
+    const key = dayIn(zone, m.start);
+    const list = byDay.get(key);
+    if (list) list.push(m);
+    else byDay.set(key, [m]);
   }
   const weeks: { date: string; day: number; inMonth: boolean; meetings: ListedMeeting[] }[][] = [];
   for (let d = gridStart; d <= gridEnd; d = d.plus({ days: 1 })) {
@@ -109,7 +112,7 @@ meetingsRouter.get('/meetings/calendar', async (req, res) => {
     weeks,
     scope,
     today: DateTime.now().setZone(zone).toISODate(),
-    timeOf: (d: Date) => DateTime.fromJSDate(d).setZone(zone).toFormat('HH:mm'),
+    timeOf: (d: Date) => clockIn(zone, d),
   });
 });
 
