@@ -66,10 +66,16 @@ async function waitHttp(url: string, child: ChildProcess, ms = 120_000): Promise
   throw new Error(`${url} did not answer`);
 }
 
+/** The V8 flags `npm start` runs the server with (package.json config.nodeFlags): measure what runs. */
+const nodeFlags =
+  (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string } }).config?.nodeFlags
+    ?.split(/\s+/)
+    .filter(Boolean) ?? [];
+
 function startServer(dataDir: string, dbPort: number, port: number): ChildProcess {
   // No SMTP_URL: mail would go to the development outbox (nothing is sent during the bench).
   const { SMTP_URL: _unused, MONGODB_URI: _unusedToo, ...env } = process.env;
-  return spawn(process.execPath, ['dist/src/server.js'], {
+  return spawn(process.execPath, [...nodeFlags, 'dist/src/server.js'], {
     cwd: root,
     env: {
       ...env,
@@ -247,7 +253,7 @@ for (const size of [100, large]) {
 
 const ratio = (r: PageResult) => (base.rps ? (r.rps / base.rps).toFixed(2) : '—');
 const lines = [
-  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${duration} s per page after ${warmup} s warm-up, 20 connections.`,
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${duration} s per page after ${warmup} s warm-up, 20 connections; server flags: ${nodeFlags.join(' ') || 'none'}.`,
   '',
   '| page | partners | req/s | × baseline | p50 ms | p99 ms | errors | db commands | server RSS MB |',
   '|---|---|---|---|---|---|---|---|---|',
