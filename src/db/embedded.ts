@@ -31,6 +31,7 @@ const execFileAsync = promisify(execFile);
 const launcherSources = path.join(projectRoot, 'scripts', 'ferretdb');
 /** The launcher binary is named by a hash of its sources: a changed launcher is built again. */
 const sourceHash = (): string => {
+  if (!fs.existsSync(launcherSources)) return 'no-sources'; // a deployment without scripts/: MONGODB_URI or mongod
   const hash = createHash('sha256');
   for (const f of fs
     .readdirSync(launcherSources)
