@@ -13,6 +13,7 @@ import { partnerTypes, stages, type PartnerType, type Stage } from '../partners/
 import { healthDimensions, ProgressCheckModel, type HealthDimension } from '../progress/model.js';
 import { TaskModel } from '../tasks/model.js';
 import { UserModel } from '../users/model.js';
+import { pushTo } from '../util/group.js';
 
 export const periods = [30, 90, 365] as const;
 export const endingWindows = [30, 60, 90] as const;
@@ -283,10 +284,7 @@ export function partnershipHealth(p: Portfolio) {
   const lowest = last.length ? healthDimensions.reduce((w, d) => (dims[d]! < dims[w]! ? d : w), healthDimensions[0]) : null;
   const months = new Map<string, number[]>();
   for (const c of p.checks) {
-    const key = c.periodEnd.toISOString().slice(0, 7);
-    const list = months.get(key);
-    if (list) list.push(c.healthScore);
-    else months.set(key, [c.healthScore]);
+    pushTo(months, c.periodEnd.toISOString().slice(0, 7), c.healthScore);
   }
   const trend = [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, xs]) => ({ month, average: avg(xs)! }));
   return { agreementsRated: last.length, average: avg(last.map((c) => c.healthScore)), dimensions: dims, lowest, trend };
@@ -316,12 +314,7 @@ export const diversityRows = (p: Portfolio, type: PartnerType) => active(p).filt
 /** Per professional: agreements established and distinct partner types spanned, against the mastery goal. */
 export function mastery(p: Portfolio) {
   const owning = new Map<string, AgreementRow[]>();
-  for (const a of p.agreements) {
-    const id = String(a.ownerId);
-    const list = owning.get(id);
-    if (list) list.push(a);
-    else owning.set(id, [a]);
-  }
+  for (const a of p.agreements) pushTo(owning, String(a.ownerId), a);
   const rows = [...p.owners.entries()]
     .filter(([id, u]) => u.role === 'professional' || owning.has(id))
     .filter(([id]) => !p.filter.ownerId || String(p.filter.ownerId) === id)

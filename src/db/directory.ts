@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RequestHandler } from 'express';
 import { Types } from 'mongoose';
 import { CHANGE_RETENTION_MS, ChangeModel, logHead } from './change-log.js';
+import { pushTo } from '../util/group.js';
 
 /** Applies at most this many changed documents one by one; more, and the directory reloads. */
 const MAX_INCREMENTAL = 200;
@@ -113,11 +114,7 @@ export class Directory<T extends { _id: Types.ObjectId }> {
       const groups = new Map<string, T[]>();
       for (const row of this.state!.rows.values()) {
         const keys = keyOf(row);
-        for (const k of keys === null ? [] : typeof keys === 'string' ? [keys] : keys) {
-          const list = groups.get(k);
-          if (list) list.push(row);
-          else groups.set(k, [row]);
-        }
+        for (const k of keys === null ? [] : typeof keys === 'string' ? [keys] : keys) pushTo(groups, k, row);
       }
       for (const list of groups.values()) Object.freeze(list);
       return groups;

@@ -14,6 +14,7 @@ import { meetingKinds } from './model.js';
 import type { ListedMeeting } from './directory.js';
 import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
 import { clockIn, dayIn } from '../util/formats.js';
+import { pushTo } from '../util/group.js';
 import {
   actionItemsFor,
   addActionItem,
@@ -87,10 +88,7 @@ meetingsRouter.get('/meetings/calendar', async (req, res) => {
   const meetings = await meetingsBetween(gridStart.toJSDate(), gridEnd.toJSDate(), { scope, userId: req.user!._id });
   const byDay = new Map<string, ListedMeeting[]>();
   for (const m of meetings) {
-    const key = dayIn(zone, m.start);
-    const list = byDay.get(key);
-    if (list) list.push(m);
-    else byDay.set(key, [m]);
+    pushTo(byDay, dayIn(zone, m.start), m);
   }
   const weeks: { date: string; day: number; inMonth: boolean; meetings: ListedMeeting[] }[][] = [];
   for (let d = gridStart; d <= gridEnd; d = d.plus({ days: 1 })) {
