@@ -162,6 +162,7 @@ export async function removeResource(actor: SessionUser, id: Types.ObjectId, res
     actor,
     id,
     (p) => {
+      if (!p.resources.some((x) => String(x._id) === String(resourceId))) throw notFound();
       p.resources = p.resources.filter((x) => String(x._id) !== String(resourceId)) as typeof p.resources;
     },
     'resource-remove',

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
+import { Types } from 'mongoose';
 import { makeApp, createUser, signIn, postForm, type TestUser, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { PartnerModel, StageChangeModel } from '../../src/partners/model.js';
@@ -188,6 +189,25 @@ describe('partners', () => {
     );
     const page = await agent.get(`/partners/${id}`);
     expect(page.text).to.contain('Talked about &lt;b&gt;summer jobs&lt;/b&gt;');
+  });
+
+  it('removes a resource; an unknown contact or resource is a 404 that changes nothing', async () => {
+    const id = await newPartner(agent, pro);
+    await postForm(agent, `/partners/${id}/resources`, { category: 'institutions', description: 'Gymnase' }, `/partners/${id}`);
+    const before = await PartnerModel.findById(id).lean();
+    const audits = await AuditModel.countDocuments({ entityId: before!._id });
+    const unknown = String(new Types.ObjectId());
+    for (const what of ['resources', 'contacts']) {
+      const res = await postForm(agent, `/partners/${id}/${what}/${unknown}/remove`, {}, `/partners/${id}`);
+      expect(res.status, what).to.equal(404);
+    }
+    const after = await PartnerModel.findById(id).lean();
+    expect(after!.rev).to.equal(before!.rev);
+    expect(after!.resources.map((r) => r.description)).to.deep.equal(['Gymnase']);
+    expect(await AuditModel.countDocuments({ entityId: before!._id })).to.equal(audits);
+
+    await postForm(agent, `/partners/${id}/resources/${String(after!.resources[0]!._id)}/remove`, {}, `/partners/${id}`);
+    expect((await PartnerModel.findById(id).lean())!.resources).to.deep.equal([]);
   });
 
   it('renders a partner named <script> as text on the list, page and board', async () => {
