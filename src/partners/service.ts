@@ -208,22 +208,31 @@ export function listFilter(q: ListQuery, user: SessionUser): QueryFilter<Partner
 }
 
 /** The list page: filters, search, sort and one page, computed over the partner directory. */
+/** A sorted list split into current and archived partners, once per list (the list is new after each change). */
+const splitLists = new WeakMap<readonly ListedPartner[], { current: ListedPartner[]; archived: ListedPartner[] }>();
+function split(all: readonly ListedPartner[]) {
+  let parts = splitLists.get(all);
+  if (!parts) {
+    parts = { current: all.filter((p) => !p.archived), archived: all.filter((p) => p.archived) };
+    splitLists.set(all, parts);
+  }
+  return parts;
+}
+
 export async function listPartners(q: ListQuery, user: SessionUser, page: Page) {
-  const all = await partnersSorted(q.sort, listOrders[q.sort]);
+  const sorted = split(await partnersSorted(q.sort, listOrders[q.sort]));
   const owner = q.owner ? (q.owner === 'me' ? user.id : q.owner) : '';
   const needle = foldText(q.q);
-  const archived = q.archived === '1';
-  const matches = all.filter(
-    (p) =>
-      p.archived === archived &&
-      (!q.type || p.type === q.type) &&
-      (!q.stage || p.stage === q.stage) &&
-      (!owner || String(p.ownerId) === owner) &&
-      (!q.region || p.region === q.region) &&
-      (!q.tag || p.tags.includes(q.tag)) &&
-      (!q.resource || p.resourceCategories.includes(q.resource)) &&
-      (!needle || p.searchFolded.includes(needle)),
-  );
+  const all = q.archived === '1' ? sorted.archived : sorted.current;
+  const tests: ((p: ListedPartner) => boolean)[] = [];
+  if (q.type) tests.push((p) => p.type === q.type);
+  if (q.stage) tests.push((p) => p.stage === q.stage);
+  if (owner) tests.push((p) => String(p.ownerId) === owner);
+  if (q.region) tests.push((p) => p.region === q.region);
+  if (q.tag) tests.push((p) => p.tags.includes(q.tag!));
+  if (q.resource) tests.push((p) => p.resourceCategories.includes(q.resource!));
+  if (needle) tests.push((p) => p.searchFolded.includes(needle));
+  const matches = tests.length ? all.filter((p) => tests.every((test) => test(p))) : all;
   const items = matches.slice((page.page - 1) * page.perPage, page.page * page.perPage);
   const owners = await ownerNames(items.map((p) => p.ownerId));
   return { items, total: matches.length, owners };
@@ -268,10 +277,18 @@ export async function resourceInventory(category: ResourceCategory | undefined, 
   return { items: rows.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: rows.length };
 }
 
-/** Regions in use, for the list's filter (at most 200). */
+const regionsOf = new WeakMap<readonly ListedPartner[], string[]>();
+const regionOrder = new Intl.Collator('fr');
+
+/** Regions in use, for the list's filter (at most 200); worked out once per change of the partners. */
 export async function distinctRegions(): Promise<string[]> {
-  const regions = new Set((await partnerDirectory()).filter((p) => !p.archived && p.region).map((p) => p.region));
-  return [...regions].sort((a, b) => a.localeCompare(b, 'fr')).slice(0, 200);
+  const all = await partnerDirectory();
+  let regions = regionsOf.get(all);
+  if (!regions) {
+    regions = [...new Set(all.filter((p) => !p.archived && p.region).map((p) => p.region))].sort(regionOrder.compare).slice(0, 200);
+    regionsOf.set(all, regions);
+  }
+  return regions;
 }
 
 /** D3: the exploration record (interest, shared goals, collaboration, the four requirements). */
