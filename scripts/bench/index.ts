@@ -178,7 +178,8 @@ const currentRss = (pid: number): number => {
 };
 
 function runJob(name: string, dbPort: number): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/jobs.ts', name], {
+  // With the server's Node flags: in production the import and the delivery run inside the server.
+  const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', 'scripts/bench/jobs.ts', name], {
     cwd: root,
     // A database of their own on the same server, dropped afterwards: the portfolio stays as seeded.
     env: { ...process.env, MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/bench_jobs`, LOG_LEVEL: 'silent', SCHEDULER: 'off' },

@@ -3,7 +3,7 @@
 // (src/db/directory.ts). The list, the partner page, overdue checks and the dashboard read it
 // instead of scanning the collection. A few KB per agreement.
 import type { Types } from 'mongoose';
-import { Directory } from '../db/directory.js';
+import { Directory, LOAD_BATCH } from '../db/directory.js';
 import { AgreementModel, type AgreementDoc } from './model.js';
 
 const listedFields = {
@@ -45,7 +45,7 @@ export type ListedAgreement = Pick<
 
 const directory = new Directory<ListedAgreement>(
   'agreements',
-  () => AgreementModel.find({}, listedFields).lean<ListedAgreement[]>(),
+  () => AgreementModel.find({}, listedFields).lean<ListedAgreement[]>().cursor({ batchSize: LOAD_BATCH }),
   (id) => AgreementModel.findById(id, listedFields).lean<ListedAgreement>(),
 );
 

@@ -2,7 +2,7 @@
 // through the change log (src/db/directory.ts). The agreement page, progress checks, the meeting
 // agenda and the shared page read an agreement's history from it instead of scanning the
 // collection (100,000 measurements take seconds to scan on the embedded database). A few hundred bytes each.
-import { Directory } from '../db/directory.js';
+import { Directory, LOAD_BATCH } from '../db/directory.js';
 import { KpiMeasurementModel } from './model.js';
 import type { Types } from 'mongoose';
 
@@ -25,7 +25,7 @@ const listedFields = { updatedAt: 0, __v: 0 } as const;
 
 const directory = new Directory<ListedMeasurement>(
   'kpimeasurements',
-  () => KpiMeasurementModel.find({}, listedFields).lean<ListedMeasurement[]>(),
+  () => KpiMeasurementModel.find({}, listedFields).lean<ListedMeasurement[]>().cursor({ batchSize: LOAD_BATCH }),
   (id) => KpiMeasurementModel.findById(id, listedFields).lean<ListedMeasurement>(),
 );
 

@@ -11,8 +11,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RequestHandler } from 'express';
 import { Types } from 'mongoose';
 import { CHANGE_RETENTION_MS, ChangeModel, logHead } from './change-log.js';
+import { idKey, Interner } from './intern.js';
 import { pushTo } from '../util/group.js';
 
+/** Documents per batch of a full load's cursor. */
+export const LOAD_BATCH = 1000;
 /** Applies at most this many changed documents one by one; more, and the directory reloads. */
 const MAX_INCREMENTAL = 200;
 /**
@@ -62,7 +65,8 @@ export class Directory<T extends { _id: Types.ObjectId }> {
 
   constructor(
     readonly coll: string,
-    private readonly loadAll: () => Promise<T[]>,
+    /** Every document, read by a cursor: each is interned as it comes, so a full load never holds two copies. */
+    private readonly loadAll: () => AsyncIterable<T>,
     private readonly loadOne: (id: string) => Promise<T | null>,
   ) {
     all.add(this);
@@ -168,7 +172,8 @@ export class Directory<T extends { _id: Types.ObjectId }> {
     const head = await logHead();
     const recent = await ChangeModel.find({ coll: this.coll, _id: { $gte: oidAt(startedAt - WINDOW_MS) } }, { _id: 1 }).lean();
     const rows = new Map<string, T>();
-    for (const d of await this.loadAll()) rows.set(String(d._id), d);
+    const interner = new Interner();
+    for await (const d of this.loadAll()) rows.set(idKey(d._id), interner.row(d));
     return { rows, applied: new Set(recent.map((c) => String(c._id))), seenAt: startedAt, loadedAt: startedAt, head };
   }
 
@@ -190,7 +195,7 @@ export class Directory<T extends { _id: Types.ObjectId }> {
     const ids = new Set<string>();
     for (const c of fresh) {
       if (c.all) return this.load();
-      for (const id of c.ids) ids.add(String(id));
+      for (const id of c.ids) ids.add(idKey(id));
     }
     if (ids.size > MAX_INCREMENTAL) return this.load();
     // One read by _id each: the one lookup FerretDB answers without a scan.

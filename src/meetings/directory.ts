@@ -3,7 +3,7 @@
 // log (src/db/directory.ts). The calendar, the agenda, the home page, the partner timeline, the
 // dashboard and the shared page filter it instead of scanning the collection. About 1 KB a meeting.
 import type { Types } from 'mongoose';
-import { countBefore, Directory } from '../db/directory.js';
+import { countBefore, Directory, LOAD_BATCH } from '../db/directory.js';
 import { MeetingModel, type MeetingDoc } from './model.js';
 
 const listedFields = {
@@ -40,7 +40,7 @@ export type ListedMeeting = Pick<
 
 const directory = new Directory<ListedMeeting>(
   'meetings',
-  () => MeetingModel.find({}, listedFields).lean<ListedMeeting[]>(),
+  () => MeetingModel.find({}, listedFields).lean<ListedMeeting[]>().cursor({ batchSize: LOAD_BATCH }),
   (id) => MeetingModel.findById(id, listedFields).lean<ListedMeeting>(),
 );
 

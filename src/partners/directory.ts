@@ -2,7 +2,7 @@
 // kept current through the change log (src/db/directory.ts). Lists, filters, search, counts, the
 // board, regions, the resource inventory and partner names come from it. About 1 KB per partner.
 import type { Types } from 'mongoose';
-import { Directory } from '../db/directory.js';
+import { Directory, LOAD_BATCH } from '../db/directory.js';
 import { PartnerModel } from './model.js';
 
 export const listedFields = {
@@ -42,7 +42,7 @@ export interface ListedPartner {
 
 const directory = new Directory<ListedPartner>(
   'partners',
-  () => PartnerModel.find({}, listedFields).lean<ListedPartner[]>(),
+  () => PartnerModel.find({}, listedFields).lean<ListedPartner[]>().cursor({ batchSize: LOAD_BATCH }),
   (id) => PartnerModel.findById(id, listedFields).lean<ListedPartner>(),
 );
 

@@ -2,7 +2,7 @@
 // (src/db/directory.ts): the partner timeline and the dashboard's funnel read it instead of scanning
 // the collection (tens of thousands of changes at 20,000 partners). A few hundred bytes each.
 import type { Types } from 'mongoose';
-import { countBefore, Directory } from '../db/directory.js';
+import { countBefore, Directory, LOAD_BATCH } from '../db/directory.js';
 import { StageChangeModel } from './model.js';
 import type { Stage } from './constants.js';
 
@@ -20,7 +20,7 @@ const fields = { partnerId: 1, from: 1, to: 1, at: 1, byName: 1, reason: 1 } as 
 
 const directory = new Directory<ListedStageChange>(
   'partnerstagechanges',
-  () => StageChangeModel.find({}, fields).lean<ListedStageChange[]>(),
+  () => StageChangeModel.find({}, fields).lean<ListedStageChange[]>().cursor({ batchSize: LOAD_BATCH }),
   (id) => StageChangeModel.findById(id, fields).lean<ListedStageChange>(),
 );
 
