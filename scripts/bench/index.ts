@@ -66,11 +66,12 @@ async function waitHttp(url: string, child: ChildProcess, ms = 120_000): Promise
   throw new Error(`${url} did not answer`);
 }
 
-/** The V8 flags `npm start` runs the server with (package.json config.nodeFlags): measure what runs. */
-const nodeFlags =
-  (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string } }).config?.nodeFlags
-    ?.split(/\s+/)
-    .filter(Boolean) ?? [];
+/** How `npm start` runs the server (package.json config: V8 flags, glibc malloc arenas): measure what runs. */
+const startConfig =
+  (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string; mallocArenaMax?: string } })
+    .config ?? {};
+const nodeFlags = startConfig.nodeFlags?.split(/\s+/).filter(Boolean) ?? [];
+const startEnv = startConfig.mallocArenaMax ? { MALLOC_ARENA_MAX: startConfig.mallocArenaMax } : {};
 
 function startServer(dataDir: string, dbPort: number, port: number): ChildProcess {
   // No SMTP_URL: mail would go to the development outbox (nothing is sent during the bench).
@@ -79,6 +80,7 @@ function startServer(dataDir: string, dbPort: number, port: number): ChildProces
     cwd: root,
     env: {
       ...env,
+      ...startEnv,
       NODE_ENV: 'production',
       SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-42',
       DATA_DIR: dataDir,
@@ -182,7 +184,7 @@ function runJob(name: string, dbPort: number): Record<string, unknown> {
   const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', 'scripts/bench/jobs.ts', name], {
     cwd: root,
     // A database of their own on the same server, dropped afterwards: the portfolio stays as seeded.
-    env: { ...process.env, MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/bench_jobs`, LOG_LEVEL: 'silent', SCHEDULER: 'off' },
+    env: { ...process.env, ...startEnv, MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/bench_jobs`, LOG_LEVEL: 'silent', SCHEDULER: 'off' },
     encoding: 'utf8',
   });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
@@ -254,7 +256,7 @@ for (const size of [100, large]) {
 
 const ratio = (r: PageResult) => (base.rps ? (r.rps / base.rps).toFixed(2) : '—');
 const lines = [
-  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${duration} s per page after ${warmup} s warm-up, 20 connections; server flags: ${nodeFlags.join(' ') || 'none'}.`,
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${duration} s per page after ${warmup} s warm-up, 20 connections; server flags: ${nodeFlags.join(' ') || 'none'}${startConfig.mallocArenaMax ? `, MALLOC_ARENA_MAX=${startConfig.mallocArenaMax}` : ''}.`,
   '',
   '| page | partners | req/s | × baseline | p50 ms | p99 ms | errors | db commands | server RSS MB |',
   '|---|---|---|---|---|---|---|---|---|',
