@@ -179,18 +179,26 @@ const currentRss = (pid: number): number => {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
 
-function runJob(name: string, dbPort: number): Record<string, unknown> {
-  // With the server's Node flags: in production the import and the delivery run inside the server.
-  const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', 'scripts/bench/jobs.ts', name], {
+/** Runs a bench script in its own process, with the server's environment; returns the JSON line it prints. */
+function runScript(name: string, args: string[], uri: string): Record<string, unknown> {
+  const r = spawnSync(process.execPath, [...args], {
     cwd: root,
-    // A database of their own on the same server, dropped afterwards: the portfolio stays as seeded.
-    env: { ...process.env, ...startEnv, MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/bench_jobs`, LOG_LEVEL: 'silent', SCHEDULER: 'off' },
+    env: { ...process.env, ...startEnv, MONGODB_URI: uri, LOG_LEVEL: 'silent', SCHEDULER: 'off' },
     encoding: 'utf8',
   });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${name} job failed: ${r.stderr}`);
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${name} failed: ${r.stderr}`);
   return JSON.parse(line) as Record<string, unknown>;
 }
+
+// With the server's Node flags: in production the import and the delivery run inside the server. A
+// database of their own on the same server, dropped afterwards: the portfolio stays as seeded.
+const runJob = (name: string, dbPort: number) =>
+  runScript(`${name} job`, [...nodeFlags, '--import', 'tsx', 'scripts/bench/jobs.ts', name], `mongodb://127.0.0.1:${dbPort}/bench_jobs`);
+
+/** The memory each directory holds, loaded from the seeded portfolio (read only). */
+const directoryHeap = (dbPort: number) =>
+  runScript('directories', ['--expose-gc', '--import', 'tsx', 'scripts/bench/directories.ts'], `mongodb://127.0.0.1:${dbPort}/passerelle`);
 
 say('Building (npm run build)…');
 execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -211,6 +219,7 @@ const results: PageResult[] = [];
 const memory: Record<number, number> = {};
 let exportPeak = NaN;
 let jobs: Record<string, unknown>[] = [];
+let directories: Record<string, unknown> = {};
 for (const size of [100, large]) {
   const dataDir = path.join(root, 'data', `bench-${size}`);
   const dbPort = await freePort();
@@ -236,6 +245,9 @@ for (const size of [100, large]) {
     for (const [name, p, auth] of pages) results.push(await measure(name, size, `${url}${p}`, auth ? cookie : null, server.pid));
     memory[size] = peakRss(server.pid!);
     if (size === large) {
+      say('  memory held by each directory (own process)…');
+      directories = directoryHeap(dbPort);
+      say(`    ${JSON.stringify(directories)}`);
       say('  CSV export (whole list)…');
       const [bytes, peak] = await sampleRss(server.pid!, async () => {
         const res = await fetch(`${url}/partners/export.csv`, { headers: { cookie } });
@@ -268,6 +280,7 @@ const lines = [
   `Server peak resident memory under load: ${Object.entries(memory)
     .map(([s, mb]) => `${mb} MB at ${s} partners`)
     .join(', ')}; during a CSV export of ${large} partners: ${exportPeak} MB.`,
+  `Memory held by the in-memory directories at ${large} partners (MB, heap and typed arrays): ${JSON.stringify(directories)}.`,
   ...jobs.map((j) => `${String(j.job)}: ${JSON.stringify(j)}`),
 ];
 console.log(lines.join('\n'));

@@ -32,8 +32,28 @@ interface Entry {
   all?: boolean;
 }
 
-interface State<T> {
-  rows: Map<string, T>;
+/**
+ * Where a directory keeps its rows, by id key. A Map by default; a directory of many small rows may
+ * keep them packed (see agreements/measurement-columns.ts) and hand out row objects on demand.
+ */
+export interface RowStore<T> {
+  /** Adds a row whose key is not in the store yet (a full load: no check, no search). */
+  add(key: string, row: T): void;
+  set(key: string, row: T): void;
+  delete(key: string): void;
+  get(key: string): T | undefined;
+  values(): Iterable<T>;
+}
+
+/** The default store: a Map. */
+export class MapStore<T> extends Map<string, T> implements RowStore<T> {
+  add(key: string, row: T): void {
+    this.set(key, row);
+  }
+}
+
+interface State<T, S extends RowStore<T>> {
+  rows: S;
   applied: Set<string>;
   seenAt: number;
   loadedAt: number;
@@ -54,20 +74,29 @@ export const directoriesAsOfRequest: RequestHandler = (req, _res, next) =>
 /** Runs fn with every directory read as of now (one log read for all), as a GET request does. */
 export const readingAsOfNow = <T>(fn: () => Promise<T>): Promise<T> => requestStart.run(Date.now(), fn);
 
-const all = new Set<Directory<{ _id: Types.ObjectId }>>();
+/** What the shared log read needs of each directory. */
+interface LogReader {
+  readonly loadedSince: number | null;
+  readonly headSeen: number;
+  advance(readAt: number): void;
+  apply(entries: Entry[], readAt: number, head: number): Promise<void>;
+  reset(): void;
+}
+const all = new Set<LogReader>();
 
-export class Directory<T extends { _id: Types.ObjectId }> {
-  private state: State<T> | null = null;
-  private loading: Promise<State<T>> | null = null;
+export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> = MapStore<T>> implements LogReader {
+  private state: State<T, S> | null = null;
+  private loading: Promise<State<T, S>> | null = null;
   /** Derived views of the current state (the row list, sorted lists), dropped whenever it changes. */
   private views = new Map<string, readonly T[] | ReadonlyMap<string, readonly T[]>>();
-  private viewsOf: State<T> | null = null;
+  private viewsOf: State<T, S> | null = null;
 
   constructor(
     readonly coll: string,
     /** Every document, read by a cursor: each is interned as it comes, so a full load never holds two copies. */
     private readonly loadAll: () => AsyncIterable<T>,
     private readonly loadOne: (id: string) => Promise<T | null>,
+    private readonly newStore: () => S = () => new MapStore<T>() as unknown as S,
   ) {
     all.add(this);
   }
@@ -81,8 +110,8 @@ export class Directory<T extends { _id: Types.ObjectId }> {
     return this.view('', () => [...this.state!.rows.values()]);
   }
 
-  /** Every row by id (the directory's own map: read it, do not keep it past the request). */
-  async byId(asOf?: number): Promise<ReadonlyMap<string, T>> {
+  /** Every row by id (the directory's own store: read it, do not keep it past the request). */
+  async byId(asOf?: number): Promise<Omit<S, 'add' | 'set' | 'delete'>> {
     await this.current(asOf);
     return this.state!.rows;
   }
@@ -166,14 +195,14 @@ export class Directory<T extends { _id: Types.ObjectId }> {
     this.state = await this.loading;
   }
 
-  private async fullLoad(): Promise<State<T>> {
+  private async fullLoad(): Promise<State<T, S>> {
     // Read the log position first: a write landing during the scan is applied again next time.
     const startedAt = Date.now();
     const head = await logHead();
     const recent = await ChangeModel.find({ coll: this.coll, _id: { $gte: oidAt(startedAt - WINDOW_MS) } }, { _id: 1 }).lean();
-    const rows = new Map<string, T>();
+    const rows = this.newStore();
     const interner = new Interner();
-    for await (const d of this.loadAll()) rows.set(idKey(d._id), interner.row(d));
+    for await (const d of this.loadAll()) rows.add(idKey(d._id), interner.row(d));
     return { rows, applied: new Set(recent.map((c) => String(c._id))), seenAt: startedAt, loadedAt: startedAt, head };
   }
 

@@ -1,6 +1,6 @@
 // The partner directory: the listed fields of every partner, held in this process's memory and
 // kept current through the change log (src/db/directory.ts). Lists, filters, search, counts, the
-// board, regions, the resource inventory and partner names come from it. About 1 KB per partner.
+// board, regions, the resource inventory and partner names come from it. About 1.5 KB per partner.
 import type { Types } from 'mongoose';
 import { Directory, LOAD_BATCH } from '../db/directory.js';
 import { PartnerModel } from './model.js';
