@@ -399,7 +399,9 @@ describe('reminders: partner follow-up links and opt-out', () => {
     expect(await AuditModel.countDocuments({ entityId: partner._id, action: 'contact:opt-out' })).to.equal(1);
 
     getTestSmtp().clear();
-    await AgreementModel.updateOne({ _id: agreement._id }, { $set: { 'followUp.nextCheckDue': new Date(Date.now() - 3600_000) } });
+    // The next check, due on another (UTC) day than the first request's (an hour ago was the same day
+    // between midnight and one o'clock UTC, and the request was not asked again).
+    await AgreementModel.updateOne({ _id: agreement._id }, { $set: { 'followUp.nextCheckDue': new Date(Date.now() - 3 * DAY) } });
     await reminderTick();
     expect(received('julie@cje.example')).to.have.length(0);
     expect(received('sam@cje.example')).to.have.length(1);
