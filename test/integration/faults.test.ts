@@ -80,6 +80,9 @@ async function keepSending(url: string, statuses: number[]): Promise<void> {
   }
 }
 
+/** The server's last log lines, for a failure message. */
+const serverTail = (server: Server) => `server's last lines:\n${server.lines.slice(-25).join('\n')}`;
+
 async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   let last = await probe();
@@ -133,7 +136,9 @@ describe('faults: the database stops under a running server; SIGTERM', function 
       () => health(server!.url),
       (h) => h.body.database === 'up' && h.body.scheduler === 'running',
     );
-    expect(back.body).to.include({ database: 'up', scheduler: 'running' });
+    // Seen once in CI (not reproduced since): the database back, the server still reporting it down
+    // after 30 s. On a failure, the server's last lines say what it saw.
+    expect(back.body, serverTail(server!)).to.include({ database: 'up', scheduler: 'running' });
     expect((await fetch(`${server!.url}/login`)).status).to.equal(200);
   });
 
@@ -178,7 +183,7 @@ describe('faults: the database stops under a running server; SIGTERM', function 
     expect(Date.now() - t0).to.be.lessThan(8000);
     await Promise.all(clients);
     // Every request the server took was answered in full, none with a 5xx from a database closed under it.
-    expect(sentBefore).to.be.greaterThan(0);
+    expect(sentBefore, serverTail(server!)).to.be.greaterThan(0);
     expect(statuses.filter((s) => s >= 400)).to.deep.equal([]);
     expect(new Set(statuses).size).to.equal(1);
     const errors = server!.lines.slice(linesBefore).filter((l) => l.startsWith('{') && (JSON.parse(l) as { level: number }).level >= 50);
