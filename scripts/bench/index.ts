@@ -197,7 +197,7 @@ const runJob = (name: string, dbPort: number) =>
   runScript(`${name} job`, [...nodeFlags, '--import', 'tsx', 'scripts/bench/jobs.ts', name], `mongodb://127.0.0.1:${dbPort}/bench_jobs`);
 
 /** The memory each directory holds, loaded from the seeded portfolio (read only). */
-const directoryHeap = (dbPort: number) =>
+const directoryMemory = (dbPort: number) =>
   runScript('directories', ['--expose-gc', '--import', 'tsx', 'scripts/bench/directories.ts'], `mongodb://127.0.0.1:${dbPort}/passerelle`);
 
 say('Building (npm run build)…');
@@ -246,7 +246,7 @@ for (const size of [100, large]) {
     memory[size] = peakRss(server.pid!);
     if (size === large) {
       say('  memory held by each directory (own process)…');
-      directories = directoryHeap(dbPort);
+      directories = directoryMemory(dbPort);
       say(`    ${JSON.stringify(directories)}`);
       say('  CSV export (whole list)…');
       const [bytes, peak] = await sampleRss(server.pid!, async () => {

@@ -1,8 +1,8 @@
 // The KPI measurement directory's store: every measurement packed in columns (typed arrays for ids,
-// references and numbers; arrays of shared strings for comments and names), about 90 bytes a
-// measurement where a Map of row objects took 300. Row objects are made only for the rows a page asks
-// for: one agreement's history, or one progress check's values. Measurements are added far more
-// often than changed, so a change or a removal finds its row by a pass over the id column.
+// references and numbers; arrays of shared strings for comments and names): 11 MB for 100,000
+// measurements, where a Map of row objects took about 30. Row objects are made only for the rows a
+// page asks for: one agreement's history, or one progress check's values. Measurements are added far
+// more often than changed, so a change or a removal finds its row by a pass over the id column.
 import { Types } from 'mongoose';
 import type { RowStore } from '../db/directory.js';
 import { idKey } from '../db/intern.js';

@@ -2,7 +2,7 @@
 // through the change log (src/db/directory.ts). The agreement page, progress checks, the meeting
 // agenda and the shared page read an agreement's history from it instead of scanning the
 // collection (100,000 measurements take seconds to scan on the embedded database). Kept packed in
-// columns (measurement-columns.ts): about 90 bytes each.
+// columns (measurement-columns.ts): 11 MB for 100,000.
 import { Directory, LOAD_BATCH } from '../db/directory.js';
 import { MeasurementColumns } from './measurement-columns.js';
 import { KpiMeasurementModel } from './model.js';
