@@ -48,6 +48,10 @@ export function createApp(): Express {
   app.use(commandCountMiddleware);
   app.use(directoriesAsOfRequest);
   app.use(securityHeaders);
+  // Language and layout come before the body parser and the session, so an error raised by either
+  // (a body too large, the session store unreachable) still gets a whole, translated page.
+  app.use(i18nMiddleware);
+  app.use(layoutMiddleware);
   app.use(compression());
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.isProduction ? '7d' : 0, index: false }));
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
@@ -77,10 +81,8 @@ export function createApp(): Express {
   );
   app.use(passport.initialize());
   app.use(passport.session());
-  app.use(i18nMiddleware);
   app.use(userLanguage);
   app.use(flashMiddleware);
-  app.use(layoutMiddleware);
   app.use(viewHelpers);
   app.use(csrfSynchronisedProtection);
   app.use(csrfLocals);

@@ -1,6 +1,7 @@
 // The database order: MONGODB_URI → a mongod on PATH → FerretDB 1.24.2 (SQLite) → mongodb-memory-server.
 // Imports nothing from config.ts so the test harness can start a database before the config is read.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { clearStale, liveOwner, spawnDatabase, supervise, type OwnerRecord } from './embedded-process.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -98,69 +99,6 @@ async function waitForPing(uri: string, port: number, child: ChildProcess, timeo
   throw new Error(`the database did not answer within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
-/** Running, and not a zombie (an orphan whose parent never reaps it still answers kill 0). */
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc: trust kill 0
-  }
-};
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A process left behind by a killed run (its pid file survived): stop it so its port and lock are free. */
-async function clearStale(pidFile: string, log: (m: string) => void): Promise<void> {
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-  fs.rmSync(pidFile, { force: true });
-  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid || !alive(pid)) return;
-  let cmd: string;
-  try {
-    cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return; // not Linux: never kill a process we cannot identify
-  }
-  if (!/ferretdb-launcher|mongod/.test(cmd)) return; // the pid was reused by something else
-  log(`Stopping a database process left by an earlier run (pid ${pid})`);
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 30 && alive(pid); i += 1) await sleep(100);
-  if (alive(pid)) {
-    log(`pid ${pid} ignored SIGTERM for 3 s: SIGKILL`);
-    process.kill(pid, 'SIGKILL');
-    for (let i = 0; i < 20 && alive(pid); i += 1) await sleep(100);
-  }
-}
-
-/** stop(): SIGTERM, SIGKILL after 5 s, then the pid file and (tests) the folder go. Also killed synchronously on exit. */
-function superviseChild(child: ChildProcess, pidFile: string, cleanup: () => void): () => Promise<void> {
-  const killNow = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    fs.rmSync(pidFile, { force: true });
-    cleanup();
-  };
-  process.once('exit', killNow);
-  let stopping: Promise<void> | undefined;
-  return () =>
-    (stopping ??= (async () => {
-      process.off('exit', killNow);
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
-      fs.rmSync(pidFile, { force: true });
-      cleanup();
-    })());
-}
-
 async function buildFerretdb(log: (m: string) => void): Promise<void> {
   if (fs.existsSync(launcherPath)) return;
   const go = onPath('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
@@ -185,6 +123,24 @@ async function buildFerretdb(log: (m: string) => void): Promise<void> {
   log(`Built ${path.relative(process.cwd(), launcherPath) || launcherPath} in ${Math.round((Date.now() - t0) / 1000)} s`);
 }
 
+const labels = { ferretdb: 'FerretDB 1.24.2 (SQLite)', mongod: 'mongod' } as const;
+
+/** The database a live server (or worker) already runs on this folder: connect to it, never stop it. */
+async function attach(kind: 'ferretdb' | 'mongod', dataPath: string, owner: OwnerRecord): Promise<RunningDatabase | null> {
+  const uri = `mongodb://127.0.0.1:${owner.port}/passerelle`;
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+  } catch {
+    return null;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+  const description = `${labels[kind]} at ${dataPath} on 127.0.0.1:${owner.port}, run by process ${owner.ownerPid}`;
+  return { uri, kind, dataPath, description, stop: () => Promise.resolve() };
+}
+
 async function startChild(
   kind: 'ferretdb' | 'mongod',
   opts: StartOptions,
@@ -194,6 +150,9 @@ async function startChild(
 ): Promise<RunningDatabase> {
   fs.mkdirSync(dataPath, { recursive: true });
   const pidFile = path.join(dataPath, `${kind}.pid`);
+  const owner = liveOwner(dataPath, pidFile);
+  const shared = owner && (await attach(kind, dataPath, owner));
+  if (shared) return shared;
   await clearStale(pidFile, opts.log);
   if (await portBusy(port)) {
     throw new Error(
@@ -205,7 +164,7 @@ async function startChild(
     kind === 'ferretdb'
       ? [launcherPath, ['-listen', `127.0.0.1:${port}`, '-dir', dataPath]]
       : [onPath('mongod')!, ['--dbpath', dataPath, '--port', String(port), '--bind_ip', '127.0.0.1']];
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnDatabase(cmd, args);
   let stderr = '';
   const spawned = new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
@@ -220,19 +179,22 @@ async function startChild(
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  fs.writeFileSync(pidFile, String(child.pid));
+  const respawn = () => {
+    const next = spawnDatabase(cmd, args);
+    next.stderr?.resume(); // an unread pipe would fill and stall the database
+    return next;
+  };
+  const supervised = supervise(child, respawn, { pidFile, owner: { ownerPid: process.pid, port } }, opts.log, cleanup);
   const uri = `mongodb://127.0.0.1:${port}/passerelle`;
-  const stop = superviseChild(child, pidFile, cleanup);
   try {
     await waitForPing(uri, port, child, 30_000);
   } catch (err) {
-    await stop();
+    await supervised.stop();
     throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
   }
   child.stderr?.removeAllListeners('data');
   child.stderr?.resume();
-  const label = kind === 'ferretdb' ? 'FerretDB 1.24.2 (SQLite)' : 'mongod';
-  return { uri, kind, dataPath, description: `${label} at ${dataPath} on 127.0.0.1:${port}`, stop };
+  return { uri, kind, dataPath, description: `${labels[kind]} at ${dataPath} on 127.0.0.1:${port}`, stop: supervised.stop };
 }
 
 export async function startDatabase(opts: StartOptions): Promise<RunningDatabase> {

@@ -17,13 +17,16 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-async function startServer(dbUri: string): Promise<Server> {
+/** The server on the database at `dbUri`, or (`{ dataDir }`) on the embedded database it starts itself. */
+async function startServer(db: string | { dataDir: string; ferretdbPort: number }): Promise<Server> {
   const port = await freePort();
+  const { MONGODB_URI: _harnessDb, ...harnessEnv } = process.env;
+  const dbEnv = typeof db === 'string' ? { MONGODB_URI: db } : { DATA_DIR: db.dataDir, FERRETDB_PORT: String(db.ferretdbPort) };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
     env: {
-      ...process.env,
-      MONGODB_URI: dbUri,
+      ...harnessEnv,
+      ...dbEnv,
       PORT: String(port),
       HOST: '127.0.0.1',
       BASE_URL: `http://127.0.0.1:${port}`,
@@ -114,7 +117,9 @@ describe('faults: the database stops under a running server; SIGTERM', function 
 
   it('answers a clear 503 page while the database is down, pauses the scheduler, and recovers by itself', async () => {
     expect((await health(server!.url)).body).to.include({ database: 'up', scheduler: 'running' });
-    expect((await fetch(`${server!.url}/login`)).status).to.equal(200);
+    const first = await fetch(`${server!.url}/login`);
+    expect(first.status).to.equal(200);
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
 
     await db!.stop();
     db = null;
@@ -130,6 +135,17 @@ describe('faults: the database stops under a running server; SIGTERM', function 
     expect(html)
       .to.match(/<html/i)
       .and.not.match(/MongoServerSelectionError|stack|at \w+ \(/);
+    // Compressed answers too: the whole 503 page, not a cut-off gzip stream or an empty brotli one.
+    for (const encoding of ['gzip', 'br', 'deflate']) {
+      for (const headers of [{}, { cookie }] as Record<string, string>[]) {
+        const res = await fetch(`${server!.url}/login`, { headers: { ...headers, 'Accept-Language': 'en', 'Accept-Encoding': encoding } });
+        expect(res.status, encoding).to.equal(503);
+        const text = await res.text();
+        expect(text, `${encoding} ${JSON.stringify(headers)}`)
+          .to.match(/<\/html>\s*$/i)
+          .and.not.match(/errors:/);
+      }
+    }
 
     db = await startDatabase({ dataDir, ferretdbPort: port, log: () => undefined });
     const back = await until(
@@ -193,5 +209,72 @@ describe('faults: the database stops under a running server; SIGTERM', function 
     await fetch(`${server!.url}/login`).catch(() => (refused = true));
     expect(refused).to.equal(true);
     server = null;
+  });
+});
+
+describe('faults: the embedded database a server runs itself', function () {
+  this.timeout(180_000);
+  let dataDir: string;
+  let dbPort: number;
+  let server: Server | null = null;
+  const dbPid = () => Number(fs.readFileSync(path.join(dataDir, 'ferretdb', 'ferretdb.pid'), 'utf8'));
+
+  before(async function () {
+    if (process.env.PATH?.split(path.delimiter).some((d) => d && fs.existsSync(path.join(d, 'mongod')))) this.skip();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-faults-embedded-'));
+    dbPort = await freePort();
+    server = await startServer({ dataDir, ferretdbPort: dbPort });
+  });
+  after(async () => {
+    if (server) {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('kill -9 of the database under load: the server restarts it and recovers, with 503s at worst and no restart of its own', async () => {
+    const first = dbPid();
+    const statuses: number[] = [];
+    const stop = Date.now() + 6000;
+    const load = (async () => {
+      while (Date.now() < stop) {
+        const res = await fetch(`${server!.url}/login`).catch(() => null);
+        statuses.push(res?.status ?? 0);
+        await res?.text();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(first, 'SIGKILL');
+    await load;
+    const back = await until(
+      () => health(server!.url),
+      (h) => h.body.database === 'up',
+    );
+    expect(back.body, serverTail(server!)).to.include({ database: 'up' });
+    expect(dbPid()).to.not.equal(first);
+    expect(server!.child.exitCode).to.equal(null);
+    expect(server!.lines.join('\n')).to.include('restarting it');
+    // Every request was answered: the page, or the clear 503 while the database came back.
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).to.deep.equal([]);
+    expect((await fetch(`${server!.url}/login`)).status).to.equal(200);
+  });
+
+  it('npm run seed beside the running server uses its database and leaves it serving', async () => {
+    const before = dbPid();
+    const { MONGODB_URI: _harnessDb, ...env } = process.env;
+    const seed = spawn(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--partners', '4', '--meetings', '2'], {
+      cwd: root,
+      env: { ...env, DATA_DIR: dataDir, FERRETDB_PORT: String(dbPort) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let output = '';
+    seed.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((r) => seed.once('exit', r));
+    expect(code, output).to.equal(0);
+    expect(output).to.include(`run by process ${server!.child.pid}`);
+    expect(dbPid()).to.equal(before);
+    expect((await health(server!.url)).body).to.include({ database: 'up' });
+    expect((await fetch(`${server!.url}/login`)).status).to.equal(200);
   });
 });

@@ -87,13 +87,65 @@ describe('embedded database (FerretDB launcher)', function () {
     }
   });
 
-  it('stops a launcher left running by a killed run (same folder and port) and starts again', async () => {
-    const orphan = await start(); // never stopped: as if its parent had been killed with -9
-    const orphanPid = Number(fs.readFileSync(path.join(orphan.dataPath!, 'ferretdb.pid'), 'utf8'));
+  /** Another process owning a database on the folder, as `npm start` would; resolves once it is ready. */
+  const otherOwner = async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, '../fixtures/own-database.ts'), dataDir, String(port)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`owner exited (${code})`)));
+    });
+    const dbPid = Number(fs.readFileSync(path.join(dataDir, 'ferretdb', 'ferretdb.pid'), 'utf8'));
+    return { child, dbPid };
+  };
+
+  it('stops a launcher left running by a killed run (its owner dead) and starts again', async () => {
+    const { child, dbPid } = await otherOwner();
+    child.kill('SIGKILL'); // the owner dies with -9; its database process lives on, orphaned
+    await new Promise((r) => child.once('exit', r));
+    expect(alive(dbPid)).to.equal(true);
     const db = await start();
-    expect(alive(orphanPid)).to.equal(false);
-    expect(logs.join('\n')).to.include(`left by an earlier run (pid ${orphanPid})`);
+    expect(alive(dbPid)).to.equal(false);
+    expect(logs.join('\n')).to.include(`left by an earlier run (pid ${dbPid})`);
     await ping(db.uri);
+  });
+
+  it('a second entry point connects to the database a live process runs, and never stops it', async () => {
+    const { child, dbPid } = await otherOwner();
+    try {
+      const db = await start();
+      expect(db.description).to.include(`run by process ${child.pid}`);
+      await ping(db.uri);
+      await db.stop();
+      expect(alive(dbPid)).to.equal(true);
+      await ping(db.uri);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    expect(alive(dbPid)).to.equal(false);
+  });
+
+  it('restarts the database process when it dies, on the same port', async () => {
+    const db = await start();
+    const pidFile = path.join(db.dataPath!, 'ferretdb.pid');
+    const first = Number(fs.readFileSync(pidFile, 'utf8'));
+    process.kill(first, 'SIGKILL');
+    let pid = first;
+    for (let i = 0; i < 100 && (pid === first || !alive(pid)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    }
+    expect(pid).to.not.equal(first);
+    expect(logs.join('\n')).to.include('restarting it');
+    await ping(db.uri);
+    await db.stop();
+    expect(alive(pid)).to.equal(false);
   });
 
   it('says clearly when the port is taken by another program', async () => {
