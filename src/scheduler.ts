@@ -9,6 +9,8 @@ import { logger } from './logger.js';
 import { purgeExpired } from './maintenance.js';
 import { isDatabaseDown } from './http/error-handler.js';
 import { reminderJobs } from './reminders/jobs.js';
+import { runningHere } from './partners/import.js';
+import { recoverInterruptedImports } from './partners/import-recovery.js';
 
 export interface Job {
   name: string;
@@ -21,6 +23,8 @@ export interface Job {
 export const jobs = (): Job[] => [
   { name: 'daily-expiry', expression: config.scheduler.daily, run: (now) => expireEndedAgreements(now), catchUp: true },
   { name: 'maintenance', expression: config.scheduler.tick, run: (now) => purgeExpired(now) },
+  // At start too: an import cut off by the previous run's end is rolled back before anyone looks.
+  { name: 'import-recovery', expression: '*/5 * * * *', run: (now) => recoverInterruptedImports(runningHere, now), catchUp: true },
   ...reminderJobs(),
 ];
 

@@ -6,6 +6,7 @@ import { connectDatabase, disconnectDatabase } from './db/connection.js';
 import { closeMailer, mailer } from './mail/transport.js';
 import { startScheduler } from './scheduler.js';
 import { drainableServer } from './http/drain.js';
+import { stopImports } from './partners/import.js';
 
 const started = Date.now();
 const database = await startConfiguredDatabase((msg) => logger.info(msg)).catch((err: unknown) => {
@@ -37,7 +38,8 @@ async function shutdown(signal: string): Promise<void> {
   logger.info(`${signal}: stopping`);
   // Stop accepting and finish the requests in flight (keep-alive clients are told to close), and let
   // a job run in progress end, before the database and the mail pool close under them.
-  const jobsEnded = Promise.race([stopScheduler(), new Promise<void>((r) => setTimeout(r, 8000))]);
+  // A running import ends after its current batch; the next start rolls it back (import-recovery.ts).
+  const jobsEnded = Promise.race([Promise.all([stopScheduler(), stopImports()]), new Promise<void>((r) => setTimeout(r, 8000))]);
   const [finished] = await Promise.all([stopServer(8000), jobsEnded]);
   if (!finished) logger.warn('requests still running after 8 s were cut off');
   closeMailer();

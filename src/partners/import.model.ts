@@ -20,6 +20,14 @@ const importSchema = new Schema(
     imported: { type: Number, default: 0 },
     failure: { type: String, default: '' },
     finishedAt: { type: Date, default: null },
+    // While running: renewed every few seconds by the process doing it. A running import whose
+    // heartbeat stopped was interrupted (a crash, a kill, a stop mid-way) and is rolled back.
+    heartbeatAt: { type: Date, default: null },
+    ownerHost: { type: String, default: '' },
+    ownerPid: { type: Number, default: 0 },
+    // Set when an interrupted import was rolled back: how far it had gone. It is a preview again.
+    interruptedAt: { type: Date, default: null },
+    interruptedDone: { type: Number, default: 0 },
   },
   { timestamps: true, collection: 'partner_imports' },
 );

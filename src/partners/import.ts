@@ -2,7 +2,7 @@
 // reason, duplicates) → import. No transactions on FerretDB, so the import is made atomic by hand:
 // everything is validated first, then inserted in batches tagged with the import's id; on any
 // failure every document carrying that id is deleted again, and only then is the import marked.
-import { deleteByIds } from '../db/batch.js';
+import os from 'node:os';
 import { parse } from 'csv-parse/sync';
 import { Types } from 'mongoose';
 import { z } from 'zod';
@@ -20,6 +20,7 @@ import { PartnerImportModel } from './import.model.js';
 import { PartnerModel, StageChangeModel } from './model.js';
 import { derivedFields } from './service.js';
 import { csvColumns } from './csv.js';
+import { importsStopping, markImportsStopping, removeImported, startHeartbeat } from './import-recovery.js';
 
 // The columns the import recognizes are the export's: an export imports back as it was.
 export const importFields = csvColumns;
@@ -309,15 +310,21 @@ export const importOptions = {
 const running = new Map<string, Promise<void>>();
 /** Tests: wait for a started import to end. */
 export const importSettled = (id: Types.ObjectId | string) => running.get(String(id)) ?? Promise.resolve();
+export const runningHere = (id: Types.ObjectId | string): boolean => running.has(String(id));
 
 /** Starts the import in the background (once, however many times the button is pressed). */
 export async function startImport(importer: SessionUser, importId: Types.ObjectId): Promise<void> {
   const { imp, prepared } = await check(importId, importer);
   if (imp.status !== 'preview') return;
   if (!prepared.length) throw new RuleError('partners:import.nothing');
-  if (!(await claimOnce(`partner-import:${String(importId)}`))) return;
+  // Once per run: a run rolled back after an interruption may be started again.
+  if (!(await claimOnce(`partner-import:${String(importId)}:${imp.interruptedAt?.getTime() ?? 0}`))) return;
   imp.status = 'running';
   imp.done = 0;
+  imp.heartbeatAt = new Date();
+  imp.ownerHost = os.hostname();
+  imp.ownerPid = process.pid;
+  imp.interruptedAt = null;
   await imp.save();
   const job = runImport(importer, importId, prepared).catch((err: unknown) => logger.error({ err }, 'partner import failed'));
   running.set(String(importId), job);
@@ -325,8 +332,12 @@ export async function startImport(importer: SessionUser, importId: Types.ObjectI
 
 async function runImport(importer: SessionUser, importId: Types.ObjectId, prepared: Prepared[]) {
   const now = new Date();
+  const heartbeat = startHeartbeat(importId);
   try {
     for (let i = 0, batch = 0; i < prepared.length; i += importOptions.batchSize, batch += 1) {
+      // Stopping: end between two batches (each one whole), leave it running without a heartbeat;
+      // whichever process starts next rolls it back (import-recovery.ts).
+      if (importsStopping()) return void (await PartnerImportModel.updateOne({ _id: importId }, { $set: { heartbeatAt: null } }));
       if (importOptions.beforeBatch) await importOptions.beforeBatch(batch);
       const slice = prepared.slice(i, i + importOptions.batchSize);
       const docs = slice.map(({ doc }) => {
@@ -368,10 +379,7 @@ async function runImport(importer: SessionUser, importId: Types.ObjectId, prepar
     await recordAudit({ actor: importer, entity: 'partner-import', entityId: importId, action: 'create', note: String(prepared.length) });
   } catch (err) {
     // Roll back: nothing of this import stays.
-    const partnerIds = (await PartnerModel.find({ importId }, { _id: 1 }).lean()).map((p) => p._id);
-    await deleteByIds(PartnerModel, partnerIds);
-    await deleteByIds(StageChangeModel, partnerIds, 'partnerId');
-    await deleteByIds(AuditModel, partnerIds, 'entityId', { entity: 'partner', action: 'import' });
+    await removeImported(importId);
     await PartnerImportModel.updateOne(
       { _id: importId },
       {
@@ -386,8 +394,15 @@ async function runImport(importer: SessionUser, importId: Types.ObjectId, prepar
     );
     throw err;
   } finally {
+    heartbeat.stop();
     running.delete(String(importId));
   }
+}
+
+/** Graceful stop: running imports end after their current batch; resolves when they have. */
+export async function stopImports(): Promise<void> {
+  markImportsStopping();
+  await Promise.allSettled([...running.values()]);
 }
 
 export async function getImport(importer: SessionUser, importId: Types.ObjectId) {

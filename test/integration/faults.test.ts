@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import supertest from 'supertest';
 import { freePort, startDatabase, type RunningDatabase } from '../../src/db/embedded.js';
 
 // The real server as a child process on its own real database server, which the test stops and
@@ -258,6 +260,63 @@ describe('faults: the embedded database a server runs itself', function () {
     // Every request was answered: the page, or the clear 503 while the database came back.
     expect(statuses.filter((s) => s !== 200 && s !== 503)).to.deep.equal([]);
     expect((await fetch(`${server!.url}/login`)).status).to.equal(200);
+  });
+
+  it('SIGKILL mid-import, then a restart: the half-written import is rolled back, and its page says so', async () => {
+    const agent = supertest.agent(server!.url);
+    const token = async (path: string) => /name="_csrf" value="([^"]+)"/.exec((await agent.get(path)).text)![1]!;
+    const password = 'Kiwi-Tango-Passerelle-93';
+    // The token first: the agent attaches its cookies when a request is made, not when it is sent.
+    const setupToken = await token('/setup');
+    const setup = await agent.post('/setup').type('form').send({
+      name: 'Ada Admin',
+      email: 'ada@example.org',
+      locale: 'en',
+      password,
+      passwordConfirm: password,
+      _csrf: setupToken,
+    });
+    expect(setup.status, setup.text.slice(0, 500)).to.equal(302);
+    const rows = Array.from({ length: 3000 }, (_, i) => `Organisme ${i};community;Laval`);
+    const uploadToken = await token('/partners/import');
+    const upload = await agent
+      .post('/partners/import')
+      .field('_csrf', uploadToken)
+      .attach('file', Buffer.from(['name;type;region', ...rows].join('\n')), 'big.csv');
+    expect(upload.status).to.equal(302);
+    const url = String(upload.headers.location);
+    await agent
+      .post(`${url}/run`)
+      .type('form')
+      .send({ _csrf: await token(url) });
+
+    const client = new MongoClient(`mongodb://127.0.0.1:${dbPort}/passerelle`);
+    try {
+      const partners = client.db().collection('partners');
+      const half = await until(
+        () => partners.countDocuments({}),
+        (n) => n >= 1000,
+        60_000,
+      );
+      expect(half).to.be.within(1000, 2999);
+      server!.child.kill('SIGKILL');
+      await server!.exited;
+      server = await startServer({ dataDir, ferretdbPort: dbPort });
+      const restarted = supertest.agent(server.url);
+      const loginToken = /name="_csrf" value="([^"]+)"/.exec((await restarted.get('/login')).text)![1]!;
+      const login = await restarted.post('/login').type('form').send({ email: 'ada@example.org', password, _csrf: loginToken });
+      expect(login.status).to.equal(302);
+      const page = await until(
+        () => restarted.get(url),
+        (r) => r.text.includes('interrupted by a restart'),
+      );
+      expect(page.text, serverTail(server)).to.include('interrupted by a restart').and.include('rolled back');
+      await client.connect();
+      expect(await client.db().collection('partners').countDocuments({})).to.equal(0);
+      expect(await client.db().collection('partner_imports').countDocuments({ status: 'running' })).to.equal(0);
+    } finally {
+      await client.close();
+    }
   });
 
   it('npm run seed beside the running server uses its database and leaves it serving', async () => {
