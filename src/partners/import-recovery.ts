@@ -22,8 +22,8 @@ export const markImportsStopping = (value = true): void => void (stopping = valu
 
 export function startHeartbeat(importId: Types.ObjectId): { stop: () => void } {
   const timer = setInterval(() => {
-    PartnerImportModel.updateOne({ _id: importId, status: 'running' }, { $set: { heartbeatAt: new Date() } }).catch(
-      (err: unknown) => logger.warn({ err }, 'import heartbeat not written'),
+    PartnerImportModel.updateOne({ _id: importId, status: 'running' }, { $set: { heartbeatAt: new Date() } }).catch((err: unknown) =>
+      logger.warn({ err }, 'import heartbeat not written'),
     );
   }, HEARTBEAT_MS);
   timer.unref();
