@@ -5,17 +5,17 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
-import { cancellationIcs, icsForMeeting } from '../meetings/calendar-files.js';
 import { lineText } from '../meetings/ics-text.js';
 import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from '../meetings/model.js';
 import { PartnerModel } from '../partners/model.js';
 import { UserModel } from '../users/model.js';
 import type { Locale } from '../users/roles.js';
+import { planFor, planForCut, type MeetingChange, type Plan } from './meeting-plans.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
 import { registerKind } from './kinds.js';
 import { expIn, linkUrl, signLink, verifyLink } from './links.js';
 
-export type MeetingChange = 'invite' | 'update' | 'cancel' | 'cancelFollowing';
+export type { MeetingChange } from './meeting-plans.js';
 export const rsvpAnswers = ['accepted', 'declined'] as const;
 export type RsvpAnswer = (typeof rsvpAnswers)[number];
 
@@ -85,52 +85,6 @@ async function lastEnd(m: MeetingDoc): Promise<Date> {
   return last?.end ?? m.end;
 }
 
-/**
- * What one change sends: an invitation or update (kind meeting_invitation, METHOD:REQUEST of the
- * meeting or its whole series) or a cancellation (kind meeting_cancelled, METHOD:CANCEL of the
- * whole UID or of some occurrences). `context` picks the wording (i18next context of the subject
- * and body); `dates` are the occurrences a cancellation lists.
- */
-interface Plan {
-  kind: 'meeting_invitation' | 'meeting_cancelled';
-  method: 'REQUEST' | 'CANCEL';
-  context: '' | 'update' | 'shortened' | 'occurrence' | 'following' | 'series' | 'replaced';
-  ics: string;
-  /** The occurrence whose title, time and place the message shows. */
-  shown: MeetingDoc;
-  dates: MeetingDoc[];
-}
-
-/** Is anything of the series still planned (not archived, not cancelled)? */
-const seriesGoesOn = async (seriesId: Types.ObjectId) =>
-  Boolean(await MeetingModel.exists({ seriesId, archived: false, cancelled: false }));
-
-async function planFor(m: MeetingDoc, change: MeetingChange, now: Date): Promise<Plan | null> {
-  if (change === 'invite' || change === 'update') {
-    const ics = await icsForMeeting(m._id, 'REQUEST', now);
-    return { kind: 'meeting_invitation', method: 'REQUEST', context: change === 'update' ? 'update' : '', ics, shown: m, dates: [] };
-  }
-  const cancel = (context: Plan['context'], occurrences: MeetingDoc[] | null, dates: MeetingDoc[]) =>
-    cancellationIcs(m, occurrences, now).then((ics): Plan => ({
-      kind: 'meeting_cancelled',
-      method: 'CANCEL',
-      context,
-      ics,
-      shown: dates[0] ?? m,
-      dates,
-    }));
-  if (!m.seriesId) return cancel('', null, [m]);
-  if (!(await seriesGoesOn(m.seriesId))) return cancel('series', null, [m]);
-  if (change === 'cancel') return m.cancelled ? cancel('occurrence', [m], [m]) : null;
-  // From this occurrence on: those the change cancelled carry the series' new SEQUENCE.
-  const series = await MeetingSeriesModel.findById(m.seriesId, { sequence: 1 }).lean();
-  const from = (m.originalStart ?? m.start).getTime();
-  const cancelled = (
-    await MeetingModel.find({ seriesId: m.seriesId, archived: false, cancelled: true }).sort({ originalStart: 1 }).lean()
-  ).filter((o) => (o.originalStart ?? o.start).getTime() >= from && o.sequence === series?.sequence);
-  return cancelled.length ? cancel('following', cancelled, cancelled) : null;
-}
-
 const dayOf = (m: Pick<MeetingDoc, 'start'>, zone: string, locale: Locale): string =>
   DateTime.fromJSDate(m.start)
     .setZone(zone)
@@ -161,23 +115,7 @@ export async function notifySeriesSplit(oldMeetingId: Types.ObjectId, newMeeting
   let sent = 0;
   if (cut?.seriesId) {
     const last = await MeetingModel.findOne({ seriesId: cut.seriesId, archived: false }).sort({ originalStart: -1 }).lean();
-    const plan: Plan = last
-      ? {
-          kind: 'meeting_invitation',
-          method: 'REQUEST',
-          context: 'shortened',
-          ics: await icsForMeeting(last._id, 'REQUEST', now),
-          shown: last,
-          dates: [],
-        }
-      : {
-          kind: 'meeting_cancelled',
-          method: 'CANCEL',
-          context: 'replaced',
-          ics: await cancellationIcs(cut, null, now),
-          shown: cut,
-          dates: [],
-        };
+    const plan = await planForCut(cut, last, now);
     sent += await enqueuePlan(last ?? cut, plan, now);
   }
   return sent + (await notifyMeetingChange(newMeetingId, 'update', now));

@@ -9,69 +9,24 @@ import mongoose from 'mongoose';
 import supertest from 'supertest';
 import { clearDatabase } from '../helpers/db.js';
 import { createUser, makeApp, postForm, signIn, type Agent, type TestUser } from '../helpers/app.js';
-import { getTestSmtp, type ReceivedMail } from '../helpers/smtp.js';
+import { getTestSmtp } from '../helpers/smtp.js';
+import {
+  events,
+  expectReadsAsCancellation,
+  expectSequencesIncrease,
+  local,
+  method,
+  received,
+  rsvpPath,
+  stampOf,
+} from '../helpers/meeting-mail.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { MeetingModel, type MeetingDoc } from '../../src/meetings/model.js';
 import { deliverUntilIdle } from '../../src/reminders/deliver.js';
+import { nextSeriesSequence } from '../../src/meetings/sequence.js';
 import '../../src/reminders/jobs.js';
 
 const JULIE = 'julie@cje.example';
-const received = (to: string): ReceivedMail[] => getTestSmtp().messages.filter((m) => m.to.includes(to));
-const rsvpPath = (m: ReceivedMail): string => /http:\/\/passerelle\.test(\/p\/rsvp\/[A-Za-z0-9_\-.]+)/.exec(m.text)?.[1] ?? '';
-
-function calendarOf(m: ReceivedMail): ICAL.Component {
-  const part = m.attachments.find((a) => a.contentType.startsWith('text/calendar'));
-  expect(part, `calendar part of "${m.subject}"`).to.not.equal(undefined);
-  const comp = new ICAL.Component(ICAL.parse(part!.content.toString()));
-  for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
-  return comp;
-}
-const events = (m: ReceivedMail) => calendarOf(m).getAllSubcomponents('vevent');
-const method = (m: ReceivedMail) => calendarOf(m).getFirstPropertyValue('method');
-/** A RECURRENCE-ID or DTSTART as its local value and zone, e.g. 20270324T090000 America/Toronto. */
-function local(ev: ICAL.Component, name: string): string {
-  const p = ev.getFirstProperty(name);
-  return p ? `${(p.getFirstValue() as ICAL.Time).toICALString()} ${String(p.getParameter('tzid'))}` : '';
-}
-const stampOf = (ev: ICAL.Component) => (ev.getFirstPropertyValue('dtstamp') as ICAL.Time).toJSDate().getTime();
-
-/** Every VEVENT a recipient received, in order, must carry a SEQUENCE above all earlier ones of its UID. */
-function expectSequencesIncrease(mails: ReceivedMail[]): Map<string, number[]> {
-  const byUid = new Map<string, number[]>();
-  for (const m of mails) {
-    const seen = new Map<string, number>();
-    for (const ev of events(m)) {
-      const uid = String(ev.getFirstPropertyValue('uid'));
-      const seq = Number(ev.getFirstPropertyValue('sequence'));
-      // One message states one revision of its UID: every component carries the same SEQUENCE.
-      if (seen.has(uid)) expect(seq, `${m.subject}: one SEQUENCE per UID`).to.equal(seen.get(uid));
-      seen.set(uid, seq);
-    }
-    for (const [uid, seq] of seen) {
-      const before = byUid.get(uid) ?? [];
-      if (before.length) expect(seq, `${m.subject}: SEQUENCE after ${before.join(', ')}`).to.be.greaterThan(Math.max(...before));
-      byUid.set(uid, [...before, seq]);
-    }
-  }
-  return byUid;
-}
-
-/** What an attendee must never find in a cancellation: an invitation's wording or answer buttons. */
-function expectReadsAsCancellation(m: ReceivedMail, lang: 'en' | 'fr'): void {
-  const invitationWords =
-    lang === 'en'
-      ? ['Invitation', 'invites you', 'changed this meeting', 'I will attend', 'I cannot attend']
-      : ['Invitation', 'vous invite', 'a modifié', 'Je serai présent', 'Je ne pourrai pas'];
-  for (const w of invitationWords) {
-    expect(m.subject, m.subject).to.not.contain(w);
-    expect(m.text, m.subject).to.not.contain(w);
-    expect(m.html, m.subject).to.not.contain(w);
-  }
-  expect(m.text).to.not.contain('/p/rsvp/');
-  expect(m.html).to.not.contain('/p/rsvp/');
-  expect(method(m)).to.equal('CANCEL');
-}
-
 /** Makes the stored meetings look last changed two days ago (a series edited earlier, then cancelled). */
 async function ageEverything(): Promise<number> {
   const twoDaysAgo = new Date(Date.now() - 2 * 86400_000);
@@ -306,5 +261,12 @@ describe('cancelling occurrences of a changed series: what each attendee receive
     const posted = await visitor.post(path).type('form').send({ _csrf: csrf, answer: 'accepted' });
     expect(posted.status).to.equal(410);
     expect((await MeetingModel.findById(m._id).lean())!.attendees[0]!.response).to.equal('none');
+  });
+
+  it('changes to one series at the same moment, when each takes a SEQUENCE, then each gets its own, and the next one is above them all', async () => {
+    const [first] = await scheduleWeekly(2);
+    const taken = await Promise.all(Array.from({ length: 5 }, () => nextSeriesSequence(first!.seriesId!)));
+    expect(new Set(taken).size).to.equal(5);
+    expect(await nextSeriesSequence(first!.seriesId!)).to.be.greaterThan(Math.max(...taken));
   });
 });
