@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { singleLine } from '../http/text-fields.js';
 import { locales } from '../users/roles.js';
 
 export const email = z.string().trim().toLowerCase().max(254, 'validation:tooLong').pipe(z.email('validation:email'));
 export const password = z.string().min(10, 'validation:passwordShort').max(200, 'validation:tooLong');
-export const personName = z.string().trim().min(1, 'validation:required').max(120, 'validation:tooLong');
+export const personName = singleLine(120).min(1, 'validation:required'); // reaches calendar files and mail headers
 export const locale = z.enum(locales, { message: 'validation:choice' });
 
 const passwordsMatch = (v: { password: string; passwordConfirm: string }) => v.password === v.passwordConfirm;

@@ -1,4 +1,4 @@
-import { notifyMeetingChange } from '../reminders/meetings.js';
+import { notifyMeetingChange, notifySeriesSplit } from '../reminders/meetings.js';
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
@@ -260,7 +260,9 @@ meetingsRouter.post('/meetings/:id/occurrence', async (req, res) => {
   const parsed = parseInput(occurrenceSchema, values);
   if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { occValues: values, occErrors: parsed.errors }));
   const m = await updateMeeting(req.user!, id, parsed.data, parsed.data.scope);
-  await notifyMeetingChange(m._id, 'update');
+  // "From this date onward" answers the first meeting of a new series: the old one was cut.
+  if (String(m._id) !== String(id)) await notifySeriesSplit(id, m._id);
+  else await notifyMeetingChange(m._id, 'update');
   flash(req, 'success', 'meetings:show.updated');
   res.redirect(`/meetings/${String(m._id)}`);
 });
@@ -269,7 +271,7 @@ meetingsRouter.post('/meetings/:id/cancel', async (req, res) => {
   const id = parseId(req.params.id);
   if (formValues(req.body).scope === 'following') {
     const count = await cancelFollowing(req.user!, id);
-    await notifyMeetingChange(id, 'cancel');
+    if (count) await notifyMeetingChange(id, 'cancelFollowing');
     flash(req, 'success', 'meetings:show.cancelledFollowing', { count });
     return res.redirect(`/meetings/${String(id)}`);
   }

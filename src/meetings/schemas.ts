@@ -1,11 +1,15 @@
 import { z } from 'zod';
+import { hasLineControls, multiLine, singleLine } from '../http/text-fields.js';
 import { meetingKinds } from './model.js';
 import { cadences, monthlyModes } from './recurrence.js';
 
 const zones = new Set(Intl.supportedValuesOf('timeZone'));
 zones.add('UTC');
 
-const text = (max: number) => z.string().max(max, 'validation:tooLong').default('');
+// Titles and places reach calendar files and mail subjects: one line, no control character.
+const title = singleLine(300).min(1, 'validation:required');
+const place = singleLine(500).default('');
+const text = (max: number) => multiLine(max).default('');
 export const isoDate = z
   .string()
   .trim()
@@ -19,13 +23,13 @@ const optionalUrl = z
   .string()
   .trim()
   .max(1000, 'validation:tooLong')
-  .refine((v) => v === '' || /^https?:\/\/\S+$/.test(v), 'validation:url')
+  .refine((v) => v === '' || (/^https?:\/\/\S+$/.test(v) && !hasLineControls(v)), 'validation:url')
   .default('');
 
 export const meetingSchema = z
   .object({
     kind: z.enum(meetingKinds, { message: 'validation:choice' }),
-    title: z.string().trim().min(1, 'validation:required').max(300, 'validation:tooLong'),
+    title,
     partnerId: z.string().regex(/^[a-f0-9]{24}$/i, 'meetings:validation.partner'),
     agreementId: z
       .string()
@@ -39,7 +43,7 @@ export const meetingSchema = z
       .min(5, 'validation:number')
       .max(720, 'validation:number'),
     zone: z.string().refine((v) => zones.has(v), 'validation:timezone'),
-    location: text(500),
+    location: place,
     videoUrl: optionalUrl,
     agenda: text(20000),
     cadence: z.enum(['none', ...cadences], { message: 'validation:choice' }),
@@ -58,7 +62,7 @@ export const meetingSchema = z
   });
 
 export const occurrenceSchema = z.object({
-  title: z.string().trim().min(1, 'validation:required').max(300, 'validation:tooLong'),
+  title,
   date: isoDate,
   time,
   durationMinutes: z.coerce
@@ -66,7 +70,7 @@ export const occurrenceSchema = z.object({
     .int('validation:number')
     .min(5, 'validation:number')
     .max(720, 'validation:number'),
-  location: text(500),
+  location: place,
   videoUrl: optionalUrl,
   scope: z.enum(['one', 'following'], { message: 'validation:choice' }).default('one'),
 });
@@ -74,7 +78,7 @@ export const occurrenceSchema = z.object({
 export const minutesSchema = z.object({ agenda: text(20000), minutes: text(50000), decisions: text(20000) });
 
 export const actionItemSchema = z.object({
-  itemTitle: z.string().trim().min(1, 'validation:required').max(300, 'validation:tooLong'),
+  itemTitle: title,
   itemOwnerId: z.string().regex(/^[a-f0-9]{24}$/i, 'validation:choice'),
   itemDueDate: z.union([z.literal(''), isoDate]).default(''),
 });

@@ -12,7 +12,8 @@ import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { TaskModel } from '../tasks/model.js';
 import { UserModel } from '../users/model.js';
 import { isManager, type Role } from '../users/roles.js';
-import { addSeries, addSingle, newCalendar, type IcsMethod, type IcsPeople } from './ics.js';
+import { addSeries, addSingle, newCalendar } from './ics.js';
+import { nextSequence, nextSeriesSequence } from './sequence.js';
 import { CalendarFeedModel, MeetingModel, MeetingSeriesModel, type MeetingDoc, type MeetingKind, type MeetingSeriesDoc } from './model.js';
 import { localToUtc, occurrences, type Cadence, type MonthlyMode } from './recurrence.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
@@ -180,7 +181,7 @@ export async function updateMeeting(actor: MeetingActor, id: Types.ObjectId, cha
   m.start = start;
   m.durationMinutes = change.durationMinutes;
   m.end = new Date(start.getTime() + change.durationMinutes * 60_000);
-  m.sequence += 1;
+  m.sequence = await nextSequence(m);
   await m.save();
   await recordAudit({
     actor,
@@ -209,7 +210,7 @@ async function splitSeries(actor: MeetingActor, m: MeetingDoc, change: Occurrenc
     : null;
   old.untilDate = originalLocal.minus({ days: 1 }).toISODate();
   old.count = null;
-  old.sequence += 1;
+  old.sequence = await nextSeriesSequence(old._id);
   await old.save();
   // Occurrences from here on are replaced by the new series (kept archived, with any minutes they had).
   await MeetingModel.updateMany({ _id: { $in: following.map((f) => f._id) } }, { $set: { archived: true } });
@@ -292,12 +293,11 @@ export async function cancelFollowing(actor: MeetingActor, id: Types.ObjectId): 
     { originalStart: 1, start: 1, minutes: 1, sequence: 1 },
   ).lean();
   const targets = later.filter((o) => (o.originalStart ?? o.start).getTime() >= from.getTime() && !o.minutes);
-  if (targets.length)
-    await MeetingModel.bulkWrite(
-      targets.map((o) => ({
-        updateOne: { filter: { _id: o._id }, update: { $set: { cancelled: true, sequence: (o.sequence ?? 0) + 1 } } },
-      })),
-    );
+  if (targets.length) {
+    // One change, one new SEQUENCE for the series: the occurrences it cancelled are those carrying it.
+    const sequence = await nextSeriesSequence(m.seriesId);
+    await MeetingModel.updateMany({ _id: { $in: targets.map((o) => o._id) } }, { $set: { cancelled: true, sequence } });
+  }
   await recordAudit({
     actor,
     entity: 'meetingSeries',
@@ -312,7 +312,7 @@ export async function cancelFollowing(actor: MeetingActor, id: Types.ObjectId): 
 export async function cancelMeeting(actor: MeetingActor, id: Types.ObjectId) {
   const m = await editable(actor, id);
   m.cancelled = true;
-  m.sequence += 1;
+  m.sequence = await nextSequence(m);
   await m.save();
   await recordAudit({ actor, entity: 'meeting', entityId: m._id, action: 'cancel' });
   return m.toObject() as MeetingDoc;
@@ -460,24 +460,8 @@ export async function defaultAgenda(opts: {
   return lines.join('\n');
 }
 
-/** The .ics of a meeting: the whole series (RRULE, EXDATE, moved occurrences) when it is part of one. */
-export async function icsForMeeting(meetingId: Types.ObjectId, method: IcsMethod = 'PUBLISH'): Promise<string> {
-  const m = await MeetingModel.findOne({ _id: meetingId, archived: false }).lean();
-  if (!m) throw notFound();
-  const cal = newCalendar(m.title, method);
-  let who: IcsPeople | undefined;
-  if (method !== 'PUBLISH') {
-    const owner = await UserModel.findById(m.ownerId, { name: 1, email: 1 }).lean();
-    who = { organizer: { name: owner?.name ?? 'Passerelle', email: owner?.email ?? 'noreply@passerelle.invalid' }, attendees: m.attendees };
-  }
-  if (m.seriesId) {
-    const series = await MeetingSeriesModel.findById(m.seriesId).lean();
-    if (!series) throw notFound();
-    const occ = await MeetingModel.find({ seriesId: series._id, archived: false }).sort({ start: 1 }).lean();
-    addSeries(cal, series, occ, baseUrl(), method === 'CANCEL', who);
-  } else addSingle(cal, m, baseUrl(), method === 'CANCEL', who);
-  return cal.toString();
-}
+// The .ics of one meeting (or its series) lives in calendar-files.ts.
+export { icsForMeeting } from './calendar-files.js';
 
 // ---- Private calendar feed --------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLine } from '../http/text-fields.js';
 import { locales } from '../users/roles.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
 
@@ -39,7 +40,8 @@ export const partnerSchema = z.object({
 export type PartnerInput = z.output<typeof partnerSchema>;
 
 export const contactSchema = z.object({
-  name: z.string().trim().min(1, 'validation:required').max(120, 'validation:tooLong'),
+  // A contact's name reaches the attendee lines of meeting invitations: one line.
+  name: singleLine(120).min(1, 'validation:required'),
   role: text(120),
   email: z
     .string()

@@ -5,16 +5,17 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
-import { icsForMeeting } from '../meetings/service.js';
+import { lineText } from '../meetings/ics-text.js';
 import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from '../meetings/model.js';
 import { PartnerModel } from '../partners/model.js';
 import { UserModel } from '../users/model.js';
 import type { Locale } from '../users/roles.js';
+import { planFor, planForCut, type MeetingChange, type Plan } from './meeting-plans.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
 import { registerKind } from './kinds.js';
 import { expIn, linkUrl, signLink, verifyLink } from './links.js';
 
-export type MeetingChange = 'invite' | 'update' | 'cancel';
+export type { MeetingChange } from './meeting-plans.js';
 export const rsvpAnswers = ['accepted', 'declined'] as const;
 export type RsvpAnswer = (typeof rsvpAnswers)[number];
 
@@ -84,49 +85,72 @@ async function lastEnd(m: MeetingDoc): Promise<Date> {
   return last?.end ?? m.end;
 }
 
+const dayOf = (m: Pick<MeetingDoc, 'start'>, zone: string, locale: Locale): string =>
+  DateTime.fromJSDate(m.start)
+    .setZone(zone)
+    .setLocale(locale === 'fr' ? 'fr-CA' : 'en-CA')
+    .toLocaleString(DateTime.DATE_FULL);
+
 /**
- * Enqueues the invitation (or update, or cancellation) of a meeting to each attendee but its
- * organizer, with the .ics of the meeting or of its whole series. The occurrence in the outbox key
- * is the meeting's SEQUENCE, so each change sends once and enqueuing the same change twice sends once.
+ * Enqueues the message of one change to each attendee but its organizer: 'invite' and 'update'
+ * send the meeting (or its whole series) as a REQUEST; 'cancel' (this meeting or occurrence) and
+ * 'cancelFollowing' (the occurrences a "from this date on" cancelled) send a CANCEL that reads
+ * as one, without answer links. The occurrence in the outbox key is the UID's SEQUENCE, so each
+ * change sends once and enqueuing the same change twice sends once.
  */
 export async function notifyMeetingChange(meetingId: Types.ObjectId, change: MeetingChange, now = new Date()): Promise<number> {
   const m = await MeetingModel.findById(meetingId).lean();
   if (!m) return 0;
-  // An occurrence cancelled in a series is an update of the series (EXDATE); a meeting, or a series
-  // with nothing left, is cancelled.
-  const nothingLeft =
-    change === 'cancel' && (!m.seriesId || !(await MeetingModel.exists({ seriesId: m.seriesId, archived: false, cancelled: false })));
-  const method = nothingLeft ? 'CANCEL' : 'REQUEST';
-  const kind = method === 'CANCEL' ? 'meeting_cancelled' : 'meeting_invitation';
+  const plan = await planFor(m, change, now);
+  return plan ? enqueuePlan(m, plan, now) : 0;
+}
+
+/**
+ * After "edit from this date onward" split a series: the old series now ends before `oldMeetingId`
+ * (its attendees get it again as a REQUEST with the shorter rule, or a cancellation when nothing of
+ * it is left), and the new series starting at `newMeetingId` is sent as an update.
+ */
+export async function notifySeriesSplit(oldMeetingId: Types.ObjectId, newMeetingId: Types.ObjectId, now = new Date()): Promise<number> {
+  const cut = await MeetingModel.findById(oldMeetingId).lean();
+  let sent = 0;
+  if (cut?.seriesId) {
+    const last = await MeetingModel.findOne({ seriesId: cut.seriesId, archived: false }).sort({ originalStart: -1 }).lean();
+    const plan = await planForCut(cut, last, now);
+    sent += await enqueuePlan(last ?? cut, plan, now);
+  }
+  return sent + (await notifyMeetingChange(newMeetingId, 'update', now));
+}
+
+async function enqueuePlan(m: MeetingDoc, plan: Plan, now: Date): Promise<number> {
   const series = m.seriesId ? await MeetingSeriesModel.findById(m.seriesId, { sequence: 1 }).lean() : null;
   const sequence = Math.max(m.sequence ?? 0, series?.sequence ?? 0);
-  const [ics, until, owner, list] = await Promise.all([
-    icsForMeeting(m._id, method),
-    lastEnd(m),
-    UserModel.findById(m.ownerId, { name: 1 }).lean(),
-    people(m),
-  ]);
+  const [until, owner, list] = await Promise.all([lastEnd(m), UserModel.findById(m.ownerId, { name: 1 }).lean(), people(m)]);
+  const shown = plan.shown;
   const messages: MessageInput[] = list
     .filter((p) => String(p.recipient.userId) !== String(m.ownerId))
     .map((p) => ({
-      kind,
+      kind: plan.kind,
       subjectId: String(m.seriesId ?? m._id),
       occurrence: `${String(m._id)}.seq${sequence}`,
       to: p.recipient,
       explicitInvite: true,
       data: {
-        title: m.title,
-        when: when(m, p.zone, p.recipient.locale),
+        // One line each: a stored title or place with a line break must not break the subject.
+        title: lineText(shown.title),
+        when: when(shown, p.zone, p.recipient.locale),
+        date: dayOf(shown, p.zone, p.recipient.locale),
+        dates: plan.dates.map((o) => when(o, p.zone, p.recipient.locale)),
         zone: p.zone,
-        place: [m.location, m.videoUrl].filter(Boolean).join(' · '),
-        agenda: m.agenda,
-        organizer: owner?.name ?? '',
-        update: change !== 'invite',
+        place: lineText([shown.location, shown.videoUrl].filter(Boolean).join(' · ')),
+        agenda: plan.method === 'REQUEST' ? shown.agenda : '',
+        organizer: lineText(owner?.name ?? ''),
+        context: plan.context,
         series: Boolean(m.seriesId),
-        link: p.recipient.userId ? `${config.baseUrl}/meetings/${String(m._id)}` : '',
-        rsvpLink: p.recipient.contactId && method === 'REQUEST' ? rsvpUrl(String(m._id), String(p.recipient.contactId), until, now) : '',
+        link: p.recipient.userId ? `${config.baseUrl}/meetings/${String(shown._id)}` : '',
+        rsvpLink:
+          p.recipient.contactId && plan.method === 'REQUEST' ? rsvpUrl(String(shown._id), String(p.recipient.contactId), until, now) : '',
       },
-      icalEvent: { method, content: ics },
+      icalEvent: { method: plan.method, content: plan.ics },
       // Nobody needs an invitation to a meeting that is over.
       expiresAt: until,
     }));
@@ -194,10 +218,14 @@ export async function openRsvp(token: unknown, now = new Date()): Promise<RsvpOp
   };
 }
 
-/** Records the answer on the meeting and, for a series, on every occurrence not yet over. */
-export async function recordRsvp(meeting: MeetingDoc, contactId: string, answer: RsvpAnswer, now = new Date()): Promise<void> {
+/**
+ * Records the answer on the meeting and, for a series, on every occurrence not yet over and not
+ * cancelled. A cancelled meeting takes no answer: false, nothing recorded.
+ */
+export async function recordRsvp(meeting: MeetingDoc, contactId: string, answer: RsvpAnswer, now = new Date()): Promise<boolean> {
+  if (meeting.cancelled) return false;
   const filter = meeting.seriesId
-    ? { seriesId: meeting.seriesId, archived: false, $or: [{ _id: meeting._id }, { end: { $gt: now } }] }
+    ? { seriesId: meeting.seriesId, archived: false, cancelled: false, $or: [{ _id: meeting._id }, { end: { $gt: now } }] }
     : { _id: meeting._id };
   const docs = await MeetingModel.find(filter, { attendees: 1 }).lean();
   const ops = docs
@@ -210,4 +238,5 @@ export async function recordRsvp(meeting: MeetingDoc, contactId: string, answer:
       },
     }));
   if (ops.length) await MeetingModel.bulkWrite(ops);
+  return true;
 }

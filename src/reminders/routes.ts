@@ -98,9 +98,12 @@ async function renderRsvp(req: Request, res: Response, done: boolean): Promise<v
     if (typeof answer !== 'string' || !rsvpAnswers.includes(answer as RsvpAnswer)) {
       res.status(422);
       done = false;
-    } else {
-      await recordRsvp(m, opened.contactId, answer as RsvpAnswer);
+    } else if (await recordRsvp(m, opened.contactId, answer as RsvpAnswer)) {
       response = answer;
+    } else {
+      // The meeting was cancelled since the invitation: the page says so, nothing is recorded.
+      res.status(410);
+      done = false;
     }
   }
   const start = DateTime.fromJSDate(m.start)
@@ -108,7 +111,7 @@ async function renderRsvp(req: Request, res: Response, done: boolean): Promise<v
     .setLocale(opened.locale === 'fr' ? 'fr-CA' : 'en-CA');
   const preselect = typeof req.query.answer === 'string' ? req.query.answer : '';
   res.render('reminders/rsvp', {
-    title: req.t('reminders:rsvp.title'),
+    title: req.t(m.cancelled ? 'reminders:rsvp.cancelledTitle' : 'reminders:rsvp.title'),
     meeting: m,
     when: start.toLocaleString(DateTime.DATETIME_FULL),
     place: [m.location, m.videoUrl].filter(Boolean).join(' · '),

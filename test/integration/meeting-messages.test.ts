@@ -192,7 +192,7 @@ describe('meeting invitations, updates, cancellations, reminders and answers', (
     expect((await UserModel.findById(owner._id).lean())!.meetingReminderHours).to.equal(3);
   });
 
-  it('cancels a series from an occurrence onward (minutes kept), and sends the series with those dates excluded', async () => {
+  it('cancels a series from an occurrence onward (minutes kept), sends a CANCEL of those dates, and the series excludes them', async () => {
     const first = await schedule({ cadence: 'weekly', endMode: 'count', count: '4' });
     const occurrences = await MeetingModel.find({ seriesId: first.seriesId }).sort({ start: 1 }).lean();
     expect(occurrences).to.have.length(4);
@@ -204,10 +204,13 @@ describe('meeting invitations, updates, cancellations, reminders and answers', (
     const after = await MeetingModel.find({ seriesId: first.seriesId }).sort({ start: 1 }).lean();
     expect(after.map((o) => o.cancelled)).to.deep.equal([false, true, true, false]);
     await deliverUntilIdle();
-    const update = received(colleague.email).at(-1)!;
-    const ics = calendarOf(update);
-    expect(ics)
-      .to.contain('METHOD:REQUEST')
-      .and.match(/EXDATE;TZID=America\/Toronto:20270317T090000,20270324T090000/);
+    const cancellation = calendarOf(received(colleague.email).at(-1)!);
+    expect(cancellation).to.contain('METHOD:CANCEL');
+    expect(cancellation.match(/^RECURRENCE-ID;TZID=America\/Toronto:\d{8}T\d{6}$/gm)).to.deep.equal([
+      'RECURRENCE-ID;TZID=America/Toronto:20270317T090000',
+      'RECURRENCE-ID;TZID=America/Toronto:20270324T090000',
+    ]);
+    const series = await agent.get(`/meetings/${String(first._id)}.ics`);
+    expect(series.text.replace(/\r\n[ \t]/g, '')).to.match(/EXDATE;TZID=America\/Toronto:20270317T090000,20270324T090000/);
   });
 });

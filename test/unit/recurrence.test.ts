@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import ICAL from 'ical.js';
 import { Types } from 'mongoose';
 import { addSeries, addSingle, newCalendar } from '../../src/meetings/ics.js';
+import { blockText, escapeText, lineText, mailAddress, paramText, webAddress, zoneName } from '../../src/meetings/ics-text.js';
 import type { MeetingDoc, MeetingSeriesDoc } from '../../src/meetings/model.js';
 import { MAX_OCCURRENCES, occurrences, rruleText, type RecurrenceSpec } from '../../src/meetings/recurrence.js';
 import { nextCheckDue } from '../../src/progress/schedule.js';
@@ -199,6 +200,36 @@ describe('Meeting .ics output', () => {
     expect(ev.component.getFirstPropertyValue('status')).to.equal('CANCELLED');
     expect(ev.startDate.toJSDate().toISOString()).to.equal('2026-07-01T13:00:00.000Z');
     expect(ev.startDate.zone.tzid).to.equal(zone);
+  });
+});
+
+describe('Text written into an .ics', () => {
+  it('keeps one line where one is expected, escapes what RFC 5545 and RFC 6868 ask, and drops control characters', () => {
+    expect(lineText('a\r\nb\nc\rd\u2028e\u0000f\u0007\u009b')).to.equal('a b c d ef');
+    expect(blockText('a\r\nb\u000bc\td')).to.equal('a\nbc\td');
+    expect(escapeText('Rencontre; budget, suivi \\ fin\r\nUID:x')).to.equal('Rencontre\\; budget\\, suivi \\\\ fin UID:x');
+    expect(paramText('Olive "O" ^ Owner\r\n')).to.equal("Olive ^'O^' ^^ Owner");
+    expect([mailAddress('lea@example.org'), mailAddress('a@b.c\r\nBcc: x@y.z'), mailAddress('"x"@y.z')]).to.deep.equal([
+      'lea@example.org',
+      null,
+      null,
+    ]);
+    expect([
+      webAddress('https://meet.example.org/x?y=1'),
+      webAddress('https://x.org/\u0000'),
+      webAddress('javascript:alert(1)'),
+    ]).to.deep.equal(['https://meet.example.org/x?y=1', null, null]);
+    expect([zoneName('America/Toronto'), zoneName('America/Toronto\r\nX:y'), zoneName(undefined)]).to.deep.equal([
+      'America/Toronto',
+      'UTC',
+      'UTC',
+    ]);
+  });
+
+  it('a calendar name with a line break and a whole event in it, when parsed, then stays the name of a calendar without events', () => {
+    const cal = parse(newCalendar('Budget\r\nBEGIN:VEVENT\r\nUID:forged\r\nEND:VEVENT', 'REQUEST').toString());
+    expect(cal.getAllSubcomponents('vevent')).to.have.length(0);
+    expect(cal.getFirstPropertyValue('x-wr-calname')).to.equal('Budget BEGIN:VEVENT UID:forged END:VEVENT');
   });
 });
 
