@@ -27,7 +27,10 @@ interface Person {
   leadHours: number;
 }
 
-/** Attendees with an address, each with their language, time zone and reminder lead time. */
+/**
+ * Attendees with an address, each with their language, time zone and reminder lead time. Whether a
+ * contact may be mailed is decided for every message by consent.ts when it is enqueued.
+ */
 async function people(m: MeetingDoc): Promise<Person[]> {
   const userIds = m.attendees.filter((a) => a.userId).map((a) => a.userId!);
   const contactIds = new Set(m.attendees.filter((a) => a.contactId).map((a) => String(a.contactId)));
@@ -54,7 +57,6 @@ async function people(m: MeetingDoc): Promise<Person[]> {
         locale: c.locale ?? 'fr',
         partnerId: m.partnerId,
         contactId: c._id,
-        optedOut: Boolean(c.optedOut),
       },
       zone: m.zone,
       leadHours: config.reminders.meetingLeadHours,
@@ -113,7 +115,6 @@ export async function notifyMeetingChange(meetingId: Types.ObjectId, change: Mee
       subjectId: String(m.seriesId ?? m._id),
       occurrence: `${String(m._id)}.seq${sequence}`,
       to: p.recipient,
-      explicitInvite: true,
       data: {
         title: m.title,
         when: when(m, p.zone, p.recipient.locale),
