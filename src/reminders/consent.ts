@@ -2,6 +2,7 @@
 // when it is enqueued (enqueue.ts) and again when it is delivered (deliver.ts), so that a contact who
 // opts out in between gets nothing more; the follow-up kind asks it to choose whom to ask.
 import type { Types } from 'mongoose';
+import type { Locale } from '../users/roles.js';
 import { PartnerModel } from '../partners/model.js';
 import { OutboxModel } from './outbox.model.js';
 
@@ -78,8 +79,15 @@ export async function refusalsFor(list: ContactMessage[]): Promise<(ContactRefus
   });
 }
 
-interface FollowUpCandidate extends ContactConsent {
+/** A partner contact as stored (the fields the follow-up needs). */
+export interface PartnerContact {
+  _id: Types.ObjectId;
+  name: string;
+  email: string;
+  locale?: Locale | null;
   primary?: boolean | null;
+  emailConsent?: boolean | null;
+  optedOut?: boolean | null;
 }
 
 /**
@@ -87,16 +95,17 @@ interface FollowUpCandidate extends ContactConsent {
  * them may be (or none is primary), every other contact who may. `notAsked` lists the contacts
  * considered and refused, with the reason, so the owner is told truthfully.
  */
-export function followUpContacts<C extends FollowUpCandidate>(
-  contacts: C[],
-): { ask: C[]; notAsked: { contact: C; reason: ContactRefusal }[] } {
-  const why = (c: C) => whyNotEmailContact(c, 'followup_request');
+export function followUpContacts(contacts: readonly PartnerContact[]): {
+  ask: PartnerContact[];
+  notAsked: { contact: PartnerContact; reason: ContactRefusal }[];
+} {
+  const why = (c: PartnerContact) => whyNotEmailContact(c, 'followup_request');
   const primaries = contacts.filter((c) => c.primary);
-  let considered = primaries.length ? primaries : contacts;
+  let considered = primaries.length ? primaries : [...contacts];
   let ask = considered.filter((c) => !why(c));
   if (!ask.length && primaries.length) {
-    considered = contacts;
-    ask = contacts.filter((c) => !why(c));
+    considered = [...contacts];
+    ask = considered.filter((c) => !why(c));
   }
   return { ask, notAsked: considered.flatMap((c) => (why(c) ? [{ contact: c, reason: why(c)! }] : [])) };
 }

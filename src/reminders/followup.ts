@@ -203,7 +203,7 @@ async function optOutTarget(token: unknown, now: Date) {
   if (!Types.ObjectId.isValid(partnerId) || !Types.ObjectId.isValid(contactId)) return null;
   const partner = await PartnerModel.findById(partnerId);
   const contact = partner?.contacts.find((c) => String(c._id) === contactId);
-  return partner && contact ? { partner, contact, locale: (contact.locale ?? config.defaultLocale) as Locale } : null;
+  return partner && contact ? { partner, contact, locale: contact.locale ?? config.defaultLocale } : null;
 }
 
 /** The language of the contact an opt-out link names; null for a forged link. */

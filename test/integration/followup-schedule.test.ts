@@ -112,7 +112,7 @@ describe('progress checks due: one rule from frequency, start and last check', (
   it('editing only the reporting duties keeps the agreement due and reminded', async () => {
     const { id } = await inReview(3);
     await approve(id);
-    const due = (await AgreementModel.findById(id).lean())!.followUp?.nextCheckDue!;
+    const due = (await AgreementModel.findById(id).lean())!.followUp!.nextCheckDue!;
     const { rev } = (await AgreementModel.findById(id).lean())!;
     const res = await postForm(
       ownerAgent,
