@@ -16,6 +16,7 @@ import { completeness } from './completeness.js';
 import { formalKinds, type AgreementElement, type AgreementKind, type AgreementStatus, type KpiStatus } from './constants.js';
 import type { PartnerType } from '../partners/constants.js';
 import { recordMeasurements, refreshKpiStatus } from './kpis.js';
+import { refreshNextCheckDue } from '../progress/schedule.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
 import { canTransition, transitions, type Transition } from './status.js';
 import './timeline.js'; // registers the agreements' moves on the partner timeline
@@ -88,6 +89,8 @@ export async function editAgreement(
   a.rev = rev + 1;
   await a.save();
   if (element === 'kpis') await refreshKpiStatus(id);
+  // The next check due follows from the frequency and the start date: recomputed, never left cleared.
+  await refreshNextCheckDue(id);
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'edit', note: element });
 }
 
@@ -151,6 +154,7 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
     await recordAudit({ actor, entity: 'agreement', entityId: renewal._id, action: 'create', note: `renewal of ${String(a._id)}` });
   }
   await a.save();
+  await refreshNextCheckDue(id); // approval schedules the first check; leaving 'active' clears it
   await recordAudit({
     actor,
     entity: 'agreement',

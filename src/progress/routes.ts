@@ -12,6 +12,7 @@ import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthD
 import { checkSchema, kpiValuesFrom } from './schemas.js';
 import { agreementForCheck, dimensionSummary, getCheck, healthTrend, recordCheck, sparklinePoints } from './service.js';
 import { measurementsOfCheck } from '../agreements/measurements-directory.js';
+import { followUpRound } from '../reminders/followup.js';
 
 export const progressRouter = Router();
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
@@ -26,7 +27,10 @@ progressRouter.get('/agreements/:id/progress/new', async (req, res) => {
   const id = parseId(req.params.id);
   const locals = await formLocals(req, id);
   const zone = zoneOf(req);
-  const last = await AgreementModel.findById(id, { followUp: 1 }).lean();
+  const [last, round] = await Promise.all([
+    AgreementModel.findById(id, { followUp: 1 }).lean(),
+    followUpRound(id, locals.agreement.partnerIds),
+  ]);
   const end = DateTime.now().setZone(zone);
   const meetingId = typeof req.query.meetingId === 'string' && /^[a-f0-9]{24}$/i.test(req.query.meetingId) ? req.query.meetingId : '';
   res.render('progress/new', {
@@ -40,6 +44,7 @@ progressRouter.get('/agreements/:id/progress/new', async (req, res) => {
     },
     errors: {},
     nextCheckDue: last?.followUp?.nextCheckDue ?? null,
+    round,
   });
 });
 

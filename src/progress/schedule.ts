@@ -1,10 +1,14 @@
-// When the next progress check is due: the agreement's follow-up frequency after the last check
-// (or after the agreement's start), computed in the organization's time zone.
+// When the next progress check of an agreement is due. One rule (checkDue): an active agreement with
+// a check frequency is due one period after its last team check, or one period after its start when
+// no check was recorded since; a date in the past means due, and overdue, now. The result is kept in
+// followUp.nextCheckDue (indexed, read by the directory) and recomputed by refreshNextCheckDue on
+// approval, on every edit and after each check; checksDue is the one list of what is due, read by
+// the home page, the "progress checks due" lists and the reminder kinds.
 import { agreementDirectory, agreementsOfPartner, involves, type ListedAgreement } from '../agreements/directory.js';
 import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import { AgreementModel } from '../agreements/model.js';
-import type { CheckFrequency } from '../agreements/constants.js';
+import type { AgreementStatus, CheckFrequency } from '../agreements/constants.js';
 import { config } from '../config.js';
 import { ProgressCheckModel } from './model.js';
 
@@ -15,35 +19,71 @@ export function nextCheckDue(frequency: CheckFrequency, from: Date, zone = confi
   return DateTime.fromJSDate(from).setZone(zone).plus({ months: months[frequency] }).toUTC().toJSDate();
 }
 
+export interface ScheduledAgreement {
+  status: AgreementStatus;
+  startDate?: Date | null;
+  approvedAt?: Date | null;
+  createdAt?: Date | null;
+  followUp?: { checkFrequency?: CheckFrequency | '' | null } | null;
+}
+
 /**
- * Recomputes an agreement's followUp.nextCheckDue: after its latest team check (by period end), or
- * after its start date; null when the agreement has no frequency or is not active.
+ * The rule: when the next check of an agreement is due, given the end of its last team check (null
+ * when none). Null when the agreement is not active or has no check frequency. An agreement without
+ * a start date counts from its approval. A check whose period ended before the start does not count.
  */
-export async function refreshNextCheckDue(agreementId: Types.ObjectId, now = new Date()): Promise<Date | null> {
-  const agreement = await AgreementModel.findById(agreementId, { status: 1, startDate: 1, followUp: 1, createdAt: 1 }).lean();
+export function checkDue(a: ScheduledAgreement, lastCheckEnd: Date | null): Date | null {
+  const frequency = a.followUp?.checkFrequency;
+  if (a.status !== 'active' || !frequency) return null;
+  const start = a.startDate ?? a.approvedAt ?? a.createdAt ?? null;
+  const from = !start || (lastCheckEnd && lastCheckEnd > start) ? lastCheckEnd : start;
+  return from ? nextCheckDue(frequency, from) : null;
+}
+
+/** Recomputes and stores an agreement's followUp.nextCheckDue by the rule; returns it. */
+export async function refreshNextCheckDue(agreementId: Types.ObjectId): Promise<Date | null> {
+  const agreement = await AgreementModel.findById(agreementId, {
+    status: 1,
+    startDate: 1,
+    approvedAt: 1,
+    createdAt: 1,
+    followUp: 1,
+  }).lean();
   if (!agreement) return null;
-  const frequency = agreement.followUp?.checkFrequency;
-  let due: Date | null = null;
-  if (agreement.status === 'active' && frequency) {
-    const last = await ProgressCheckModel.findOne({ agreementId, source: 'team', archived: false }, { periodEnd: 1 })
-      .sort({ periodEnd: -1 })
-      .lean();
-    const from = last?.periodEnd ?? agreement.startDate ?? agreement.createdAt ?? now;
-    due = nextCheckDue(frequency, from);
-  }
-  await AgreementModel.updateOne({ _id: agreementId }, { $set: { 'followUp.nextCheckDue': due } });
+  const last = agreement.followUp?.checkFrequency
+    ? await ProgressCheckModel.findOne({ agreementId, source: 'team', archived: false }, { periodEnd: 1 }).sort({ periodEnd: -1 }).lean()
+    : null;
+  const due = checkDue(agreement, last?.periodEnd ?? null);
+  if ((agreement.followUp?.nextCheckDue?.getTime() ?? null) !== (due?.getTime() ?? null))
+    await AgreementModel.updateOne({ _id: agreementId }, { $set: { 'followUp.nextCheckDue': due } });
   return due;
 }
 
-/** Active agreements whose check is overdue (optionally for a partner or for a user's agreements). */
+const scheduled = (a: ListedAgreement): boolean => a.status === 'active' && !a.archived && Boolean(a.followUp?.checkFrequency);
+
+export type CheckDue = ListedAgreement & { nextCheckDue: Date };
+
+/**
+ * The active agreements whose next check is due on or before `until`, soonest first (optionally of
+ * one partner, or involving one user), each with its `nextCheckDue`. An active agreement with a
+ * frequency but no date stored yet (written before the rule, or by a path that did not refresh it)
+ * gets it computed here, once.
+ */
+export async function checksDue(opts: { until: Date; partnerId?: Types.ObjectId; userId?: Types.ObjectId }): Promise<CheckDue[]> {
+  const rows = (await (opts.partnerId ? agreementsOfPartner(opts.partnerId) : agreementDirectory())).filter(
+    (a) => scheduled(a) && (!opts.userId || involves(a, opts.userId)),
+  );
+  const out: CheckDue[] = [];
+  for (const a of rows) {
+    const due = a.followUp?.nextCheckDue ?? (await refreshNextCheckDue(a._id));
+    if (due && due.getTime() <= opts.until.getTime()) out.push({ ...a, nextCheckDue: due });
+  }
+  return out.sort((a, b) => a.nextCheckDue.getTime() - b.nextCheckDue.getTime());
+}
+
+/** For pages: checks overdue now, or due within `within` days (at most 100). */
 export async function overdueChecks(opts: { now?: Date; partnerId?: Types.ObjectId; userId?: Types.ObjectId; within?: number } = {}) {
   const now = opts.now ?? new Date();
-  const limit = opts.within ? DateTime.fromJSDate(now).plus({ days: opts.within }).toJSDate() : now;
-  const due = (a: ListedAgreement) => a.followUp?.nextCheckDue?.getTime() ?? 0;
-  return (await (opts.partnerId ? agreementsOfPartner(opts.partnerId) : agreementDirectory()))
-    .filter(
-      (a) => a.status === 'active' && !a.archived && due(a) > 0 && due(a) < limit.getTime() && (!opts.userId || involves(a, opts.userId)),
-    )
-    .sort((a, b) => due(a) - due(b))
-    .slice(0, 100);
+  const until = opts.within ? DateTime.fromJSDate(now).plus({ days: opts.within }).toJSDate() : now;
+  return (await checksDue({ until, partnerId: opts.partnerId, userId: opts.userId })).slice(0, 100);
 }

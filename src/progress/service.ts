@@ -86,7 +86,7 @@ export async function recordCheck(actor: MeetingActor, agreementId: Types.Object
         createdBy: actor._id,
       })),
     );
-  await refreshNextCheckDue(agreementId, now);
+  await refreshNextCheckDue(agreementId);
   await recordAudit({
     actor,
     entity: 'progressCheck',

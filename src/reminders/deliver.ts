@@ -6,6 +6,7 @@ import { claimedAt, claimOnce } from '../db/claim.js';
 import { config } from '../config.js';
 import { logger } from '../logger.js';
 import { mailer as defaultMailer, type Mailer } from '../mail/transport.js';
+import { refusalsFor } from './consent.js';
 import { OutboxModel, type OutboxDoc } from './outbox.model.js';
 
 export interface DeliverOptions {
@@ -76,6 +77,16 @@ async function attempt(due: Due, now: Date, leaseMs: number, mail: Mailer, repor
   }
   if (msg.expiresAt && msg.expiresAt.getTime() <= now.getTime()) {
     await OutboxModel.updateOne({ _id: msg._id }, { $set: { state: 'skipped', leaseUntil: null, lastAttemptAt: now } });
+    report.skipped += 1;
+    return;
+  }
+  // A contact who opted out (or whose consent was withdrawn) since the message was enqueued.
+  const [refused] =
+    msg.recipientType === 'contact' && msg.partnerId && msg.contactId
+      ? await refusalsFor([{ kind: msg.kind, subjectId: msg.subjectId, partnerId: msg.partnerId, contactId: msg.contactId }])
+      : [null];
+  if (refused) {
+    await OutboxModel.updateOne({ _id: msg._id }, { $set: { state: 'skipped', leaseUntil: null, lastAttemptAt: now, lastError: refused } });
     report.skipped += 1;
     return;
   }

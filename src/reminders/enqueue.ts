@@ -4,8 +4,8 @@ import { Types } from 'mongoose';
 import { config } from '../config.js';
 import { renderEmail } from '../mail/render.js';
 import { newMessageId } from '../mail/transport.js';
-import { PartnerModel } from '../partners/model.js';
 import type { Locale } from '../users/roles.js';
+import { refusalsFor, type ContactRefusal } from './consent.js';
 import { optOutUrl } from './links.js';
 import { OutboxModel } from './outbox.model.js';
 
@@ -14,11 +14,12 @@ export interface Recipient {
   name: string;
   locale: Locale;
   userId?: Types.ObjectId | null;
-  /** A partner contact: the message carries an opt-out link and List-Unsubscribe header. */
+  /**
+   * A partner contact: sent only as consent.ts allows (looked up when enqueued and when delivered);
+   * the message carries an opt-out link and List-Unsubscribe header.
+   */
   partnerId?: Types.ObjectId | null;
   contactId?: Types.ObjectId | null;
-  /** Known opt-out state of a contact; looked up when left undefined. */
-  optedOut?: boolean;
 }
 
 export interface MessageInput {
@@ -33,13 +34,11 @@ export interface MessageInput {
   dueAt?: Date;
   expiresAt?: Date | null;
   icalEvent?: { method: 'REQUEST' | 'CANCEL'; content: string };
-  /** A meeting invitation the contact was explicitly added to: sent even when opted out. */
-  explicitInvite?: boolean;
   /** Extra template data, computed only when the message is new (say, a signed link's record). */
   prepare?: () => Promise<Record<string, unknown>>;
 }
 
-export type EnqueueResult = 'created' | 'exists' | 'opted_out' | 'no_address';
+export type EnqueueResult = 'created' | 'exists' | ContactRefusal;
 
 export const outboxKey = (m: Pick<MessageInput, 'kind' | 'subjectId' | 'occurrence' | 'to'>): string =>
   `${m.kind}:${m.subjectId}:${m.occurrence}:${m.to.email.trim().toLowerCase()}`;
@@ -47,13 +46,6 @@ export const outboxKey = (m: Pick<MessageInput, 'kind' | 'subjectId' | 'occurren
 let indexesReady: Promise<unknown> | undefined;
 /** The unique key index must exist before the first concurrent insert. */
 export const ensureOutboxIndexes = (): Promise<unknown> => (indexesReady ??= OutboxModel.init());
-
-async function contactOptedOut(to: Recipient): Promise<boolean> {
-  if (!to.contactId || !to.partnerId) return false;
-  if (to.optedOut !== undefined) return to.optedOut;
-  const p = await PartnerModel.findById(to.partnerId, { contacts: 1 }).lean();
-  return Boolean(p?.contacts.find((c) => String(c._id) === String(to.contactId))?.optedOut);
-}
 
 async function insert(m: MessageInput, key: string, now: Date): Promise<EnqueueResult> {
   const extra = m.prepare ? await m.prepare() : {};
@@ -105,12 +97,19 @@ export async function enqueueMessages(list: MessageInput[], now = new Date()): P
   await ensureOutboxIndexes();
   const keys = list.map(outboxKey);
   const existing = new Set(keys.length ? (await OutboxModel.find({ key: { $in: keys } }, { key: 1 }).lean()).map((d) => d.key) : []);
+  const forContacts = list.flatMap((m, i) =>
+    m.to.partnerId && m.to.contactId && !existing.has(keys[i]!)
+      ? [{ i, kind: m.kind, subjectId: m.subjectId, partnerId: m.to.partnerId, contactId: m.to.contactId }]
+      : [],
+  );
+  const refusals = new Map((await refusalsFor(forContacts)).map((r, j) => [forContacts[j]!.i, r]));
   const results: EnqueueResult[] = [];
   for (const [i, m] of list.entries()) {
     const key = keys[i]!;
+    const refused = refusals.get(i);
     if (!m.to.email) results.push('no_address');
     else if (existing.has(key)) results.push('exists');
-    else if (!m.explicitInvite && (await contactOptedOut(m.to))) results.push('opted_out');
+    else if (refused) results.push(refused);
     else {
       existing.add(key);
       results.push(await insert(m, key, now));

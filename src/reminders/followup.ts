@@ -12,6 +12,7 @@ import { healthBand, healthDimensions, ProgressCheckModel, type CheckStatus } fr
 import type { SessionUser } from '../users/service.js';
 import { isManager, type Locale } from '../users/roles.js';
 import { UserModel } from '../users/model.js';
+import { followUpContacts } from './consent.js';
 import { enqueueMessage } from './enqueue.js';
 import { FollowUpRequestModel, FollowUpResponseModel } from './followup-response.model.js';
 import { verifyLink } from './links.js';
@@ -166,18 +167,59 @@ export async function revokeFollowUpRequest(actor: SessionUser, requestId: strin
   await recordAudit({ actor, entity: 'agreement', entityId: request.agreementId, action: 'followup:revoke', note: requestId });
 }
 
+export type RequestState = 'answered' | 'revoked' | 'expired' | 'waiting';
+
+/**
+ * The latest round of follow-up requests of an agreement, for its owner: who was asked (and where
+ * each request stands), and which of the partners' contacts could not be asked, and why.
+ */
+export async function followUpRound(agreementId: Types.ObjectId, partnerIds: Types.ObjectId[], now = new Date()) {
+  const latest = await FollowUpRequestModel.findOne({ agreementId }, { dueAt: 1 }).sort({ dueAt: -1 }).lean();
+  const [requests, partners] = await Promise.all([
+    latest ? FollowUpRequestModel.find({ agreementId, dueAt: latest.dueAt }).sort({ createdAt: 1 }).lean() : [],
+    PartnerModel.find({ _id: { $in: partnerIds }, archived: false }, { name: 1, contacts: 1 }).lean(),
+  ]);
+  const names = new Map(partners.flatMap((p) => p.contacts.map((c) => [String(c._id), { name: c.name, partner: p.name }] as const)));
+  const state = (r: (typeof requests)[number]): RequestState =>
+    r.usedAt ? 'answered' : r.revokedAt ? 'revoked' : r.expiresAt.getTime() <= now.getTime() ? 'expired' : 'waiting';
+  const asked = requests.map((r) => ({ id: r._id, ...(names.get(String(r.contactId)) ?? { name: '', partner: '' }), state: state(r) }));
+  const askedIds = new Set(requests.map((r) => String(r.contactId)));
+  const notAsked = partners.flatMap((p) =>
+    followUpContacts(p.contacts)
+      .notAsked.filter((n) => !askedIds.has(String(n.contact._id)))
+      .map((n) => ({ name: n.contact.name, partner: p.name, reason: n.reason })),
+  );
+  return { dueAt: latest?.dueAt ?? null, asked, notAsked };
+}
+
+/**
+ * The contact an opt-out link names (its language, for the page), or null for a forged one. An
+ * expired signature still works: unsubscribing must never stop working.
+ */
+async function optOutTarget(token: unknown, now: Date) {
+  const check = verifyLink(token, 'optout', now);
+  if (check.ok === false && check.reason === 'invalid') return null;
+  const { requestId: partnerId, contactId } = check.payload;
+  if (!Types.ObjectId.isValid(partnerId) || !Types.ObjectId.isValid(contactId)) return null;
+  const partner = await PartnerModel.findById(partnerId);
+  const contact = partner?.contacts.find((c) => String(c._id) === contactId);
+  return partner && contact ? { partner, contact, locale: contact.locale ?? config.defaultLocale } : null;
+}
+
+/** The language of the contact an opt-out link names; null for a forged link. */
+export async function optOutLocale(token: unknown, now = new Date()): Promise<Locale | null> {
+  return (await optOutTarget(token, now))?.locale ?? null;
+}
+
 /** One-click opt-out of a partner contact (signed link; idempotent). */
 export async function optOut(token: unknown, now = new Date()): Promise<{ ok: boolean; locale: Locale }> {
-  const check = verifyLink(token, 'optout', now);
-  if (!check.ok || !Types.ObjectId.isValid(check.payload.requestId) || !Types.ObjectId.isValid(check.payload.contactId))
-    return { ok: false, locale: config.defaultLocale };
-  const partner = await PartnerModel.findById(check.payload.requestId);
-  const contact = partner?.contacts.find((c) => String(c._id) === check.payload.contactId);
-  if (!partner || !contact) return { ok: false, locale: config.defaultLocale };
+  const target = await optOutTarget(token, now);
+  if (!target) return { ok: false, locale: config.defaultLocale };
+  const { partner, contact } = target;
   if (!contact.optedOut) {
     contact.optedOut = true;
     await partner.save();
     await recordAudit({ actor: null, entity: 'partner', entityId: partner._id, action: 'contact:opt-out', note: contact.name });
   }
-  return { ok: true, locale: contact.locale ?? config.defaultLocale };
+  return { ok: true, locale: target.locale };
 }

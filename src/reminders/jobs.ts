@@ -6,6 +6,7 @@ import { config } from '../config.js';
 import type { Job } from '../scheduler.js';
 import { deliverUntilIdle, type DeliverReport } from './deliver.js';
 import { enqueueDue } from './kinds.js';
+import './followup-kinds.js'; // registers follow-up requests and overdue checks
 import './meetings.js'; // registers meeting reminders
 
 export async function reminderTick(now = new Date()): Promise<{ enqueued: number } & DeliverReport> {

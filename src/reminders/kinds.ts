@@ -1,6 +1,7 @@
 // The message kinds: each finds, for a moment `now`, the messages that are due. The tick enqueues
 // what every 'tick' kind returns; the weekly job does the same for 'weekly' kinds. A new kind (say,
-// meeting reminders) is one more registerKind call.
+// meeting reminders) is one more registerKind call. Follow-up requests and overdue checks are in
+// followup-kinds.ts, meeting messages in meetings.ts.
 import { Types } from 'mongoose';
 import { AgreementModel } from '../agreements/model.js';
 import { config } from '../config.js';
@@ -9,8 +10,6 @@ import { TaskModel } from '../tasks/model.js';
 import { UserModel } from '../users/model.js';
 import type { Locale } from '../users/roles.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
-import { FollowUpRequestModel } from './followup-response.model.js';
-import { expIn, linkUrl, signLink } from './links.js';
 
 export type KindSchedule = 'tick' | 'weekly';
 
@@ -37,8 +36,8 @@ export async function enqueueDue(schedule: KindSchedule, now = new Date()): Prom
 
 // Helpers ---------------------------------------------------------------------------------------
 
-const DAY = 86400_000;
-const day = (d: Date): string => d.toISOString().slice(0, 10);
+export const DAY = 86400_000;
+export const day = (d: Date): string => d.toISOString().slice(0, 10);
 export const dateIn = (locale: Locale, d: Date | null | undefined): string =>
   d ? new Intl.DateTimeFormat(locale === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeZone: config.defaultTimezone }).format(d) : '';
 
@@ -50,15 +49,15 @@ interface UserLite {
   role: string;
 }
 
-async function usersById(ids: (Types.ObjectId | null | undefined)[]): Promise<Map<string, UserLite>> {
+export async function usersById(ids: (Types.ObjectId | null | undefined)[]): Promise<Map<string, UserLite>> {
   const unique = [...new Set(ids.filter(Boolean).map(String))].map((s) => new Types.ObjectId(s));
   if (!unique.length) return new Map();
   const rows = await UserModel.find({ _id: { $in: unique }, status: 'active' }, { name: 1, email: 1, locale: 1, role: 1 }).lean();
   return new Map(rows.map((u) => [String(u._id), u as UserLite]));
 }
 
-const toUser = (u: UserLite): Recipient => ({ email: u.email, name: u.name, locale: u.locale, userId: u._id });
-const url = (path: string): string => `${config.baseUrl}${path}`;
+export const toUser = (u: UserLite): Recipient => ({ email: u.email, name: u.name, locale: u.locale, userId: u._id });
+export const url = (path: string): string => `${config.baseUrl}${path}`;
 
 // Overdue tasks → their owner, once per due date. --------------------------------------------------
 registerKind({
@@ -149,110 +148,6 @@ registerKind({
             link: url(`/agreements/${String(a._id)}`),
           },
         }));
-    });
-  },
-});
-
-// Progress-check / KPI follow-up requests → the partners' contacts (signed link) and the owner. -----
-export const FOLLOWUP_LINK_DAYS = 30;
-
-export const followUpRequestId = (agreementId: string, due: Date, contactId: string): string => `${agreementId}.${day(due)}.${contactId}`;
-
-registerKind({
-  kind: 'followup_request',
-  schedule: 'tick',
-  async findDue(now) {
-    const rows = await AgreementModel.find(
-      { status: 'active', archived: false, 'followUp.nextCheckDue': { $ne: null, $lte: now } },
-      { title: 1, ownerId: 1, partnerIds: 1, followUp: 1, kpis: 1, language: 1 },
-    ).lean();
-    const partners = rows.length
-      ? await PartnerModel.find({ _id: { $in: rows.flatMap((a) => a.partnerIds) } }, { name: 1, contacts: 1, archived: 1 }).lean()
-      : [];
-    const byId = new Map(partners.map((p) => [String(p._id), p]));
-    const users = await usersById(rows.map((a) => a.ownerId));
-    const out: MessageInput[] = [];
-    for (const a of rows) {
-      const due = a.followUp!.nextCheckDue!;
-      const occurrence = day(due);
-      const owner = users.get(String(a.ownerId));
-      const asked: string[] = [];
-      for (const pid of a.partnerIds) {
-        const p = byId.get(String(pid));
-        if (!p || p.archived) continue;
-        const withEmail = p.contacts.filter((c) => c.email);
-        const chosen = withEmail.filter((c) => c.primary);
-        for (const c of chosen.length ? chosen : withEmail.slice(0, 1)) {
-          asked.push(`${c.name} (${p.name})`);
-          const requestId = followUpRequestId(String(a._id), due, String(c._id));
-          const locale = c.locale ?? 'fr';
-          out.push({
-            kind: 'followup_request',
-            subjectId: String(a._id),
-            occurrence,
-            to: { email: c.email, name: c.name, locale, partnerId: p._id, contactId: c._id, optedOut: c.optedOut },
-            data: { title: a.title, partner: p.name, owner: owner?.name ?? '', due: dateIn(locale, due) },
-            async prepare() {
-              const expiresAt = new Date(now.getTime() + FOLLOWUP_LINK_DAYS * DAY);
-              await FollowUpRequestModel.updateOne(
-                { _id: requestId },
-                {
-                  $setOnInsert: {
-                    agreementId: a._id,
-                    partnerId: p._id,
-                    contactId: c._id,
-                    dueAt: due,
-                    expiresAt,
-                    kpiIds: a.kpis.map((k) => k._id),
-                    createdAt: now,
-                  },
-                },
-                { upsert: true },
-              ).catch((err: { code?: number }) => {
-                if (err.code !== 11000) throw err;
-              });
-              const token = signLink({ purpose: 'followup', contactId: String(c._id), requestId, exp: expIn(expiresAt, 0) });
-              return { link: linkUrl('/p/followup', token), expires: dateIn(locale, expiresAt) };
-            },
-          });
-        }
-      }
-      if (owner)
-        out.push({
-          kind: 'followup_owner',
-          subjectId: String(a._id),
-          occurrence,
-          to: toUser(owner),
-          data: { title: a.title, asked: asked.join(', '), due: dateIn(owner.locale, due), link: url(`/agreements/${String(a._id)}`) },
-        });
-    }
-    return out;
-  },
-});
-
-// Overdue progress checks → owner, a week after the due date, once per due date. ------------------
-export const CHECK_GRACE_DAYS = 7;
-registerKind({
-  kind: 'check_overdue',
-  schedule: 'tick',
-  async findDue(now) {
-    const rows = await AgreementModel.find(
-      { status: 'active', archived: false, 'followUp.nextCheckDue': { $ne: null, $lte: new Date(now.getTime() - CHECK_GRACE_DAYS * DAY) } },
-      { title: 1, ownerId: 1, followUp: 1 },
-    ).lean();
-    const users = await usersById(rows.map((a) => a.ownerId));
-    return rows.flatMap((a) => {
-      const u = users.get(String(a.ownerId));
-      if (!u) return [];
-      return [
-        {
-          kind: 'check_overdue',
-          subjectId: String(a._id),
-          occurrence: day(a.followUp!.nextCheckDue!),
-          to: toUser(u),
-          data: { title: a.title, due: dateIn(u.locale, a.followUp!.nextCheckDue), link: url(`/agreements/${String(a._id)}`) },
-        },
-      ];
     });
   },
 });

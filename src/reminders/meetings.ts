@@ -28,7 +28,10 @@ interface Person {
   leadHours: number;
 }
 
-/** Attendees with an address, each with their language, time zone and reminder lead time. */
+/**
+ * Attendees with an address, each with their language, time zone and reminder lead time. Whether a
+ * contact may be mailed is decided for every message by consent.ts when it is enqueued.
+ */
 async function people(m: MeetingDoc): Promise<Person[]> {
   const userIds = m.attendees.filter((a) => a.userId).map((a) => a.userId!);
   const contactIds = new Set(m.attendees.filter((a) => a.contactId).map((a) => String(a.contactId)));
@@ -55,7 +58,6 @@ async function people(m: MeetingDoc): Promise<Person[]> {
         locale: c.locale ?? 'fr',
         partnerId: m.partnerId,
         contactId: c._id,
-        optedOut: Boolean(c.optedOut),
       },
       zone: m.zone,
       leadHours: config.reminders.meetingLeadHours,
@@ -133,7 +135,6 @@ async function enqueuePlan(m: MeetingDoc, plan: Plan, now: Date): Promise<number
       subjectId: String(m.seriesId ?? m._id),
       occurrence: `${String(m._id)}.seq${sequence}`,
       to: p.recipient,
-      explicitInvite: true,
       data: {
         // One line each: a stored title or place with a line break must not break the subject.
         title: lineText(shown.title),

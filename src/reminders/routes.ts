@@ -8,9 +8,9 @@ import { formValues, parseInput } from '../http/validate.js';
 import { healthDimensions } from '../progress/model.js';
 import type { Locale } from '../users/roles.js';
 import { resendFailed } from './deliver.js';
-import { verifyLink } from './links.js';
-import { answerSchema, openFollowUp, optOut, recordAnswer, revokeFollowUpRequest, type LinkRefusal } from './followup.js';
+import { answerSchema, openFollowUp, optOut, optOutLocale, recordAnswer, revokeFollowUpRequest, type LinkRefusal } from './followup.js';
 import { registeredKinds } from './kinds.js';
+import './followup-kinds.js'; // registered, so the outbox filter lists them
 import { OutboxModel, outboxStates } from './outbox.model.js';
 import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.js';
 import { DateTime } from 'luxon';
@@ -72,8 +72,9 @@ partnerLinksRouter.post('/p/followup/:token', async (req, res) => {
 // One-click opt-out: the signed link is the authorization (RFC 8058 POSTs carry no CSRF token).
 partnerLinksRouter.get('/p/optout/:token', async (req, res) => {
   noStore(res);
-  const check = verifyLink(req.params.token, 'optout');
-  if (!check.ok && check.reason === 'invalid') return refuse(req, res, 'invalid');
+  const locale = await optOutLocale(req.params.token);
+  if (!locale) return refuse(req, res, 'invalid');
+  await speak(req, res, locale);
   res.render('reminders/optout', { title: req.t('reminders:optout.title'), token: req.params.token, done: false });
 });
 partnerLinksRouter.post('/p/optout/:token', async (req, res) => {

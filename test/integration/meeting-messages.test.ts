@@ -41,7 +41,7 @@ describe('meeting invitations, updates, cancellations, reminders and answers', (
       nameFolded: 'carrefour jeunesse-emploi',
       type: 'community',
       ownerId: owner._id,
-      contacts: [{ name: 'Julie Tremblay', email: 'julie@cje.example', locale: 'fr', primary: true }],
+      contacts: [{ name: 'Julie Tremblay', email: 'julie@cje.example', locale: 'fr', primary: true, emailConsent: true }],
     });
     partnerId = String(p._id);
     contactId = String(p.contacts[0]!._id);

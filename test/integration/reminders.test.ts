@@ -25,7 +25,10 @@ const at = (iso: string) => new Date(iso);
 
 async function makePartner(
   owner: TestUser,
-  opts: { lastActivityAt?: Date; contacts?: { name: string; email: string; locale: 'fr' | 'en'; primary?: boolean }[] } = {},
+  opts: {
+    lastActivityAt?: Date;
+    contacts?: { name: string; email: string; locale: 'fr' | 'en'; primary?: boolean; emailConsent?: boolean }[];
+  } = {},
 ) {
   return PartnerModel.create({
     name: 'Carrefour jeunesse-emploi',
@@ -35,8 +38,8 @@ async function makePartner(
     stage: 'active',
     lastActivityAt: opts.lastActivityAt ?? new Date(),
     contacts: opts.contacts ?? [
-      { name: 'Julie Tremblay', email: 'julie@cje.example', locale: 'fr', primary: true },
-      { name: 'Sam Lee', email: 'sam@cje.example', locale: 'en' },
+      { name: 'Julie Tremblay', email: 'julie@cje.example', locale: 'fr', primary: true, emailConsent: true },
+      { name: 'Sam Lee', email: 'sam@cje.example', locale: 'en', emailConsent: true },
     ],
   });
 }
@@ -277,8 +280,8 @@ describe('reminders: partner follow-up links and opt-out', () => {
     const owner = await createUser({ locale: 'en', name: 'Olivia Owner' });
     const partner = await makePartner(owner, {
       contacts: [
-        { name: 'Julie Tremblay', email: 'julie@cje.example', locale: 'fr', primary: true },
-        { name: 'Sam Lee', email: 'sam@cje.example', locale: 'en', primary: true },
+        { name: 'Julie Tremblay', email: 'julie@cje.example', locale: 'fr', primary: true, emailConsent: true },
+        { name: 'Sam Lee', email: 'sam@cje.example', locale: 'en', primary: true, emailConsent: true },
       ],
     });
     const agreement = await AgreementModel.create({
@@ -388,7 +391,7 @@ describe('reminders: partner follow-up links and opt-out', () => {
     expect(await count()).to.deep.equal([1, 1]);
   });
 
-  it('one-click opt-out (List-Unsubscribe POST without a session) stops follow-ups but not explicit invitations', async () => {
+  it('one-click opt-out (List-Unsubscribe POST without a session) stops follow-ups and invitations alike', async () => {
     const { partner, agreement } = await setup();
     const url = /<http:\/\/passerelle\.test([^>]+)>/.exec(listUnsubscribe(received('julie@cje.example')[0]!))![1]!;
     const res = await supertest(app).post(url).type('form').send({ 'List-Unsubscribe': 'One-Click' });
@@ -411,17 +414,9 @@ describe('reminders: partner follow-up links and opt-out', () => {
       'opted_out',
     );
     expect(
-      await enqueueMessage({
-        kind: 'meeting_invitation',
-        subjectId: 'm',
-        occurrence: '1',
-        to,
-        template: 'task_overdue',
-        data,
-        explicitInvite: true,
-      }),
-    ).to.equal('created');
+      await enqueueMessage({ kind: 'meeting_invitation', subjectId: 'm', occurrence: '1', to, template: 'task_overdue', data }),
+    ).to.equal('opted_out');
     await deliverUntilIdle();
-    expect(received('julie@cje.example')).to.have.length(1);
+    expect(received('julie@cje.example')).to.have.length(0);
   });
 });
