@@ -12,6 +12,7 @@ import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthD
 import { checkSchema, kpiValuesFrom } from './schemas.js';
 import { agreementForCheck, dimensionSummary, getCheck, healthTrend, recordCheck, sparklinePoints } from './service.js';
 import { measurementsOfCheck } from '../agreements/measurements-directory.js';
+import { refusedTo } from '../http/refusal.js';
 
 export const progressRouter = Router();
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
@@ -43,7 +44,7 @@ progressRouter.get('/agreements/:id/progress/new', async (req, res) => {
   });
 });
 
-progressRouter.post('/agreements/:id/progress', async (req, res) => {
+progressRouter.post('/agreements/:id/progress', refusedTo('/agreements/:id/progress/new'), async (req, res) => {
   const id = parseId(req.params.id);
   const locals = await formLocals(req, id);
   const values = formValues(req.body);
