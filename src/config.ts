@@ -1,4 +1,6 @@
 // Every environment variable the app reads, parsed and validated once. Nothing else reads process.env.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -59,7 +61,11 @@ export type Config = Readonly<{
   host: string;
   baseUrl: string;
   trustProxy: boolean;
+  /** Signs session cookies and partner links; read (or generated) when first needed. */
   sessionSecret: string;
+  /** Where the generated secret is kept, when SESSION_SECRET is not set (undefined under test). */
+  sessionSecretFile: string | undefined;
+  sessionSecretFrom: 'SESSION_SECRET' | 'file' | 'this process';
   mongodbUri: string | undefined;
   dataDir: string;
   ferretdbPort: number;
@@ -77,17 +83,74 @@ export type Config = Readonly<{
 
 export class ConfigError extends Error {}
 
+function keptSecretOrStop(file: string): string {
+  try {
+    return keptSecret(file);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      `Invalid configuration:\n  SESSION_SECRET is not set and the generated one cannot be kept in ${file}: ${(err as Error).message}`,
+    );
+  }
+}
+
+const newSecret = (): string => crypto.randomBytes(48).toString('base64url');
+
+/**
+ * The secret kept in the data folder: read it, or create it once (mode 0600). Created under a
+ * temporary name and linked into place, so a web process and a worker starting together for the
+ * first time end up with the same secret (link fails when the name exists; the loser reads it).
+ */
+function keptSecret(file: string): string {
+  const read = (): string => {
+    const secret = fs.readFileSync(file, 'utf8').trim();
+    if (secret.length < 32)
+      throw new ConfigError(
+        `Invalid configuration:\n  ${file}: the kept session secret is cut short; remove the file to generate a new one`,
+      );
+    if (fs.statSync(file).mode & 0o077) fs.chmodSync(file, 0o600);
+    return secret;
+  };
+  try {
+    return read();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${crypto.randomUUID()}`;
+  fs.writeFileSync(temporary, `${newSecret()}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    fs.linkSync(temporary, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  return read();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // `NAME=` in a .env file (as .env.example leaves them) means "not set".
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`);
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
-  if (isProduction && !e.SESSION_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required in production (at least 32 characters)');
+  // Several processes on one database (web instances, the worker) must sign with one secret, and a
+  // file kept on one machine's disk cannot be shared: a shared database needs SESSION_SECRET.
+  if (isProduction && e.MONGODB_URI && !e.SESSION_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SESSION_SECRET: required in production when MONGODB_URI is set (every web process and the worker must share it; at least 32 characters, e.g. `openssl rand -base64 48`)',
+    );
   }
+  const dataDir = path.resolve(projectRoot, e.DATA_DIR);
+  // No secret is written in the code: SESSION_SECRET, else one generated at the first start and kept
+  // in the data folder (restarts keep sessions, the worker signs links the web process accepts).
+  // The test harness gets a fresh one per process, kept nowhere.
+  const sessionSecretFile = e.SESSION_SECRET || e.NODE_ENV === 'test' ? undefined : path.join(dataDir, 'session-secret');
+  let sessionSecret = e.SESSION_SECRET;
   return Object.freeze({
     env: e.NODE_ENV,
     isProduction,
@@ -95,10 +158,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     trustProxy: e.TRUST_PROXY,
-    // Development default only: production refuses to start without SESSION_SECRET (checked above).
-    sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-change-me-0123456789',
+    // Read when first needed, so loading the configuration writes nothing.
+    get sessionSecret(): string {
+      sessionSecret ??= sessionSecretFile ? keptSecretOrStop(sessionSecretFile) : newSecret();
+      return sessionSecret;
+    },
+    sessionSecretFile,
+    sessionSecretFrom: e.SESSION_SECRET ? 'SESSION_SECRET' : sessionSecretFile ? 'file' : 'this process',
     mongodbUri: e.MONGODB_URI,
-    dataDir: path.resolve(projectRoot, e.DATA_DIR),
+    dataDir,
     ferretdbPort: e.FERRETDB_PORT,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
@@ -130,3 +198,19 @@ export const config: Config = (() => {
     throw err;
   }
 })();
+
+/**
+ * Entry points (server, worker) call this at start, before anything else: the secret is read or
+ * generated now, so a problem stops the start with its message instead of failing a first request.
+ */
+export function sessionSecretReady(c: Config = config): string {
+  try {
+    void c.sessionSecret;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+  if (c.sessionSecretFrom === 'file') return `session secret kept in ${c.sessionSecretFile}`;
+  return c.sessionSecretFrom === 'SESSION_SECRET' ? 'session secret from SESSION_SECRET' : 'session secret generated for this process';
+}

@@ -1,5 +1,5 @@
 // Process entry: config → database → app → scheduler → listen; a graceful stop on SIGINT/SIGTERM.
-import { config } from './config.js';
+import { config, sessionSecretReady } from './config.js';
 import { logger } from './logger.js';
 import { startConfiguredDatabase } from './db/start.js';
 import { connectDatabase, disconnectDatabase } from './db/connection.js';
@@ -9,11 +9,12 @@ import { drainableServer } from './http/drain.js';
 import { stopImports } from './partners/import.js';
 
 const started = Date.now();
+const secret = sessionSecretReady();
 const database = await startConfiguredDatabase((msg) => logger.info(msg)).catch((err: unknown) => {
   logger.fatal((err as Error).message);
   process.exit(1);
 });
-logger.info(`Database: ${database.description}`);
+logger.info(`Database: ${database.description}; ${secret}`);
 
 await connectDatabase(database.uri);
 const { createApp } = await import('./app.js');

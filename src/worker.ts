@@ -1,14 +1,17 @@
 // `npm run worker`: the schedules without the web server (pair with SCHEDULER=off web processes).
+import { sessionSecretReady } from './config.js';
 import { logger } from './logger.js';
 import { startConfiguredDatabase } from './db/start.js';
 import { connectDatabase, disconnectDatabase } from './db/connection.js';
 import { startScheduler } from './scheduler.js';
 
+// The worker signs partner links: the same secret as the web process (SESSION_SECRET, or the same file).
+const secret = sessionSecretReady();
 const database = await startConfiguredDatabase((m) => logger.info(m)).catch((err: unknown) => {
   logger.fatal((err as Error).message);
   process.exit(1);
 });
-logger.info(`Database: ${database.description}`);
+logger.info(`Database: ${database.description}; ${secret}`);
 await connectDatabase(database.uri);
 const stop = startScheduler();
 logger.info('Passerelle worker: schedules running');

@@ -46,6 +46,10 @@ import { requireRole } from '../http/guards.js';
 import { partnerTypes } from '../partners/constants.js';
 import { z } from 'zod';
 import { overdueChecks } from '../progress/schedule.js';
+import { refusedTo } from '../http/refusal.js';
+
+// A refused action returns to the agreement it was about.
+const toAgreement = refusedTo('/agreements/:id');
 
 export const agreementsRouter = Router();
 const choices = {
@@ -129,7 +133,7 @@ agreementsRouter.get('/agreements/new', async (req, res) => {
   });
 });
 
-agreementsRouter.post('/agreements', async (req, res) => {
+agreementsRouter.post('/agreements', refusedTo('/agreements/new'), async (req, res) => {
   const parsed = parseBasics(req.body);
   if (!parsed.ok) return basicsForm(req, res, { status: 422, values: parsed.values, errors: parsed.errors });
   const id = await createAgreement(req.user!, parsed.data);
@@ -154,7 +158,7 @@ const thresholdsSchema = z
   })
   .refine((v) => v.atRisk < v.onTrack, { path: ['atRisk'], message: 'agreements:thresholds.order' });
 
-agreementsRouter.post('/admin/kpi-thresholds', requireRole('admin'), async (req, res) => {
+agreementsRouter.post('/admin/kpi-thresholds', refusedTo('/admin/kpi-thresholds'), requireRole('admin'), async (req, res) => {
   const values = formValues(req.body);
   const parsed = parseInput(thresholdsSchema, values);
   if (!parsed.ok)
@@ -283,7 +287,7 @@ agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
   });
 });
 
-agreementsRouter.post('/agreements/:id/edit/:element', async (req, res) => {
+agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, res) => {
   const element = String(req.params.element);
   if (!isElement(element)) throw notFound();
   const id = parseId(req.params.id);
@@ -317,7 +321,7 @@ agreementsRouter.post('/agreements/:id/edit/:element', async (req, res) => {
   res.redirect(`/agreements/${String(id)}#${element}`);
 });
 
-agreementsRouter.post('/agreements/:id/transition', async (req, res) => {
+agreementsRouter.post('/agreements/:id/transition', toAgreement, async (req, res) => {
   const id = parseId(req.params.id);
   const v = formValues(req.body);
   const t = v.action as Transition;
@@ -331,7 +335,7 @@ agreementsRouter.post('/agreements/:id/transition', async (req, res) => {
   res.redirect(`/agreements/${String(result.renewalId ?? id)}`);
 });
 
-agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', existing(AgreementModel), async (req, res) => {
+agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', toAgreement, existing(AgreementModel), async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(measurementSchema, formValues(req.body));
   if (!parsed.ok) {

@@ -10,6 +10,7 @@ import { forgotSchema, loginSchema, newPasswordSchema, setupSchema } from './sch
 import { createFirstAdmin, setupNeeded } from './service.js';
 import { findActiveUser } from '../users/service.js';
 import { isLocale } from '../i18n/index.js';
+import { formReturnTo, refusedTo } from '../http/refusal.js';
 
 export const authRouter = Router();
 
@@ -27,7 +28,7 @@ authRouter.get('/setup', async (req, res) => {
   res.render('auth/setup', { title: req.t('auth:setup.title'), values: { locale: req.language }, errors: {} });
 });
 
-authRouter.post('/setup', async (req, res) => {
+authRouter.post('/setup', refusedTo('/setup'), async (req, res) => {
   if (!(await setupNeeded())) throw notFound();
   const values = formValues(req.body);
   const parsed = parseInput(setupSchema, values);
@@ -49,7 +50,7 @@ authRouter.get('/login', (req, res) => {
   res.render('auth/login', { title: req.t('auth:login.title'), values: {}, errors: {} });
 });
 
-authRouter.post('/login', (req: Request, res: Response, next: NextFunction) => {
+authRouter.post('/login', refusedTo('/login'), (req: Request, res: Response, next: NextFunction) => {
   const values = formValues(req.body);
   const parsed = parseInput(loginSchema, values);
   const fail = (status: number, errors: Record<string, string>, params: Record<string, string> = {}) =>
@@ -77,7 +78,7 @@ authRouter.post('/login', (req: Request, res: Response, next: NextFunction) => {
   authenticate(req, res, next);
 });
 
-authRouter.post('/logout', (req, res, next) => {
+authRouter.post('/logout', refusedTo('/'), (req, res, next) => {
   req.logout((err) => {
     if (err) return next(err);
     req.session.destroy(() => {
@@ -91,7 +92,7 @@ authRouter.get('/forgot', (req, res) => {
   res.render('auth/forgot', { title: req.t('auth:forgot.title'), values: {}, errors: {} });
 });
 
-authRouter.post('/forgot', async (req, res) => {
+authRouter.post('/forgot', refusedTo('/forgot'), async (req, res) => {
   const values = formValues(req.body);
   const parsed = parseInput(forgotSchema, values);
   if (!parsed.ok) return res.status(422).render('auth/forgot', { title: req.t('auth:forgot.title'), values, errors: parsed.errors });
@@ -135,12 +136,12 @@ function tokenPage(purpose: 'reset' | 'invite') {
 const reset = tokenPage('reset');
 const invite = tokenPage('invite');
 authRouter.get('/reset/:token', reset.show);
-authRouter.post('/reset/:token', reset.submit);
+authRouter.post('/reset/:token', refusedTo('/reset/:token'), reset.submit);
 authRouter.get('/invite/:token', invite.show);
-authRouter.post('/invite/:token', invite.submit);
+authRouter.post('/invite/:token', refusedTo('/invite/:token'), invite.submit);
 
 /** Language switch for visitors who are not signed in (a cookie read by the i18n detector). */
-authRouter.post('/language', (req, res) => {
+authRouter.post('/language', refusedTo(formReturnTo('/')), (req, res) => {
   const lang = formValues(req.body).lang;
   if (!isLocale(lang)) throw new RuleError('validation:choice');
   res.cookie('lang', lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400_000 });

@@ -14,6 +14,7 @@ import { UserModel } from '../users/model.js';
 import { blockSchema, filterFrom, rowParamsFrom } from './schemas.js';
 import { attainmentStatuses, blockRows, dashboard, endingWindows, MASTERY_AGREEMENTS, MASTERY_TYPES, periods } from './service.js';
 import { agreementForShare, createShareLink, revokeShareLink, sharedView, shareLinks } from './share.js';
+import { refusedTo } from '../http/refusal.js';
 
 export const dashboardRouter = Router();
 export const sharedRouter = Router();
@@ -172,13 +173,13 @@ async function sharePage(req: Request, res: Response, newToken: string | null = 
 
 dashboardRouter.get('/agreements/:id/share', (req, res) => sharePage(req, res));
 
-dashboardRouter.post('/agreements/:id/share', async (req, res) => {
+dashboardRouter.post('/agreements/:id/share', refusedTo('/agreements/:id/share'), async (req, res) => {
   const token = await createShareLink(req.user!, parseId(req.params.id));
   res.status(201);
   await sharePage(req, res, token);
 });
 
-dashboardRouter.post('/agreements/:id/share/:linkId/revoke', async (req, res) => {
+dashboardRouter.post('/agreements/:id/share/:linkId/revoke', refusedTo('/agreements/:id/share'), async (req, res) => {
   const id = parseId(req.params.id);
   await revokeShareLink(req.user!, id, parseId(req.params.linkId));
   flash(req, 'success', 'dashboard:share.revoked');

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { config } from '../config.js';
 import { flash } from './flash.js';
 import { HttpError, RuleError } from './errors.js';
-import { safeReturnTo } from './guards.js';
+import { refusalPath } from './refusal.js';
 
 const DB_DOWN = new Set([
   'MongoServerSelectionError',
@@ -32,24 +32,14 @@ function classify(err: unknown): Classified {
   return { status: 500, key: 'errors:server' };
 }
 
-/** Where the user came from, if it is this site; rule errors send them back there with a message. */
-function backTo(req: Request): string {
-  const ref = req.get('referer');
-  if (!ref) return '/';
-  try {
-    const url = new URL(ref);
-    return url.host === req.get('host') ? safeReturnTo(url.pathname + url.search) : '/';
-  } catch {
-    return '/';
-  }
-}
-
 /** The one error path: typed errors become a page (HTML) or JSON; unexpected ones are logged with the request id. */
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(err);
   if (err instanceof RuleError && req.session && req.method !== 'GET') {
     flash(req, 'error', err.messageKey, err.params as Record<string, string>);
-    return res.redirect(303, backTo(req));
+    // Back to the record the action was about, as its route declared (refusedTo): not the Referer,
+    // which the app's `Referrer-Policy: no-referrer` keeps browsers from sending.
+    return res.redirect(303, refusalPath(res));
   }
   const { status, key } = err instanceof RuleError ? { status: 400, key: err.messageKey } : classify(err);
   if (status >= 500) req.log?.error({ err }, 'request failed');

@@ -24,7 +24,8 @@ devMailRouter.get('/admin/dev-mail', async (req, res) => {
 
 devMailRouter.get('/admin/dev-mail/:id', async (req, res) => {
   const mail = orNotFound(await DevMailModel.findById(parseId(req.params.id)).lean());
-  res.render('admin/dev-mail-show', { title: mail.subject, mail });
+  // Messages stored by an upsert on FerretDB lack the empty lists (it drops them): read them as empty.
+  res.render('admin/dev-mail-show', { title: mail.subject, mail: { ...mail, to: mail.to ?? [], attachments: mail.attachments ?? [] } });
 });
 
 // The HTML body is shown in a sandboxed frame, never inline in our page.

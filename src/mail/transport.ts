@@ -61,7 +61,7 @@ function smtpMailer(url: string): Mailer {
   };
 }
 
-function devOutboxMailer(): Mailer {
+export function devOutboxMailer(): Mailer {
   return {
     kind: 'dev-outbox',
     async send(mail) {
@@ -73,22 +73,21 @@ function devOutboxMailer(): Mailer {
           contentType: `text/calendar; method=${mail.icalEvent.method}`,
           content: mail.icalEvent.content,
         });
-      await DevMailModel.updateOne(
-        { messageId },
-        {
-          $setOnInsert: {
-            messageId,
-            from: config.mailFrom,
-            to: Array.isArray(mail.to) ? mail.to : [mail.to],
-            subject: mail.subject,
-            html: mail.html,
-            text: mail.text,
-            headers: mail.headers ?? {},
-            attachments,
-          },
-        },
-        { upsert: true },
-      );
+      // A plain insert, not an upsert: FerretDB drops an empty array written through $setOnInsert,
+      // and the unique messageId keeps a resend of the same message to one copy.
+      await DevMailModel.init(); // the unique index exists before the first insert relies on it
+      await DevMailModel.create({
+        messageId,
+        from: config.mailFrom,
+        to: Array.isArray(mail.to) ? mail.to : [mail.to],
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        headers: mail.headers ?? {},
+        attachments,
+      }).catch((err: unknown) => {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      });
       return { messageId, response: '250 stored in the development outbox' };
     },
     async verify() {},

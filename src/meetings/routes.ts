@@ -36,6 +36,7 @@ import {
   updateMeeting,
   upcomingMeetings,
 } from './service.js';
+import { refusedTo } from '../http/refusal.js';
 
 export const meetingsRouter = Router();
 export const calendarFeedRouter = Router();
@@ -149,7 +150,7 @@ meetingsRouter.get('/meetings/new', async (req, res) => {
   });
 });
 
-meetingsRouter.post('/meetings', async (req, res) => {
+meetingsRouter.post('/meetings', refusedTo('/meetings/new'), async (req, res) => {
   const values = formValues(req.body);
   const parsed = parseInput(meetingSchema, values);
   if (!parsed.ok)
@@ -228,7 +229,7 @@ meetingsRouter.get('/meetings/:id', async (req, res) => {
   res.render('meetings/show', await showMeeting(req));
 });
 
-meetingsRouter.post('/meetings/:id/minutes', async (req, res) => {
+meetingsRouter.post('/meetings/:id/minutes', refusedTo('/meetings/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(minutesSchema, formValues(req.body));
   if (!parsed.ok)
@@ -238,7 +239,7 @@ meetingsRouter.post('/meetings/:id/minutes', async (req, res) => {
   res.redirect(`/meetings/${String(id)}`);
 });
 
-meetingsRouter.post('/meetings/:id/action-items', async (req, res) => {
+meetingsRouter.post('/meetings/:id/action-items', refusedTo('/meetings/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   const values = formValues(req.body);
   const parsed = parseInput(actionItemSchema, values);
@@ -254,7 +255,7 @@ meetingsRouter.post('/meetings/:id/action-items', async (req, res) => {
   res.redirect(`/meetings/${String(id)}#action-items`);
 });
 
-meetingsRouter.post('/meetings/:id/occurrence', async (req, res) => {
+meetingsRouter.post('/meetings/:id/occurrence', refusedTo('/meetings/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   const values = formValues(req.body);
   const parsed = parseInput(occurrenceSchema, values);
@@ -267,7 +268,7 @@ meetingsRouter.post('/meetings/:id/occurrence', async (req, res) => {
   res.redirect(`/meetings/${String(m._id)}`);
 });
 
-meetingsRouter.post('/meetings/:id/cancel', async (req, res) => {
+meetingsRouter.post('/meetings/:id/cancel', refusedTo('/meetings/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   if (formValues(req.body).scope === 'following') {
     const count = await cancelFollowing(req.user!, id);
@@ -289,12 +290,12 @@ meetingsRouter.get('/profile', async (req, res, next) => {
   next();
 });
 
-meetingsRouter.post('/calendar/feed', async (req, res) => {
+meetingsRouter.post('/calendar/feed', refusedTo('/profile'), async (req, res) => {
   const token = await createFeedToken(req.user!);
   res.render('meetings/feed-created', { title: req.t('meetings:feed.title'), feedUrl: `${config.baseUrl}/calendar/feed/${token}.ics` });
 });
 
-meetingsRouter.post('/calendar/feed/revoke', async (req, res) => {
+meetingsRouter.post('/calendar/feed/revoke', refusedTo('/profile'), async (req, res) => {
   await revokeFeedTokens(req.user!);
   flash(req, 'success', 'meetings:feed.revoked');
   res.redirect('/profile');

@@ -5,6 +5,7 @@ import { orNotFound, parseId } from '../http/ids.js';
 import { csrfAfterUpload } from '../http/security.js';
 import { formValues } from '../http/validate.js';
 import { createPreview, getImport, importFields, maxPreviewProblems, previewRows, setMapping, startImport } from './import.js';
+import { refusedTo } from '../http/refusal.js';
 
 export const partnerImportRouter = Router();
 export const maxUploadBytes = 5 * 1024 * 1024;
@@ -24,7 +25,7 @@ function receive(req: Request, res: Response, next: NextFunction) {
   });
 }
 
-partnerImportRouter.post('/partners/import', receive, csrfAfterUpload, async (req, res) => {
+partnerImportRouter.post('/partners/import', refusedTo('/partners/import'), receive, csrfAfterUpload, async (req, res) => {
   const file = req.file;
   if (!file?.size) return renderUpload(req, res, 'partners:import.noFile', 422);
   const text = file.buffer.toString('utf8');
@@ -47,7 +48,7 @@ partnerImportRouter.get('/partners/import/:id', async (req, res) => {
   });
 });
 
-partnerImportRouter.post('/partners/import/:id/mapping', async (req, res) => {
+partnerImportRouter.post('/partners/import/:id/mapping', refusedTo('/partners/import/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   const values = formValues(req.body);
   const imp = orNotFound(await getImport(req.user!, id));
@@ -59,7 +60,7 @@ partnerImportRouter.post('/partners/import/:id/mapping', async (req, res) => {
   res.redirect(`/partners/import/${String(id)}`);
 });
 
-partnerImportRouter.post('/partners/import/:id/run', async (req, res) => {
+partnerImportRouter.post('/partners/import/:id/run', refusedTo('/partners/import/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   await startImport(req.user!, id);
   flash(req, 'success', 'partners:import.started');

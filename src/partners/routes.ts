@@ -46,6 +46,7 @@ import { agreementsForPartner } from '../agreements/service.js';
 import { overdueChecks } from '../progress/schedule.js';
 import { allPartnerTasks, partnerTaskList } from '../tasks/service.js';
 import { TaskTemplateModel } from '../tasks/templates.model.js';
+import { refusedTo } from '../http/refusal.js';
 
 export const partnersRouter = Router();
 const partnerExists = existing(PartnerModel);
@@ -119,7 +120,7 @@ function contactFrom(values: Record<string, string>) {
   };
 }
 
-partnersRouter.post('/partners', async (req, res) => {
+partnersRouter.post('/partners', refusedTo('/partners/new'), async (req, res) => {
   const values = formValues(req.body);
   const parsed = parseInput(partnerSchema, values);
   const contact = contactFrom(values);
@@ -205,7 +206,7 @@ partnersRouter.get('/partners/:id/edit', async (req, res) => {
   });
 });
 
-partnersRouter.post('/partners/:id', partnerExists, async (req, res) => {
+partnersRouter.post('/partners/:id', refusedTo('/partners/:id'), partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const values = formValues(req.body);
   const parsed = parseInput(partnerSchema, values);
@@ -227,7 +228,7 @@ partnersRouter.post('/partners/:id', partnerExists, async (req, res) => {
 
 const back = (id: unknown) => `/partners/${String(id)}`;
 
-partnersRouter.post('/partners/:id/stage', partnerExists, async (req, res) => {
+partnersRouter.post('/partners/:id/stage', refusedTo('/partners/:id'), partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(stageSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -239,7 +240,7 @@ partnersRouter.post('/partners/:id/stage', partnerExists, async (req, res) => {
   res.redirect(formValues(req.body).from === 'board' ? '/partners/board' : back(id));
 });
 
-partnersRouter.post('/partners/:id/exploration', partnerExists, async (req, res) => {
+partnersRouter.post('/partners/:id/exploration', refusedTo('/partners/:id'), partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(explorationSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -251,7 +252,7 @@ partnersRouter.post('/partners/:id/exploration', partnerExists, async (req, res)
   res.redirect(`${back(id)}#exploration`);
 });
 
-partnersRouter.post('/partners/:id/contacts', partnerExists, async (req, res) => {
+partnersRouter.post('/partners/:id/contacts', refusedTo('/partners/:id'), partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(contactSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -263,7 +264,7 @@ partnersRouter.post('/partners/:id/contacts', partnerExists, async (req, res) =>
   res.redirect(`${back(id)}#contacts`);
 });
 
-partnersRouter.post('/partners/:id/contacts/:contactId', partnerExists, async (req, res) => {
+partnersRouter.post('/partners/:id/contacts/:contactId', refusedTo('/partners/:id'), partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(contactSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -275,14 +276,14 @@ partnersRouter.post('/partners/:id/contacts/:contactId', partnerExists, async (r
   res.redirect(`${back(id)}#contacts`);
 });
 
-partnersRouter.post('/partners/:id/contacts/:contactId/remove', async (req, res) => {
+partnersRouter.post('/partners/:id/contacts/:contactId/remove', refusedTo('/partners/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   await removeContact(req.user!, id, parseId(req.params.contactId));
   flash(req, 'success', 'partners:contacts.removed');
   res.redirect(`${back(id)}#contacts`);
 });
 
-partnersRouter.post('/partners/:id/resources', partnerExists, async (req, res) => {
+partnersRouter.post('/partners/:id/resources', refusedTo('/partners/:id'), partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(resourceSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -293,13 +294,13 @@ partnersRouter.post('/partners/:id/resources', partnerExists, async (req, res) =
   res.redirect(`${back(id)}#resources`);
 });
 
-partnersRouter.post('/partners/:id/resources/:resourceId/remove', async (req, res) => {
+partnersRouter.post('/partners/:id/resources/:resourceId/remove', refusedTo('/partners/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   await removeResource(req.user!, id, parseId(req.params.resourceId));
   res.redirect(`${back(id)}#resources`);
 });
 
-partnersRouter.post('/partners/:id/interactions', async (req, res) => {
+partnersRouter.post('/partners/:id/interactions', refusedTo('/partners/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   const partner = orNotFound(await PartnerModel.findById(id, { ownerId: 1 }).lean());
   if (!canEditPartner(req.user!, partner)) throw forbidden();
@@ -316,14 +317,14 @@ partnersRouter.post('/partners/:id/interactions', async (req, res) => {
   res.redirect(`${back(id)}#timeline`);
 });
 
-partnersRouter.post('/partners/:id/archive', async (req, res) => {
+partnersRouter.post('/partners/:id/archive', refusedTo('/partners/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   await setArchived(req.user!, id, true);
   flash(req, 'success', 'partners:archive.archived');
   res.redirect(back(id));
 });
 
-partnersRouter.post('/partners/:id/restore', async (req, res) => {
+partnersRouter.post('/partners/:id/restore', refusedTo('/partners/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   await setArchived(req.user!, id, false);
   flash(req, 'success', 'partners:archive.restored');
@@ -336,7 +337,7 @@ partnersRouter.get('/partners/:id/delete', async (req, res) => {
   res.render('partners/delete', { title: req.t('partners:delete.title', { name: partner.name }), partner });
 });
 
-partnersRouter.post('/partners/:id/delete', async (req, res) => {
+partnersRouter.post('/partners/:id/delete', refusedTo('/partners/:id'), async (req, res) => {
   await deletePartner(req.user!, parseId(req.params.id));
   flash(req, 'success', 'partners:delete.done');
   res.redirect('/partners?archived=1');

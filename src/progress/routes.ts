@@ -13,6 +13,7 @@ import { checkSchema, kpiValuesFrom } from './schemas.js';
 import { agreementForCheck, dimensionSummary, getCheck, healthTrend, recordCheck, sparklinePoints } from './service.js';
 import { measurementsOfCheck } from '../agreements/measurements-directory.js';
 import { followUpRound } from '../reminders/followup.js';
+import { refusedTo } from '../http/refusal.js';
 
 export const progressRouter = Router();
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
@@ -48,7 +49,7 @@ progressRouter.get('/agreements/:id/progress/new', async (req, res) => {
   });
 });
 
-progressRouter.post('/agreements/:id/progress', async (req, res) => {
+progressRouter.post('/agreements/:id/progress', refusedTo('/agreements/:id/progress/new'), async (req, res) => {
   const id = parseId(req.params.id);
   const locals = await formLocals(req, id);
   const values = formValues(req.body);

@@ -5,6 +5,7 @@ import { formValues, parseInput } from '../http/validate.js';
 import { readinessCriteria } from './model.js';
 import { assessmentSchema } from './schemas.js';
 import { readinessOverview, recordAssessment } from './service.js';
+import { refusedTo } from '../http/refusal.js';
 
 export const readinessRouter = Router();
 const managers = requireRole('admin', 'manager');
@@ -18,7 +19,7 @@ async function render(req: Request, res: Response, values: Record<string, string
 
 readinessRouter.get('/readiness', managers, (req, res) => render(req, res));
 
-readinessRouter.post('/readiness', managers, async (req, res) => {
+readinessRouter.post('/readiness', refusedTo('/readiness'), managers, async (req, res) => {
   const values = formValues(req.body);
   const parsed = parseInput(assessmentSchema, values);
   if (!parsed.ok) return render(req, res, values, parsed.errors, 422);

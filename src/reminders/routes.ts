@@ -14,6 +14,10 @@ import './followup-kinds.js'; // registered, so the outbox filter lists them
 import { OutboxModel, outboxStates } from './outbox.model.js';
 import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.js';
 import { DateTime } from 'luxon';
+import { refusedTo } from '../http/refusal.js';
+
+// A refused withdrawal returns to the agreement the follow-up request is about (its id begins with it).
+const toRequestAgreement = refusedTo((req) => `/agreements/${/^[a-f0-9]{24}(?=\.)/.exec(String(req.params.id))?.[0] ?? ''}`);
 
 // Pages for people without an account (partner contacts), in the contact's language.
 export const partnerLinksRouter = Router();
@@ -49,7 +53,7 @@ partnerLinksRouter.get('/p/followup/:token', async (req, res) => {
   });
 });
 
-partnerLinksRouter.post('/p/followup/:token', async (req, res) => {
+partnerLinksRouter.post('/p/followup/:token', refusedTo('/p/followup/:token'), async (req, res) => {
   noStore(res);
   const opened = await openFollowUp(req.params.token);
   if (!opened.ok) return refuse(req, res, opened.reason, opened.locale);
@@ -77,7 +81,7 @@ partnerLinksRouter.get('/p/optout/:token', async (req, res) => {
   await speak(req, res, locale);
   res.render('reminders/optout', { title: req.t('reminders:optout.title'), token: req.params.token, done: false });
 });
-partnerLinksRouter.post('/p/optout/:token', async (req, res) => {
+partnerLinksRouter.post('/p/optout/:token', refusedTo('/p/optout/:token'), async (req, res) => {
   noStore(res);
   const result = await optOut(req.params.token);
   if (!result.ok) return refuse(req, res, 'invalid');
@@ -124,7 +128,7 @@ async function renderRsvp(req: Request, res: Response, done: boolean): Promise<v
   });
 }
 partnerLinksRouter.get('/p/rsvp/:token', (req, res) => renderRsvp(req, res, false));
-partnerLinksRouter.post('/p/rsvp/:token', (req, res) => renderRsvp(req, res, true));
+partnerLinksRouter.post('/p/rsvp/:token', refusedTo('/p/rsvp/:token'), (req, res) => renderRsvp(req, res, true));
 
 // Administrators: every message and its state, filters, resend of failed ones.
 export const outboxRouter = Router();
@@ -168,7 +172,7 @@ outboxRouter.get('/admin/outbox', async (req, res) => {
   });
 });
 
-outboxRouter.post('/admin/outbox/:id/resend', async (req, res) => {
+outboxRouter.post('/admin/outbox/:id/resend', refusedTo('/admin/outbox'), async (req, res) => {
   const id = parseId(req.params.id);
   orNotFound(await OutboxModel.exists({ _id: id }));
   const ok = await resendFailed(id);
@@ -177,7 +181,7 @@ outboxRouter.post('/admin/outbox/:id/resend', async (req, res) => {
 });
 
 // The owner, the team or a manager withdraws a partner's follow-up link.
-outboxRouter.post('/followup-requests/:id/revoke', async (req, res) => {
+outboxRouter.post('/followup-requests/:id/revoke', toRequestAgreement, async (req, res) => {
   const id = String(req.params.id);
   if (!/^[a-f0-9]{24}\.\d{4}-\d{2}-\d{2}\.[a-f0-9]{24}$/.test(id)) return refuse(req, res, 'invalid');
   await revokeFollowUpRequest(req.user!, id);

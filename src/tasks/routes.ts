@@ -10,6 +10,11 @@ import { applyTemplate, createTask, myTasks, parseTemplateLines, setStatus } fro
 import { d3Steps, TaskTemplateModel } from './templates.model.js';
 import { safeReturnTo } from '../http/guards.js';
 import { recordAudit } from '../audit/service.js';
+import { formReturnTo, refusedTo } from '../http/refusal.js';
+
+// A refused action returns to the list the form was on, or to the templates page.
+const toList = refusedTo(formReturnTo('/tasks'));
+const toTemplates = refusedTo('/admin/task-templates');
 
 export const tasksRouter = Router();
 
@@ -40,7 +45,7 @@ tasksRouter.get('/tasks', async (req, res) => {
   });
 });
 
-tasksRouter.post('/tasks', async (req, res) => {
+tasksRouter.post('/tasks', toList, async (req, res) => {
   const values = formValues(req.body);
   const back = safeReturnTo(values.returnTo ?? '/tasks');
   const parsed = parseInput(taskSchema, { ...values, ownerId: values.ownerId || req.user!.id });
@@ -59,7 +64,7 @@ tasksRouter.post('/tasks', async (req, res) => {
   res.redirect(back);
 });
 
-tasksRouter.post('/tasks/:id/status', existing(TaskModel), async (req, res) => {
+tasksRouter.post('/tasks/:id/status', toList, existing(TaskModel), async (req, res) => {
   const id = parseId(req.params.id);
   const values = formValues(req.body);
   const status = taskStatuses.find((s) => s === values.status);
@@ -71,7 +76,7 @@ tasksRouter.post('/tasks/:id/status', existing(TaskModel), async (req, res) => {
   res.redirect(safeReturnTo(values.returnTo ?? '/tasks'));
 });
 
-tasksRouter.post('/partners/:id/apply-template', async (req, res) => {
+tasksRouter.post('/partners/:id/apply-template', refusedTo('/partners/:id#action-plan'), async (req, res) => {
   const partnerId = parseId(req.params.id);
   const count = await applyTemplate(req.user!, partnerId, parseId(formValues(req.body).templateId));
   flash(req, 'success', 'tasks:templates.applied', { count });
@@ -92,7 +97,7 @@ tasksRouter.get('/admin/task-templates', adminOnly, async (req, res) => {
   });
 });
 
-tasksRouter.post('/admin/task-templates', adminOnly, async (req, res) => {
+tasksRouter.post('/admin/task-templates', toTemplates, adminOnly, async (req, res) => {
   const values = formValues(req.body);
   const name = (values.name ?? '').trim();
   const parsed = parseTemplateLines(values.lines ?? '');
@@ -109,7 +114,7 @@ tasksRouter.post('/admin/task-templates', adminOnly, async (req, res) => {
   res.redirect('/admin/task-templates');
 });
 
-tasksRouter.post('/admin/task-templates/:id/delete', adminOnly, existing(TaskTemplateModel), async (req, res) => {
+tasksRouter.post('/admin/task-templates/:id/delete', toTemplates, adminOnly, existing(TaskTemplateModel), async (req, res) => {
   const id = parseId(req.params.id);
   await TaskTemplateModel.deleteOne({ _id: id });
   await recordAudit({ actor: req.user!, entity: 'task-template', entityId: id, action: 'delete' });

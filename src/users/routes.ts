@@ -10,6 +10,7 @@ import { inviteSchema, profileSchema, roleChangeSchema, timezoneOptions } from '
 import { changeRole, getUser, inviteUser, listUsers, sendInvitation, setActive, updateProfile } from './service.js';
 import { orNotFound } from '../http/ids.js';
 import { roles } from './roles.js';
+import { refusedTo } from '../http/refusal.js';
 
 export const usersRouter = Router();
 const adminOnly = requireRole('admin');
@@ -29,7 +30,7 @@ usersRouter.get('/admin/users/invite', adminOnly, (req, res) => {
   });
 });
 
-usersRouter.post('/admin/users/invite', adminOnly, async (req, res) => {
+usersRouter.post('/admin/users/invite', refusedTo('/admin/users/invite'), adminOnly, async (req, res) => {
   const values = formValues(req.body);
   const parsed = parseInput(inviteSchema, values);
   if (!parsed.ok)
@@ -39,7 +40,7 @@ usersRouter.post('/admin/users/invite', adminOnly, async (req, res) => {
   res.redirect('/admin/users');
 });
 
-usersRouter.post('/admin/users/:id/role', adminOnly, existing(UserModel), async (req, res) => {
+usersRouter.post('/admin/users/:id/role', refusedTo('/admin/users'), adminOnly, existing(UserModel), async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(roleChangeSchema, formValues(req.body));
   if (!parsed.ok) {
@@ -51,19 +52,19 @@ usersRouter.post('/admin/users/:id/role', adminOnly, existing(UserModel), async 
   res.redirect('/admin/users');
 });
 
-usersRouter.post('/admin/users/:id/deactivate', adminOnly, async (req, res) => {
+usersRouter.post('/admin/users/:id/deactivate', refusedTo('/admin/users'), adminOnly, async (req, res) => {
   await setActive(req.user!, parseId(req.params.id), false);
   flash(req, 'success', 'users:status.deactivatedFlash');
   res.redirect('/admin/users');
 });
 
-usersRouter.post('/admin/users/:id/reactivate', adminOnly, async (req, res) => {
+usersRouter.post('/admin/users/:id/reactivate', refusedTo('/admin/users'), adminOnly, async (req, res) => {
   await setActive(req.user!, parseId(req.params.id), true);
   flash(req, 'success', 'users:status.reactivated');
   res.redirect('/admin/users');
 });
 
-usersRouter.post('/admin/users/:id/resend-invite', adminOnly, async (req, res) => {
+usersRouter.post('/admin/users/:id/resend-invite', refusedTo('/admin/users'), adminOnly, async (req, res) => {
   const user = orNotFound(await getUser(parseId(req.params.id)));
   await sendInvitation(user._id, req.user!.name);
   flash(req, 'success', 'users:invite.sent', { email: user.email });
@@ -83,7 +84,7 @@ usersRouter.get('/profile', async (req, res) => {
   });
 });
 
-usersRouter.post('/profile', async (req, res) => {
+usersRouter.post('/profile', refusedTo('/profile'), async (req, res) => {
   const values = formValues(req.body);
   const parsed = parseInput(profileSchema, values);
   if (!parsed.ok)

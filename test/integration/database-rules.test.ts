@@ -120,6 +120,24 @@ describe('database rules on the real server', () => {
     ]);
   });
 
+  it('drops an empty array written through $setOnInsert of an upsert on FerretDB 1.24 (so our code writes it otherwise)', async () => {
+    // FerretDB answers buildInfo with a `ferretdbVersion` field; MongoDB does not.
+    const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
+    const ferretdb = 'ferretdbVersion' in info;
+    await Probe.collection.updateOne({ key: 'upsert' }, { $setOnInsert: { key: 'upsert', tags: [], items: [] } }, { upsert: true });
+    const upserted = (await Probe.collection.findOne({ key: 'upsert' }))!;
+    if (ferretdb) expect(upserted).not.to.have.any.keys('tags', 'items');
+    else expect(upserted.tags).to.deep.equal([]); // MongoDB keeps it: our code must not depend on either
+    // What keeps it on both: a plain insert, or $set.
+    await Probe.collection.insertOne({ key: 'insert', tags: [] });
+    await Probe.collection.updateOne({ key: 'set' }, { $set: { tags: [] } }, { upsert: true });
+    expect((await Probe.collection.findOne({ key: 'insert' }))!.tags).to.deep.equal([]);
+    expect((await Probe.collection.findOne({ key: 'set' }))!.tags).to.deep.equal([]);
+    // A non-empty array, and an empty one nested in an object, survive the upsert.
+    await Probe.collection.updateOne({ key: 'kept' }, { $setOnInsert: { tags: ['x'], n: 1, nested: { list: [] } } }, { upsert: true });
+    expect((await Probe.collection.findOne({ key: 'kept' }))!).to.deep.include({ tags: ['x'], nested: { list: [] } });
+  });
+
   it('lets exactly one of many concurrent claims win (unique insert; conditional updates are not atomic on FerretDB)', async () => {
     const key = `race:${Date.now()}`;
     const results = await Promise.all(Array.from({ length: 8 }, () => claimOnce(key)));
