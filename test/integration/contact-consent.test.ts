@@ -113,8 +113,8 @@ describe('partner contacts: consent and opt-out', () => {
     expect((await move(String(m._id), '10:00')).status).to.equal(302);
     await reminderTick(new Date(m.start.getTime() + HOUR - 23 * HOUR));
     expect(received(NOE)).to.have.length(0);
-    const toJulie = received(JULIE).map((x) => x.subject.replace(/ :.*/, ''));
-    expect(toJulie.sort()).to.deep.equal(['Invitation', 'Invitation', 'Rappel']); // invitation, update, reminder
+    const toJulie = received(JULIE).map((x) => x.subject.replace(/\s:.*/, ''));
+    expect(toJulie.sort()).to.deep.equal(['Invitation', 'Mise à jour', 'Rappel']); // invitation, update, reminder
     expect(await OutboxModel.countDocuments({ to: NOE })).to.equal(0);
   });
 

@@ -69,7 +69,7 @@ describe('calendar injection through meeting texts', () => {
       nameFolded: 'centre horizon',
       type: 'community',
       ownerId: owner._id,
-      contacts: [{ name: 'Léa Tremblay', email: 'lea@example.org', locale: 'fr' }],
+      contacts: [{ name: 'Léa Tremblay', email: 'lea@example.org', locale: 'fr', emailConsent: true }],
     });
     partnerId = String(p._id);
   });

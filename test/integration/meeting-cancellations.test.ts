@@ -59,7 +59,7 @@ describe('cancelling occurrences of a changed series: what each attendee receive
       nameFolded: 'carrefour jeunesse-emploi',
       type: 'community',
       ownerId: owner._id,
-      contacts: [{ name: 'Julie Tremblay', email: JULIE, locale: 'fr', primary: true }],
+      contacts: [{ name: 'Julie Tremblay', email: JULIE, locale: 'fr', primary: true, emailConsent: true }],
     });
     partnerId = String(p._id);
     contactId = String(p.contacts[0]!._id);
