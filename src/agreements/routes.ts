@@ -35,13 +35,13 @@ import {
   createAgreement,
   editAgreement,
   listAgreements,
+  movesFor,
   partyNames,
   transition,
   versionsOf,
 } from './service.js';
 import { agreementHistory } from './timeline.js';
-import { availableTransitions, transitions, type Transition } from './status.js';
-import { isManager } from '../users/roles.js';
+import { approvalRight, openStatuses, transitions, type Transition } from './status.js';
 import { requireRole } from '../http/guards.js';
 import { partnerTypes } from '../partners/constants.js';
 import { z } from 'zod';
@@ -189,9 +189,10 @@ async function loadView(id: Types.ObjectId) {
 
 agreementsRouter.get('/agreements/:id', async (req, res) => {
   const view = await loadView(parseId(req.params.id));
-  const [versions, renewalOf, overdue, history] = await Promise.all([
+  const [versions, renewalOf, renewalTo, overdue, history] = await Promise.all([
     versionsOf(view.a._id),
-    view.a.renewedFromId ? AgreementModel.findById(view.a.renewedFromId, { title: 1 }).lean() : null,
+    view.a.renewedFromId ? AgreementModel.findById(view.a.renewedFromId, { title: 1, status: 1 }).lean() : null,
+    view.a.renewedToId ? AgreementModel.findById(view.a.renewedToId, { title: 1, status: 1 }).lean() : null,
     overdueChecks({ partnerId: view.a.partnerIds[0] }),
     agreementHistory(view.a._id),
   ]);
@@ -203,12 +204,12 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
     charts: true,
     scripts: ['/public/vendor/chart.umd.min.js', '/public/js/kpi-charts.js'],
     renewalOf,
+    renewalTo,
+    renewalOpen: Boolean(renewalTo && openStatuses.includes(renewalTo.status)),
     overdueAgreements: overdue.filter((o) => String(o._id) === String(view.a._id)),
     canEdit: canEditAgreement(req.user!, view.a) && !['terminated', 'renewed', 'expired'].includes(view.a.status),
-    moves:
-      canEditAgreement(req.user!, view.a) || isManager(req.user!.role)
-        ? availableTransitions(view.a.status, isManager(req.user!.role))
-        : [],
+    moves: movesFor(req.user!, view.a),
+    approval: approvalRight(req.user!, view.a),
     today: new Date().toISOString().slice(0, 10),
     ...choices,
   });

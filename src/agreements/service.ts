@@ -17,7 +17,8 @@ import { formalKinds, type AgreementElement, type AgreementKind, type AgreementS
 import type { PartnerType } from '../partners/constants.js';
 import { recordMeasurements, refreshKpiStatus } from './kpis.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
-import { canTransition, transitions, type Transition } from './status.js';
+import { approvalRight, availableTransitions, canTransition, transitions, type Transition } from './status.js';
+import { startRenewal, supersedeOriginal } from './renewal.js';
 import './timeline.js'; // registers the agreements' moves on the partner timeline
 import type { BasicsInput } from './schemas.js';
 
@@ -91,6 +92,14 @@ export async function editAgreement(
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'edit', note: element });
 }
 
+/** The moves offered to `user` on the agreement's page (the rules of transition() decide in the end). */
+export function movesFor(user: SessionUser, a: Pick<AgreementDoc, 'status' | 'ownerId' | 'teamIds' | 'renewedToId'>): Transition[] {
+  if (!canEditAgreement(user, a) && !isManager(user.role)) return [];
+  return availableTransitions(a.status, isManager(user.role)).filter(
+    (t) => (t !== 'renew' || !a.renewedToId) && (t !== 'approve' || approvalRight(user, a) !== 'refused'),
+  );
+}
+
 export interface TransitionInput {
   comment?: string;
   reason?: string;
@@ -105,6 +114,7 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
   if (rule.system) throw forbidden();
   if (rule.managerOnly && !isManager(actor.role)) throw forbidden();
   if (!canTransition(a.status, t)) throw new RuleError('agreements:errors.transition', { from: a.status, action: t });
+  if (t === 'renew') return { status: a.status, renewalId: await startRenewal(actor, a, now) };
   if (t === 'submit' && completeness(a).missing.length) throw new RuleError('agreements:errors.incomplete');
   if (t === 'approve' && formalKinds.includes(a.kind) && !input.signatories?.length) throw new RuleError('agreements:errors.signatories');
   if (t === 'terminate' && !input.reason) throw new RuleError('agreements:errors.reason');
@@ -113,7 +123,7 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
     throw new RuleError('agreements:errors.conflict');
 
   const from = a.status;
-  a.status = rule.to;
+  a.status = rule.to!;
   a.statusChangedAt = now;
   a.rev += 1;
   if (t === 'approve') {
@@ -122,34 +132,6 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
     if (input.signatories?.length) a.signatories = input.signatories as typeof a.signatories;
   }
   if (t === 'terminate') a.terminationReason = input.reason ?? '';
-  let renewalId: Types.ObjectId | null = null;
-  if (t === 'renew') {
-    const copy = a.toObject() as Record<string, unknown>;
-    for (const k of [
-      '_id',
-      'createdAt',
-      'updatedAt',
-      'approvedById',
-      'approvedAt',
-      'signatories',
-      'terminationReason',
-      'renewedToId',
-      '__v',
-    ])
-      delete copy[k];
-    const renewal = await AgreementModel.create({
-      ...copy,
-      status: 'draft',
-      statusChangedAt: now,
-      renewedFromId: a._id,
-      rev: 0,
-      startDate: a.endDate ?? null,
-      endDate: null,
-    });
-    renewalId = renewal._id;
-    a.renewedToId = renewal._id;
-    await recordAudit({ actor, entity: 'agreement', entityId: renewal._id, action: 'create', note: `renewal of ${String(a._id)}` });
-  }
   await a.save();
   await recordAudit({
     actor,
@@ -159,8 +141,11 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
     changes: [{ field: 'status', from, to: a.status }],
     note: input.comment ?? input.reason ?? '',
   });
-  if (t === 'approve') await changeStage(actor, a.partnerIds, 'active');
-  return { status: a.status, renewalId };
+  if (t === 'approve') {
+    if (a.renewedFromId) await supersedeOriginal(actor, a.renewedFromId, now);
+    await changeStage(actor, a.partnerIds, 'active');
+  }
+  return { status: a.status, renewalId: null };
 }
 
 /** The scheduler's daily pass: active agreements whose end date has passed become expired. */
