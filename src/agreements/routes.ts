@@ -169,10 +169,10 @@ agreementsRouter.post('/admin/kpi-thresholds', requireRole('admin'), async (req,
   res.redirect('/admin/kpi-thresholds');
 });
 
-async function loadView(id: Types.ObjectId) {
+async function loadView(id: Types.ObjectId, missing: string) {
   const a = orNotFound(await AgreementModel.findById(id).lean());
   const [names, users, measurements, thresholds] = await Promise.all([
-    partyNames(a.partnerIds),
+    partyNames(a.partnerIds, missing),
     ownerNames([a.ownerId, ...a.teamIds, ...(a.approvedById ? [a.approvedById] : [])]),
     measurementsOf(id),
     getThresholds(),
@@ -188,7 +188,7 @@ async function loadView(id: Types.ObjectId) {
 }
 
 agreementsRouter.get('/agreements/:id', async (req, res) => {
-  const view = await loadView(parseId(req.params.id));
+  const view = await loadView(parseId(req.params.id), req.t('agreements:deletedPartner'));
   const [versions, renewalOf, renewalTo, overdue, history] = await Promise.all([
     versionsOf(view.a._id),
     view.a.renewedFromId ? AgreementModel.findById(view.a.renewedFromId, { title: 1, status: 1 }).lean() : null,
@@ -232,8 +232,9 @@ function documentFormat(language: string) {
 }
 
 agreementsRouter.get('/agreements/:id/print', async (req, res) => {
-  const view = await loadView(parseId(req.params.id));
+  const view = await loadView(parseId(req.params.id), '');
   const t = i18n.getFixedT(view.a.language);
+  for (const [k, name] of Object.entries(view.names)) if (!name) view.names[k] = t('agreements:deletedPartner');
   res.render('agreements/print', { ...view, t, fmt: documentFormat(view.a.language), lang: view.a.language, layout: false, ...choices });
 });
 
@@ -245,7 +246,7 @@ agreementsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => 
     title: snapshot.title,
     v,
     snapshot,
-    names: await partyNames(snapshot.partnerIds ?? []),
+    names: await partyNames(snapshot.partnerIds ?? [], req.t('agreements:deletedPartner')),
     agreementId: String(id),
     c: completeness(snapshot as never),
     ...choices,
@@ -278,7 +279,7 @@ agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
     title: req.t(`agreements:elements.${element}`),
     element,
     a,
-    names: await partyNames(a.partnerIds),
+    names: await partyNames(a.partnerIds, req.t('agreements:deletedPartner')),
     errors: {},
     ...choices,
   });
@@ -307,7 +308,7 @@ agreementsRouter.post('/agreements/:id/edit/:element', async (req, res) => {
         title: req.t(`agreements:elements.${element}`),
         element,
         a,
-        names: await partyNames(a.partnerIds),
+        names: await partyNames(a.partnerIds, req.t('agreements:deletedPartner')),
         errors: parsed.errors,
         ...choices,
       });

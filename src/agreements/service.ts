@@ -228,10 +228,12 @@ export async function listAgreements(q: AgreementListQuery, user: SessionUser, p
   return { items, total, names };
 }
 
-export async function partyNames(ids: Types.ObjectId[]): Promise<Record<string, string>> {
+/** Partner names by id; a partner that no longer exists (deleted before deletion was refused) is named `missing`. */
+export async function partyNames(ids: Types.ObjectId[], missing = ''): Promise<Record<string, string>> {
   const unique = [...new Set(ids.map(String))];
   if (!unique.length) return {};
-  return Object.fromEntries(await partnerNamesById(unique));
+  const found = await partnerNamesById(unique);
+  return Object.fromEntries(unique.map((id) => [id, found.get(id) ?? missing]));
 }
 
 /** The partner page's list of agreements. */
