@@ -43,6 +43,7 @@ import {
 import { agreementHistory } from './timeline.js';
 import { approvalRight, openStatuses, transitions, type Transition } from './status.js';
 import { requireRole } from '../http/guards.js';
+import { isManager } from '../users/roles.js';
 import { partnerTypes } from '../partners/constants.js';
 import { z } from 'zod';
 import { overdueChecks } from '../progress/schedule.js';
@@ -210,6 +211,7 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
     canEdit: canEditAgreement(req.user!, view.a) && !['terminated', 'renewed', 'expired'].includes(view.a.status),
     moves: movesFor(req.user!, view.a),
     approval: approvalRight(req.user!, view.a),
+    approvalBlocked: view.a.status === 'in_review' && isManager(req.user!.role) && approvalRight(req.user!, view.a) === 'refused',
     today: new Date().toISOString().slice(0, 10),
     ...choices,
   });
@@ -328,6 +330,7 @@ agreementsRouter.post('/agreements/:id/transition', async (req, res) => {
     comment: v.comment ?? '',
     reason: (v.reason ?? '').trim(),
     signatories: signatoriesFrom(req.body),
+    override: v.override === 'on',
   });
   flash(req, 'success', `agreements:transitions.done.${t}`);
   res.redirect(`/agreements/${String(result.renewalId ?? id)}`);

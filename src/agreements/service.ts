@@ -17,7 +17,7 @@ import { formalKinds, type AgreementElement, type AgreementKind, type AgreementS
 import type { PartnerType } from '../partners/constants.js';
 import { recordMeasurements, refreshKpiStatus } from './kpis.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
-import { approvalRight, availableTransitions, canTransition, transitions, type Transition } from './status.js';
+import { approvalRight, availableTransitions, canTransition, transitions, type ApprovalRight, type Transition } from './status.js';
 import { startRenewal, supersedeOriginal } from './renewal.js';
 import './timeline.js'; // registers the agreements' moves on the partner timeline
 import type { BasicsInput } from './schemas.js';
@@ -104,7 +104,19 @@ export interface TransitionInput {
   comment?: string;
   reason?: string;
   signatories?: { name: string; organization: string; signedAt: Date }[];
+  /** An administrator's explicit override of the separation of duties (her own agreement). */
+  override?: boolean;
 }
+
+/** Separation of duties, enforced: refused for the owner and team; an administrator among them must tick the override. */
+export function assertApprovalRight(right: ApprovalRight, override: boolean | undefined): boolean {
+  if (right === 'refused') throw new RuleError('agreements:errors.ownApproval');
+  if (right === 'override' && !override) throw new RuleError('agreements:errors.overrideNeeded');
+  return right === 'override';
+}
+
+/** How an override shows in the audit trail (and so in the agreement's history). */
+export const overrideChange = { field: 'separationOfDuties', from: 'required', to: 'overridden' };
 
 export async function transition(actor: SessionUser, id: Types.ObjectId, t: Transition, input: TransitionInput, now = new Date()) {
   const a = await AgreementModel.findById(id);
@@ -118,6 +130,7 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
   if (t === 'submit' && completeness(a).missing.length) throw new RuleError('agreements:errors.incomplete');
   if (t === 'approve' && formalKinds.includes(a.kind) && !input.signatories?.length) throw new RuleError('agreements:errors.signatories');
   if (t === 'terminate' && !input.reason) throw new RuleError('agreements:errors.reason');
+  const overridden = t === 'approve' && assertApprovalRight(approvalRight(actor, a), input.override);
   // One transition per status: two people approving at once make one approval.
   if (!(await claimOnce(`agreement:${String(id)}:status:${a.status}:${a.statusChangedAt.getTime()}`)))
     throw new RuleError('agreements:errors.conflict');
@@ -129,6 +142,7 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
   if (t === 'approve') {
     a.approvedById = actor._id;
     a.approvedAt = now;
+    a.approvalOverride = overridden;
     if (input.signatories?.length) a.signatories = input.signatories as typeof a.signatories;
   }
   if (t === 'terminate') a.terminationReason = input.reason ?? '';
@@ -138,7 +152,7 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
     entity: 'agreement',
     entityId: id,
     action: `status:${t}`,
-    changes: [{ field: 'status', from, to: a.status }],
+    changes: [{ field: 'status', from, to: a.status }, ...(overridden ? [overrideChange] : [])],
     note: input.comment ?? input.reason ?? '',
   });
   if (t === 'approve') {
