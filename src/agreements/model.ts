@@ -86,6 +86,7 @@ const agreementSchema = new Schema(
     // Approval, signatures, ending and renewal
     approvedById: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     approvedAt: { type: Date, default: null },
+    approvalOverride: { type: Boolean, default: false }, // an administrator approved her own agreement (separation of duties overridden)
     signatories: { type: [{ name: String, organization: String, signedAt: Date }], default: [] },
     terminationReason: { type: String, default: '' },
     renewedFromId: { type: Schema.Types.ObjectId, ref: 'Agreement', default: null },

@@ -35,14 +35,15 @@ import {
   createAgreement,
   editAgreement,
   listAgreements,
+  movesFor,
   partyNames,
   transition,
   versionsOf,
 } from './service.js';
 import { agreementHistory } from './timeline.js';
-import { availableTransitions, transitions, type Transition } from './status.js';
-import { isManager } from '../users/roles.js';
+import { approvalRight, openStatuses, transitions, type Transition } from './status.js';
 import { requireRole } from '../http/guards.js';
+import { isManager } from '../users/roles.js';
 import { partnerTypes } from '../partners/constants.js';
 import { z } from 'zod';
 import { overdueChecks } from '../progress/schedule.js';
@@ -173,10 +174,10 @@ agreementsRouter.post('/admin/kpi-thresholds', refusedTo('/admin/kpi-thresholds'
   res.redirect('/admin/kpi-thresholds');
 });
 
-async function loadView(id: Types.ObjectId) {
+async function loadView(id: Types.ObjectId, missing: string) {
   const a = orNotFound(await AgreementModel.findById(id).lean());
   const [names, users, measurements, thresholds] = await Promise.all([
-    partyNames(a.partnerIds),
+    partyNames(a.partnerIds, missing),
     ownerNames([a.ownerId, ...a.teamIds, ...(a.approvedById ? [a.approvedById] : [])]),
     measurementsOf(id),
     getThresholds(),
@@ -192,10 +193,11 @@ async function loadView(id: Types.ObjectId) {
 }
 
 agreementsRouter.get('/agreements/:id', async (req, res) => {
-  const view = await loadView(parseId(req.params.id));
-  const [versions, renewalOf, overdue, history] = await Promise.all([
+  const view = await loadView(parseId(req.params.id), req.t('agreements:deletedPartner'));
+  const [versions, renewalOf, renewalTo, overdue, history] = await Promise.all([
     versionsOf(view.a._id),
-    view.a.renewedFromId ? AgreementModel.findById(view.a.renewedFromId, { title: 1 }).lean() : null,
+    view.a.renewedFromId ? AgreementModel.findById(view.a.renewedFromId, { title: 1, status: 1 }).lean() : null,
+    view.a.renewedToId ? AgreementModel.findById(view.a.renewedToId, { title: 1, status: 1 }).lean() : null,
     overdueChecks({ partnerId: view.a.partnerIds[0] }),
     agreementHistory(view.a._id),
   ]);
@@ -207,12 +209,13 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
     charts: true,
     scripts: ['/public/vendor/chart.umd.min.js', '/public/js/kpi-charts.js'],
     renewalOf,
+    renewalTo,
+    renewalOpen: Boolean(renewalTo && openStatuses.includes(renewalTo.status)),
     overdueAgreements: overdue.filter((o) => String(o._id) === String(view.a._id)),
     canEdit: canEditAgreement(req.user!, view.a) && !['terminated', 'renewed', 'expired'].includes(view.a.status),
-    moves:
-      canEditAgreement(req.user!, view.a) || isManager(req.user!.role)
-        ? availableTransitions(view.a.status, isManager(req.user!.role))
-        : [],
+    moves: movesFor(req.user!, view.a),
+    approval: approvalRight(req.user!, view.a),
+    approvalBlocked: view.a.status === 'in_review' && isManager(req.user!.role) && approvalRight(req.user!, view.a) === 'refused',
     today: new Date().toISOString().slice(0, 10),
     ...choices,
   });
@@ -235,8 +238,9 @@ function documentFormat(language: string) {
 }
 
 agreementsRouter.get('/agreements/:id/print', async (req, res) => {
-  const view = await loadView(parseId(req.params.id));
+  const view = await loadView(parseId(req.params.id), '');
   const t = i18n.getFixedT(view.a.language);
+  for (const [k, name] of Object.entries(view.names)) if (!name) view.names[k] = t('agreements:deletedPartner');
   res.render('agreements/print', { ...view, t, fmt: documentFormat(view.a.language), lang: view.a.language, layout: false, ...choices });
 });
 
@@ -248,7 +252,7 @@ agreementsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => 
     title: snapshot.title,
     v,
     snapshot,
-    names: await partyNames(snapshot.partnerIds ?? []),
+    names: await partyNames(snapshot.partnerIds ?? [], req.t('agreements:deletedPartner')),
     agreementId: String(id),
     c: completeness(snapshot as never),
     ...choices,
@@ -281,7 +285,7 @@ agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
     title: req.t(`agreements:elements.${element}`),
     element,
     a,
-    names: await partyNames(a.partnerIds),
+    names: await partyNames(a.partnerIds, req.t('agreements:deletedPartner')),
     errors: {},
     ...choices,
   });
@@ -310,7 +314,7 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
         title: req.t(`agreements:elements.${element}`),
         element,
         a,
-        names: await partyNames(a.partnerIds),
+        names: await partyNames(a.partnerIds, req.t('agreements:deletedPartner')),
         errors: parsed.errors,
         ...choices,
       });
@@ -330,6 +334,7 @@ agreementsRouter.post('/agreements/:id/transition', toAgreement, async (req, res
     comment: v.comment ?? '',
     reason: (v.reason ?? '').trim(),
     signatories: signatoriesFrom(req.body),
+    override: v.override === 'on',
   });
   flash(req, 'success', `agreements:transitions.done.${t}`);
   res.redirect(`/agreements/${String(result.renewalId ?? id)}`);

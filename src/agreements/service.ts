@@ -18,7 +18,8 @@ import type { PartnerType } from '../partners/constants.js';
 import { recordMeasurements, refreshKpiStatus } from './kpis.js';
 import { refreshNextCheckDue } from '../progress/schedule.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
-import { canTransition, transitions, type Transition } from './status.js';
+import { approvalRight, availableTransitions, canTransition, transitions, type ApprovalRight, type Transition } from './status.js';
+import { startRenewal, supersedeOriginal } from './renewal.js';
 import './timeline.js'; // registers the agreements' moves on the partner timeline
 import type { BasicsInput } from './schemas.js';
 
@@ -94,11 +95,31 @@ export async function editAgreement(
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'edit', note: element });
 }
 
+/** The moves offered to `user` on the agreement's page (the rules of transition() decide in the end). */
+export function movesFor(user: SessionUser, a: Pick<AgreementDoc, 'status' | 'ownerId' | 'teamIds' | 'renewedToId'>): Transition[] {
+  if (!canEditAgreement(user, a) && !isManager(user.role)) return [];
+  return availableTransitions(a.status, isManager(user.role)).filter(
+    (t) => (t !== 'renew' || !a.renewedToId) && (t !== 'approve' || approvalRight(user, a) !== 'refused'),
+  );
+}
+
 export interface TransitionInput {
   comment?: string;
   reason?: string;
   signatories?: { name: string; organization: string; signedAt: Date }[];
+  /** An administrator's explicit override of the separation of duties (her own agreement). */
+  override?: boolean;
 }
+
+/** Separation of duties, enforced: refused for the owner and team; an administrator among them must tick the override. */
+export function assertApprovalRight(right: ApprovalRight, override: boolean | undefined): boolean {
+  if (right === 'refused') throw new RuleError('agreements:errors.ownApproval');
+  if (right === 'override' && !override) throw new RuleError('agreements:errors.overrideNeeded');
+  return right === 'override';
+}
+
+/** How an override shows in the audit trail (and so in the agreement's history). */
+export const overrideChange = { field: 'separationOfDuties', from: 'required', to: 'overridden' };
 
 export async function transition(actor: SessionUser, id: Types.ObjectId, t: Transition, input: TransitionInput, now = new Date()) {
   const a = await AgreementModel.findById(id);
@@ -108,51 +129,26 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
   if (rule.system) throw forbidden();
   if (rule.managerOnly && !isManager(actor.role)) throw forbidden();
   if (!canTransition(a.status, t)) throw new RuleError('agreements:errors.transition', { from: a.status, action: t });
+  if (t === 'renew') return { status: a.status, renewalId: await startRenewal(actor, a, now) };
   if (t === 'submit' && completeness(a).missing.length) throw new RuleError('agreements:errors.incomplete');
   if (t === 'approve' && formalKinds.includes(a.kind) && !input.signatories?.length) throw new RuleError('agreements:errors.signatories');
   if (t === 'terminate' && !input.reason) throw new RuleError('agreements:errors.reason');
+  const overridden = t === 'approve' && assertApprovalRight(approvalRight(actor, a), input.override);
   // One transition per status: two people approving at once make one approval.
   if (!(await claimOnce(`agreement:${String(id)}:status:${a.status}:${a.statusChangedAt.getTime()}`)))
     throw new RuleError('agreements:errors.conflict');
 
   const from = a.status;
-  a.status = rule.to;
+  a.status = rule.to!;
   a.statusChangedAt = now;
   a.rev += 1;
   if (t === 'approve') {
     a.approvedById = actor._id;
     a.approvedAt = now;
+    a.approvalOverride = overridden;
     if (input.signatories?.length) a.signatories = input.signatories as typeof a.signatories;
   }
   if (t === 'terminate') a.terminationReason = input.reason ?? '';
-  let renewalId: Types.ObjectId | null = null;
-  if (t === 'renew') {
-    const copy = a.toObject() as Record<string, unknown>;
-    for (const k of [
-      '_id',
-      'createdAt',
-      'updatedAt',
-      'approvedById',
-      'approvedAt',
-      'signatories',
-      'terminationReason',
-      'renewedToId',
-      '__v',
-    ])
-      delete copy[k];
-    const renewal = await AgreementModel.create({
-      ...copy,
-      status: 'draft',
-      statusChangedAt: now,
-      renewedFromId: a._id,
-      rev: 0,
-      startDate: a.endDate ?? null,
-      endDate: null,
-    });
-    renewalId = renewal._id;
-    a.renewedToId = renewal._id;
-    await recordAudit({ actor, entity: 'agreement', entityId: renewal._id, action: 'create', note: `renewal of ${String(a._id)}` });
-  }
   await a.save();
   await refreshNextCheckDue(id); // approval schedules the first check; leaving 'active' clears it
   await recordAudit({
@@ -160,11 +156,14 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
     entity: 'agreement',
     entityId: id,
     action: `status:${t}`,
-    changes: [{ field: 'status', from, to: a.status }],
+    changes: [{ field: 'status', from, to: a.status }, ...(overridden ? [overrideChange] : [])],
     note: input.comment ?? input.reason ?? '',
   });
-  if (t === 'approve') await changeStage(actor, a.partnerIds, 'active');
-  return { status: a.status, renewalId };
+  if (t === 'approve') {
+    if (a.renewedFromId) await supersedeOriginal(actor, a.renewedFromId, now);
+    await changeStage(actor, a.partnerIds, 'active');
+  }
+  return { status: a.status, renewalId: null };
 }
 
 /** The scheduler's daily pass: active agreements whose end date has passed become expired. */
@@ -247,10 +246,12 @@ export async function listAgreements(q: AgreementListQuery, user: SessionUser, p
   return { items, total, names };
 }
 
-export async function partyNames(ids: Types.ObjectId[]): Promise<Record<string, string>> {
+/** Partner names by id; a partner that no longer exists (deleted before deletion was refused) is named `missing`. */
+export async function partyNames(ids: Types.ObjectId[], missing = ''): Promise<Record<string, string>> {
   const unique = [...new Set(ids.map(String))];
   if (!unique.length) return {};
-  return Object.fromEntries(await partnerNamesById(unique));
+  const found = await partnerNamesById(unique);
+  return Object.fromEntries(unique.map((id) => [id, found.get(id) ?? missing]));
 }
 
 /** The partner page's list of agreements. */

@@ -12,6 +12,7 @@ import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
 import type { z } from 'zod';
 import type { ContactInput, explorationSchema, ListQuery, PartnerInput } from './schemas.js';
 import { changeStage } from './stage.js';
+import { blockingReferences, removeDependentRecords } from './deletion.js';
 import { partnerDirectory, partnersSorted, type ListedPartner } from './directory.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
 
@@ -187,6 +188,10 @@ export async function deletePartner(actor: SessionUser, id: Types.ObjectId) {
   const partner = await PartnerModel.findById(id, { archived: 1, name: 1 }).lean();
   if (!partner) throw notFound();
   if (!partner.archived) throw new RuleError('partners:errors.deleteNotArchived');
+  const blocking = await blockingReferences(id);
+  if (blocking.agreements || blocking.meetings)
+    throw new RuleError('partners:errors.deleteReferenced', { name: partner.name, ...blocking });
+  await removeDependentRecords(id);
   await PartnerModel.deleteOne({ _id: id });
   await recordAudit({ actor, entity: 'partner', entityId: id, action: 'delete', note: partner.name });
 }

@@ -223,7 +223,7 @@ describe('agreements', () => {
     const newId = idFrom(renew.headers.location);
     expect(newId).to.not.equal(id);
     const [old, fresh] = await Promise.all([AgreementModel.findById(id).lean(), AgreementModel.findById(newId).lean()]);
-    expect(old!.status).to.equal('renewed');
+    expect(old!.status).to.equal('active'); // until the renewal is approved
     expect(String(old!.renewedToId)).to.equal(newId);
     expect(fresh!.status).to.equal('draft');
     expect(String(fresh!.renewedFromId)).to.equal(id);

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { completeness, fundingGap } from '../../src/agreements/completeness.js';
-import { availableTransitions, canTransition, transitions, type Transition } from '../../src/agreements/status.js';
+import { Types } from 'mongoose';
+import { approvalRight, availableTransitions, canTransition, transitions, type Transition } from '../../src/agreements/status.js';
+import type { Role } from '../../src/users/roles.js';
 import { agreementStatuses } from '../../src/agreements/constants.js';
 
 const full = {
@@ -64,6 +66,7 @@ describe('agreement status transitions', () => {
       expire: ['active'],
       terminate: ['active'],
       renew: ['active', 'expired'],
+      supersede: ['active', 'expired'],
     };
     for (const t of Object.keys(transitions) as Transition[]) {
       for (const s of agreementStatuses) expect(canTransition(s, t), `${t} from ${s}`).to.equal(legal[t].includes(s));
@@ -75,5 +78,22 @@ describe('agreement status transitions', () => {
     expect(availableTransitions('in_review', true)).to.deep.equal(['approve', 'send_back']);
     expect(availableTransitions('active', true)).to.deep.equal(['terminate', 'renew']);
     expect(availableTransitions('terminated', true)).to.deep.equal([]);
+  });
+
+  it('keeps the original of a renewal in its status and leaves "renewed" to the approval of the renewal', () => {
+    expect(transitions.renew.to).to.equal(null);
+    expect(transitions.supersede).to.include({ to: 'renewed', system: true });
+  });
+
+  it('wants approval from a manager outside the owner, team and authors; an administrator among them may override', () => {
+    const owner = new Types.ObjectId();
+    const member = new Types.ObjectId();
+    const author = new Types.ObjectId();
+    const other = new Types.ObjectId();
+    const a = { ownerId: owner, teamIds: [member] };
+    const as = (id: Types.ObjectId, role: Role) => approvalRight({ id: String(id), role }, a, [author]);
+    expect([as(other, 'manager'), as(other, 'admin'), as(other, 'professional')]).to.deep.equal(['allowed', 'allowed', 'refused']);
+    expect([as(owner, 'manager'), as(member, 'manager'), as(author, 'manager')]).to.deep.equal(['refused', 'refused', 'refused']);
+    expect([as(owner, 'admin'), as(member, 'admin'), as(author, 'admin')]).to.deep.equal(['override', 'override', 'override']);
   });
 });
