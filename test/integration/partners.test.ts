@@ -191,6 +191,53 @@ describe('partners', () => {
     expect(page.text).to.contain('Talked about &lt;b&gt;summer jobs&lt;/b&gt;');
   });
 
+  it('tells on the timeline what changed, when the exploration, details, resources and contacts are saved, in the reader’s language', async () => {
+    const id = await newPartner(agent, pro, { contactName: 'Marie Tremblay' });
+    const other = await createUser({ role: 'professional', name: 'Bruno Ouellet' });
+    const exploration = { interestConfirmedAt: '', interestConfirmedBy: '', interestHow: '', collaboration: '', workSchedules: '' };
+    const explore = (fields: Record<string, string>) =>
+      postForm(
+        agent,
+        `/partners/${id}/exploration`,
+        { ...exploration, financialMechanisms: '', successIndicators: '', ...fields },
+        `/partners/${id}`,
+      );
+    await explore({ sharedGoals: 'Placer 20 jeunes', reporting: '' });
+    await explore({ sharedGoals: 'Placer 30 jeunes', reporting: 'Un rapport par trimestre' });
+    await postForm(agent, `/partners/${id}/resources`, { category: 'financial', description: 'Fonds jeunesse' }, `/partners/${id}`);
+    const contact = (await PartnerModel.findById(id).lean())!.contacts[0]!;
+    await postForm(agent, `/partners/${id}/contacts/${String(contact._id)}/remove`, {}, `/partners/${id}`);
+    // Last: the partner then belongs to someone else.
+    const edit = { name: 'École Saint-Esprit', type: 'community', ownerId: String(other._id), region: 'Laval', tags: 'jeunesse, stages' };
+    expect((await postForm(agent, `/partners/${id}`, edit, `/partners/${id}/edit`)).status).to.equal(302);
+
+    const timeline = async (who: Agent) => {
+      const html = /<ol class="timeline">([\s\S]*?)<\/ol>/.exec((await who.get(`/partners/${id}`)).text)![1]!;
+      return html.replace(/<[^>]+>/g, ' ').replace(/[ \t\r\n]+/g, ' '); // narrow no-break spaces kept
+    };
+    const en = await timeline(agent);
+    expect(en)
+      .to.contain('Shared goals and objectives added')
+      .and.contain('Shared goals and objectives updated')
+      .and.contain('Reporting added');
+    expect(en).to.contain('Resource added: Financial assets — Fonds jeunesse');
+    expect(en).to.contain('Type: School / education → Community organization').and.contain('Region: Montréal → Laval');
+    expect(en)
+      .to.contain('Owner: ' + pro.name + ' → Bruno Ouellet')
+      .and.contain('Tags: jeunesse, emploi → jeunesse, stages');
+    expect(en).to.contain('Contact removed: Marie Tremblay');
+    for (const raw of ['{', 'financial:', 'exploration:', 'ownerId', 'requirements', 'partners:', String(other._id)]) {
+      expect(en, raw).to.not.contain(raw);
+    }
+    const manager = await signIn(app, await createUser({ role: 'manager', locale: 'fr' }));
+    const fr = await timeline(manager);
+    expect(fr).to.contain('Mise à jour\u202f: Buts et objectifs communs').and.contain('Ajout\u202f: Production de rapports');
+    expect(fr).to.contain('Ressource ajoutée\u202f: Actifs financiers — Fonds jeunesse');
+    expect(fr).to.contain('Type\u202f: École / éducation → Organisme communautaire').and.contain('Région\u202f: Montréal → Laval');
+    expect(fr).to.contain('Personne-ressource retirée\u202f: Marie Tremblay');
+    for (const raw of ['{', 'financial:', 'exploration:', 'ownerId', 'partners:']) expect(fr, raw).to.not.contain(raw);
+  });
+
   it('removes a resource; an unknown contact or resource is a 404 that changes nothing', async () => {
     const id = await newPartner(agent, pro);
     await postForm(agent, `/partners/${id}/resources`, { category: 'institutions', description: 'Gymnase' }, `/partners/${id}`);
