@@ -18,7 +18,6 @@ import {
   stageSchema,
 } from './schemas.js';
 import {
-  addContact,
   addResource,
   board,
   canEditPartner,
@@ -30,15 +29,14 @@ import {
   listPartners,
   moveStage,
   ownerNames,
-  removeContact,
   removeResource,
   resourceInventory,
   saveExploration,
   setArchived,
-  updateContact,
   updatePartner,
 } from './service.js';
 import { partnerTimeline } from './timeline.js';
+import { contactsRouter } from './contact-routes.js';
 import { forbidden } from '../http/errors.js';
 import { PartnerModel } from './model.js';
 import { streamPartnersCsv } from './csv.js';
@@ -48,6 +46,7 @@ import { allPartnerTasks, partnerTaskList } from '../tasks/service.js';
 import { TaskTemplateModel } from '../tasks/templates.model.js';
 
 export const partnersRouter = Router();
+partnersRouter.use(contactsRouter);
 const partnerExists = existing(PartnerModel);
 const choices = { partnerTypes, stages, priorities, resourceCategories };
 
@@ -249,37 +248,6 @@ partnersRouter.post('/partners/:id/exploration', partnerExists, async (req, res)
   await saveExploration(req.user!, id, parsed.data);
   flash(req, 'success', 'partners:exploration.saved');
   res.redirect(`${back(id)}#exploration`);
-});
-
-partnersRouter.post('/partners/:id/contacts', partnerExists, async (req, res) => {
-  const id = parseId(req.params.id);
-  const parsed = parseInput(contactSchema, formValues(req.body));
-  if (!parsed.ok) {
-    flash(req, 'error', Object.values(parsed.errors)[0]!);
-    return res.redirect(`${back(id)}#contacts`);
-  }
-  await addContact(req.user!, id, parsed.data);
-  flash(req, 'success', 'partners:contacts.added');
-  res.redirect(`${back(id)}#contacts`);
-});
-
-partnersRouter.post('/partners/:id/contacts/:contactId', partnerExists, async (req, res) => {
-  const id = parseId(req.params.id);
-  const parsed = parseInput(contactSchema, formValues(req.body));
-  if (!parsed.ok) {
-    flash(req, 'error', Object.values(parsed.errors)[0]!);
-    return res.redirect(`${back(id)}#contacts`);
-  }
-  await updateContact(req.user!, id, parseId(req.params.contactId), parsed.data);
-  flash(req, 'success', 'partners:contacts.saved');
-  res.redirect(`${back(id)}#contacts`);
-});
-
-partnersRouter.post('/partners/:id/contacts/:contactId/remove', async (req, res) => {
-  const id = parseId(req.params.id);
-  await removeContact(req.user!, id, parseId(req.params.contactId));
-  flash(req, 'success', 'partners:contacts.removed');
-  res.redirect(`${back(id)}#contacts`);
 });
 
 partnersRouter.post('/partners/:id/resources', partnerExists, async (req, res) => {

@@ -238,6 +238,60 @@ describe('partners', () => {
     for (const raw of ['{', 'financial:', 'exploration:', 'ownerId', 'partners:']) expect(fr, raw).to.not.contain(raw);
   });
 
+  it('edits a contact from its own form, when asked from the contact list, and refuses bad input with the form kept, in the user’s language', async () => {
+    const id = await newPartner(agent, pro, { contactName: 'Marie Tremblay', contactEmail: 'marie@example.org' });
+    const contact = (await PartnerModel.findById(id).lean())!.contacts[0]!;
+    const edit = `/partners/${id}/contacts/${String(contact._id)}/edit`;
+    expect((await agent.get(`/partners/${id}`)).text).to.contain(`href="${edit}"`);
+    const form = await agent.get(edit);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('value="Marie Tremblay"').and.contain('value="marie@example.org"');
+    const action = `/partners/${id}/contacts/${String(contact._id)}`;
+    const bad = await postForm(agent, action, { name: '', role: 'Directrice', email: 'not-an-email', phone: '514', locale: 'fr' }, edit);
+    expect(bad.status).to.equal(422);
+    expect(bad.text).to.contain('value="not-an-email"').and.contain('value="Directrice"').and.contain('aria-invalid="true"');
+    expect((await PartnerModel.findById(id).lean())!.contacts[0]).to.include({ name: 'Marie Tremblay', email: 'marie@example.org' });
+    const ok = await postForm(
+      agent,
+      action,
+      { name: 'Marie Tremblay-Roy', role: 'Directrice', email: 'MTR@example.org', phone: '514-555-0100', locale: 'en', emailConsent: 'on' },
+      edit,
+    );
+    expect(ok.status).to.equal(302);
+    expect(ok.headers.location).to.equal(`/partners/${id}#contacts`);
+    const saved = (await PartnerModel.findById(id).lean())!;
+    expect(saved.contacts[0]).to.include({
+      name: 'Marie Tremblay-Roy',
+      role: 'Directrice',
+      email: 'mtr@example.org',
+      locale: 'en',
+      emailConsent: true,
+      primary: true,
+    });
+    expect(saved.searchFolded).to.contain('mtr@example.org');
+    const page = (await agent.get(`/partners/${id}`)).text;
+    expect(page).to.contain('Contact edited: Marie Tremblay-Roy').and.contain('Email updated');
+
+    const french = await signIn(app, await createUser({ role: 'manager', locale: 'fr' }));
+    const frBad = await postForm(french, action, { name: 'X', email: 'pas-un-courriel' }, edit);
+    expect(frBad.status).to.equal(422);
+    expect(frBad.text)
+      .to.contain('Modifier la personne-ressource')
+      .and.contain('value="pas-un-courriel"')
+      .and.not.match(/validation:|partners:/);
+    const other = await signIn(app, await createUser({ role: 'professional' }));
+    expect((await other.get(edit)).status).to.equal(403);
+    expect((await postForm(other, action, { name: 'Hijack' }, `/partners/${id}`)).status).to.equal(403);
+    const unknown = `/partners/${id}/contacts/${String(new Types.ObjectId())}`;
+    expect((await agent.get(`${unknown}/edit`)).status).to.equal(404);
+    expect((await postForm(agent, unknown, { name: 'Nobody' }, `/partners/${id}`)).status).to.equal(404);
+    // Adding a contact with bad input also keeps it, in the same form.
+    const add = await postForm(agent, `/partners/${id}/contacts`, { name: 'Paul', email: 'paul@' }, `/partners/${id}`);
+    expect(add.status).to.equal(422);
+    expect(add.text).to.contain('value="paul@"').and.contain('value="Paul"');
+    expect((await PartnerModel.findById(id).lean())!.contacts).to.have.length(1);
+  });
+
   it('removes a resource; an unknown contact or resource is a 404 that changes nothing', async () => {
     const id = await newPartner(agent, pro);
     await postForm(agent, `/partners/${id}/resources`, { category: 'institutions', description: 'Gymnase' }, `/partners/${id}`);
