@@ -276,8 +276,15 @@ partnersRouter.post('/partners/:id/interactions', async (req, res) => {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
     return res.redirect(`${back(id)}#interactions`);
   }
-  const when = new Date(`${parsed.data.date}T12:00:00Z`);
-  const row = await InteractionModel.create({ partnerId: id, ...parsed.data, date: when, byId: req.user!._id, byName: req.user!.name });
+  const day = parsed.data.date;
+  const row = await InteractionModel.create({
+    partnerId: id,
+    ...parsed.data,
+    day,
+    date: new Date(`${day}T12:00:00Z`),
+    byId: req.user!._id,
+    byName: req.user!.name,
+  });
   await PartnerModel.updateOne({ _id: id }, { $set: { lastActivityAt: new Date() } });
   await recordAudit({ actor: req.user!, entity: 'interaction', entityId: row._id, action: 'create', note: parsed.data.kind });
   flash(req, 'success', 'partners:interactions.added');

@@ -37,6 +37,8 @@ const sources: TimelineSource[] = [
   async (partnerId, limit) =>
     (await InteractionModel.find({ partnerId }).sort({ date: -1 }).limit(limit).lean()).map((i) => ({
       at: i.date,
+      // Older interactions have no day: theirs is the UTC day of the noon the form stored.
+      day: i.day ?? i.date.toISOString().slice(0, 10),
       kind: 'interaction',
       label: `partners:timeline.interaction.${i.kind}`,
       params: {},

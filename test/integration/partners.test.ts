@@ -5,6 +5,8 @@ import { makeApp, createUser, signIn, postForm, type TestUser, type Agent } from
 import { clearDatabase } from '../helpers/db.js';
 import { PartnerModel, StageChangeModel } from '../../src/partners/model.js';
 import { AuditModel } from '../../src/audit/model.js';
+import { InteractionModel } from '../../src/partners/interactions.model.js';
+import { UserModel } from '../../src/users/model.js';
 
 async function newPartner(agent: Agent, owner: TestUser, fields: Record<string, string> = {}) {
   const res = await postForm(
@@ -290,6 +292,33 @@ describe('partners', () => {
     expect(add.status).to.equal(422);
     expect(add.text).to.contain('value="paul@"').and.contain('value="Paul"');
     expect((await PartnerModel.findById(id).lean())!.contacts).to.have.length(1);
+  });
+
+  it('keeps an interaction a date without a time, when it is logged for a day, in every time zone and language', async () => {
+    const id = await newPartner(agent, pro);
+    const res = await postForm(
+      agent,
+      `/partners/${id}/interactions`,
+      { kind: 'visit', date: '2026-11-20', summary: 'Visite des locaux' },
+      `/partners/${id}`,
+    );
+    expect(res.status).to.equal(302);
+    const stored = await InteractionModel.findOne({ partnerId: id }).lean();
+    expect(stored).to.include({ day: '2026-11-20' });
+    const entryOf = (html: string) => {
+      const li = /<li class="timeline-interaction">([\s\S]*?)<\/li>/.exec(html)![1]!;
+      return { datetime: /datetime="([^"]+)"/.exec(li)![1], shown: /<time[^>]*>([^<]*)<\/time>/.exec(li)![1]!.trim() };
+    };
+    expect(entryOf((await agent.get(`/partners/${id}`)).text)).to.deep.equal({ datetime: '2026-11-20', shown: 'Nov 20, 2026' });
+    // Far east and far west of UTC, the day is the same day, and no hour is made up.
+    for (const [timezone, locale, shown] of [
+      ['Pacific/Kiritimati', 'fr', '20 nov. 2026'],
+      ['Pacific/Pago_Pago', 'en', 'Nov 20, 2026'],
+    ] as const) {
+      const reader = await createUser({ role: 'manager', locale });
+      await UserModel.updateOne({ _id: reader._id }, { $set: { timezone } });
+      expect(entryOf((await (await signIn(app, reader)).get(`/partners/${id}`)).text).shown, timezone).to.equal(shown);
+    }
   });
 
   it('removes a resource; an unknown contact or resource is a 404 that changes nothing', async () => {
