@@ -11,8 +11,17 @@ import { partnerTypes, stages } from '../partners/constants.js';
 import { agreementStatuses } from '../agreements/constants.js';
 import { healthDimensions } from '../progress/model.js';
 import { UserModel } from '../users/model.js';
-import { blockSchema, filterFrom, rowParamsFrom } from './schemas.js';
-import { attainmentStatuses, blockRows, dashboard, endingWindows, MASTERY_AGREEMENTS, MASTERY_TYPES, periods } from './service.js';
+import { blockSchema, filterFrom, rowKeyFrom } from './schemas.js';
+import {
+  attainmentStatuses,
+  blockRows,
+  dashboard,
+  endingWindows,
+  MASTERY_AGREEMENTS,
+  MASTERY_TYPES,
+  periods,
+  type RowBlock,
+} from './service.js';
 import { agreementForShare, createShareLink, revokeShareLink, sharedView, shareLinks } from './share.js';
 import { refusedTo } from '../http/refusal.js';
 
@@ -26,9 +35,9 @@ function filterQuery(owner: string, f: ReturnType<typeof filterFrom>['filter']):
   if (f.region) q.region = f.region;
   return q;
 }
-const toQs = (q: Record<string, string | number | undefined>) => {
+const toQs = (q: Record<string, string | number | null | undefined>) => {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v));
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
   return p.toString();
 };
 
@@ -37,12 +46,9 @@ async function pageData(req: Request) {
   const data = await dashboard(filter);
   const base = filterQuery(owner, filter);
   const t = req.t.bind(req);
-  /** Link to the rows behind a figure on this branch; `list` is the feature list's own filtered page. */
-  const rowsHref = (block: string, extra: Record<string, string | number | undefined> = {}) =>
-    `/dashboard/rows/${block}?${toQs({ ...base, ...extra })}`;
-  const ownerParam = filter.ownerId ? String(filter.ownerId) : undefined;
-  const listHref = (path: string, extra: Record<string, string | number | undefined> = {}) =>
-    `${path}?${toQs({ owner: ownerParam, type: filter.type ?? undefined, region: filter.region ?? undefined, ...extra })}`;
+  /** The list behind a figure: the block's records under `key` (all of them without), with this filter. */
+  const rowsHref = (block: RowBlock, key?: string) => `/dashboard/rows/${block}?${toQs({ ...base, key })}`;
+  const csvHref = (block: RowBlock, key?: string) => `/dashboard/rows/${block}.csv?${toQs({ ...base, key })}`;
   const chart = (type: string, labels: string[], datasets: { label: string; data: number[] }[], extra: object = {}) =>
     JSON.stringify({ type, labels, datasets, ...extra });
   const charts = {
@@ -85,7 +91,7 @@ async function pageData(req: Request) {
     ),
   };
   const users = await UserModel.find({ status: 'active' }, { name: 1 }).sort({ name: 1 }).limit(500).lean();
-  return { filter, owner, data, base, rowsHref, listHref, charts, users };
+  return { filter, owner, data, base, rowsHref, csvHref, charts, users };
 }
 
 const statics = {
@@ -125,24 +131,48 @@ dashboardRouter.get('/dashboard/rows/:block', async (req, res) => {
   const raw = String(req.params.block);
   const csv = raw.endsWith('.csv');
   const parsed = blockSchema.safeParse(csv ? raw.slice(0, -4) : raw);
-  if (!parsed.success) throw notFound();
+  const key = rowKeyFrom(req.query);
+  if (!parsed.success || key === null) throw notFound();
   const block = parsed.data;
   const { filter, owner } = filterFrom(req.query, req.user!);
-  const params = rowParamsFrom(req.query);
-  const table = await blockRows(block, params, filter);
+  const table = await blockRows(block, key, filter);
   if (csv) return sendCsv(res, block, table, req.t.bind(req));
   const page = pageFrom(req.query, 50);
   const pager = pagination(page, table.rows.length);
+  const what = key === undefined ? null : await keyLabel(block, key, req.t.bind(req));
   res.render('dashboard/rows', {
-    title: req.t(`dashboard:rows.${block}`),
+    title: what ? `${req.t(`dashboard:rows.${block}`)} — ${what}` : req.t(`dashboard:rows.${block}`),
     block,
     table: { columns: table.columns, rows: table.rows.slice((page.page - 1) * page.perPage, page.page * page.perPage) },
     total: table.rows.length,
     pager,
-    csvHref: `/dashboard/rows/${block}.csv?${toQs({ ...filterQuery(owner, filter), ...(req.query as Record<string, string>), page: undefined })}`,
+    csvHref: `/dashboard/rows/${block}.csv?${toQs({ ...filterQuery(owner, filter), key })}`,
     backHref: `/dashboard?${toQs(filterQuery(owner, filter))}`,
   });
 });
+
+/** What a key names, in the reader's language (a stage, a status, a partner type, a professional...). */
+async function keyLabel(block: RowBlock, key: string, t: (k: string, o?: Record<string, unknown>) => string): Promise<string> {
+  const stage = (s: string) => (s === 'new' ? t('dashboard:pipeline.new') : t(`partners:stages.${s}`));
+  switch (block) {
+    case 'stage':
+      return stage(key);
+    case 'movement':
+      return key.includes('>') ? key.split('>').map(stage).join(' → ') : t('dashboard:rows.entered', { stage: stage(key) });
+    case 'status':
+      return t(`agreements:statuses.${key}`);
+    case 'ending':
+      return t('dashboard:agreements.within', { days: key });
+    case 'kpis':
+      return t(`dashboard:kpiStatus.${key}`);
+    case 'diversity':
+      return t(`partners:types.${key}`);
+    case 'mastery':
+      return /^[a-f0-9]{24}$/i.test(key) ? ((await UserModel.findById(key, { name: 1 }).lean())?.name ?? key) : key;
+    default:
+      return key;
+  }
+}
 
 async function sendCsv(res: Response, block: string, table: Awaited<ReturnType<typeof blockRows>>, t: (k: string) => string) {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');

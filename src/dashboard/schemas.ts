@@ -1,10 +1,9 @@
 // Dashboard query parameters: every value is checked against a closed list or an id pattern.
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { agreementStatuses, kpiStatuses } from '../agreements/constants.js';
-import { partnerTypes, stages } from '../partners/constants.js';
+import { partnerTypes } from '../partners/constants.js';
 import { isManager, type Role } from '../users/roles.js';
-import { endingWindows, periods, rowBlocks, type DashboardFilter, type RowParams } from './service.js';
+import { periods, rowBlocks, type DashboardFilter } from './service.js';
 
 const str = (q: Record<string, unknown>, k: string) => (typeof q[k] === 'string' ? q[k] : '');
 const idPattern = /^[a-f0-9]{24}$/i;
@@ -37,23 +36,12 @@ export function filterFrom(query: unknown, user: { _id: Types.ObjectId; role: Ro
 
 export const blockSchema = z.enum(rowBlocks);
 
-export function rowParamsFrom(query: unknown): RowParams {
-  const q = (query ?? {}) as Record<string, unknown>;
-  const pick = <T extends readonly [string, ...string[]]>(values: T, k: string) => {
-    const r = z.enum(values).safeParse(str(q, k));
-    return r.success ? r.data : undefined;
-  };
-  const within = Number(str(q, 'within'));
-  const user = str(q, 'user');
-  const currency = str(q, 'currency').toUpperCase();
-  return {
-    stage: pick(stages, 'stage'),
-    from: pick([...stages, 'none'] as const, 'from'),
-    status: pick(agreementStatuses, 'status'),
-    within: (endingWindows as readonly number[]).includes(within) ? within : undefined,
-    kpiStatus: pick(kpiStatuses, 'kpiStatus'),
-    type: pick(partnerTypes, 'type'),
-    user: idPattern.test(user) ? user : undefined,
-    currency: /^[A-Z]{3}$/.test(currency) ? currency : undefined,
-  };
+/**
+ * The key of the figure a click-through lists (a stage, a status, a type, a user id, a currency,
+ * "from>to"...): undefined for the whole block, null when malformed (keys are only ever compared).
+ */
+export function rowKeyFrom(query: unknown): string | undefined | null {
+  const key = str((query ?? {}) as Record<string, unknown>, 'key');
+  if (!key) return undefined;
+  return /^[A-Za-z0-9_>]{1,60}$/.test(key) ? key : null;
 }

@@ -19,6 +19,9 @@ export function viewHelpers(req: Request, res: Response, next: NextFunction): vo
   res.locals.fmt = {
     date: (d: Date | string | null | undefined) =>
       d ? dateFormat(locale, { ...DateTime.DATE_MED, timeZone: zone }).format(new Date(d)) : '',
+    /** A calendar day (YYYY-MM-DD) that has no time of day: the same day in every time zone. */
+    day: (d: string | null | undefined) =>
+      d ? dateFormat(locale, { ...DateTime.DATE_MED, timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`)) : '',
     dateTime: (d: Date | string | null | undefined) =>
       d ? dateFormat(locale, { ...DateTime.DATETIME_MED, timeZone: zone }).format(new Date(d)) : '',
     isoDate: (d: Date | string | null | undefined) => (d ? dayIn(zone, new Date(d)) : ''),

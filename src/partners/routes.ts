@@ -18,7 +18,6 @@ import {
   stageSchema,
 } from './schemas.js';
 import {
-  addContact,
   addResource,
   board,
   canEditPartner,
@@ -30,15 +29,14 @@ import {
   listPartners,
   moveStage,
   ownerNames,
-  removeContact,
   removeResource,
   resourceInventory,
   saveExploration,
   setArchived,
-  updateContact,
   updatePartner,
 } from './service.js';
 import { partnerTimeline } from './timeline.js';
+import { contactsRouter } from './contact-routes.js';
 import { forbidden } from '../http/errors.js';
 import { PartnerModel } from './model.js';
 import { streamPartnersCsv } from './csv.js';
@@ -49,6 +47,7 @@ import { TaskTemplateModel } from '../tasks/templates.model.js';
 import { refusedTo } from '../http/refusal.js';
 
 export const partnersRouter = Router();
+partnersRouter.use(contactsRouter);
 const partnerExists = existing(PartnerModel);
 const choices = { partnerTypes, stages, priorities, resourceCategories };
 
@@ -252,37 +251,6 @@ partnersRouter.post('/partners/:id/exploration', refusedTo('/partners/:id'), par
   res.redirect(`${back(id)}#exploration`);
 });
 
-partnersRouter.post('/partners/:id/contacts', refusedTo('/partners/:id'), partnerExists, async (req, res) => {
-  const id = parseId(req.params.id);
-  const parsed = parseInput(contactSchema, formValues(req.body));
-  if (!parsed.ok) {
-    flash(req, 'error', Object.values(parsed.errors)[0]!);
-    return res.redirect(`${back(id)}#contacts`);
-  }
-  await addContact(req.user!, id, parsed.data);
-  flash(req, 'success', 'partners:contacts.added');
-  res.redirect(`${back(id)}#contacts`);
-});
-
-partnersRouter.post('/partners/:id/contacts/:contactId', refusedTo('/partners/:id'), partnerExists, async (req, res) => {
-  const id = parseId(req.params.id);
-  const parsed = parseInput(contactSchema, formValues(req.body));
-  if (!parsed.ok) {
-    flash(req, 'error', Object.values(parsed.errors)[0]!);
-    return res.redirect(`${back(id)}#contacts`);
-  }
-  await updateContact(req.user!, id, parseId(req.params.contactId), parsed.data);
-  flash(req, 'success', 'partners:contacts.saved');
-  res.redirect(`${back(id)}#contacts`);
-});
-
-partnersRouter.post('/partners/:id/contacts/:contactId/remove', refusedTo('/partners/:id'), async (req, res) => {
-  const id = parseId(req.params.id);
-  await removeContact(req.user!, id, parseId(req.params.contactId));
-  flash(req, 'success', 'partners:contacts.removed');
-  res.redirect(`${back(id)}#contacts`);
-});
-
 partnersRouter.post('/partners/:id/resources', refusedTo('/partners/:id'), partnerExists, async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(resourceSchema, formValues(req.body));
@@ -309,8 +277,15 @@ partnersRouter.post('/partners/:id/interactions', refusedTo('/partners/:id'), as
     flash(req, 'error', Object.values(parsed.errors)[0]!);
     return res.redirect(`${back(id)}#interactions`);
   }
-  const when = new Date(`${parsed.data.date}T12:00:00Z`);
-  const row = await InteractionModel.create({ partnerId: id, ...parsed.data, date: when, byId: req.user!._id, byName: req.user!.name });
+  const day = parsed.data.date;
+  const row = await InteractionModel.create({
+    partnerId: id,
+    ...parsed.data,
+    day,
+    date: new Date(`${day}T12:00:00Z`),
+    byId: req.user!._id,
+    byName: req.user!.name,
+  });
   await PartnerModel.updateOne({ _id: id }, { $set: { lastActivityAt: new Date() } });
   await recordAudit({ actor: req.user!, entity: 'interaction', entityId: row._id, action: 'create', note: parsed.data.kind });
   flash(req, 'success', 'partners:interactions.added');

@@ -1,6 +1,6 @@
 // Partner records: the rules for creating, editing (with conflict detection), archiving, finding them.
 import { Types, type QueryFilter } from 'mongoose';
-import { diffFields, recordAudit, type Actor } from '../audit/service.js';
+import { diffFields, recordAudit, type Actor, type FieldChange } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
@@ -16,6 +16,7 @@ import { blockingReferences, removeDependentRecords } from './deletion.js';
 import { partnerDirectory, partnersSorted, type ListedPartner } from './directory.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
 
+const contactFields = ['name', 'role', 'email', 'phone', 'locale', 'emailConsent', 'primary'] as const;
 const editableFields = ['name', 'type', 'sector', 'region', 'address', 'website', 'description', 'ownerId', 'tags', 'priority'] as const;
 
 type ContactLike = { name: string; email?: string | null };
@@ -98,15 +99,16 @@ export async function updatePartner(actor: SessionUser, id: Types.ObjectId, inpu
 async function saveContacts(
   actor: SessionUser,
   id: Types.ObjectId,
-  mutate: (p: Awaited<ReturnType<typeof loadForEdit>>) => void,
+  mutate: (p: Awaited<ReturnType<typeof loadForEdit>>) => void | { note: string; changes?: FieldChange[] },
   action: string,
   note: string,
 ) {
   const partner = await loadForEdit(actor, id);
-  mutate(partner);
+  // The mutation may say what the timeline should tell (the name of a removed contact, what was edited).
+  const told = mutate(partner) ?? { note };
   Object.assign(partner, derivedFields(partner), { rev: partner.rev + 1, lastActivityAt: new Date() });
   await partner.save();
-  await recordAudit({ actor, entity: 'partner', entityId: id, action, note });
+  await recordAudit({ actor, entity: 'partner', entityId: id, action, note: told.note, changes: told.changes });
 }
 
 export async function addContact(actor: SessionUser, id: Types.ObjectId, c: ContactInput) {
@@ -130,8 +132,10 @@ export async function updateContact(actor: SessionUser, id: Types.ObjectId, cont
     (p) => {
       const contact = p.contacts.id(contactId);
       if (!contact) throw notFound();
+      const before = contact.toObject() as Record<string, unknown>;
       if (c.primary) for (const x of p.contacts) x.primary = false;
-      contact.set({ ...c, primary: c.primary || contact.primary });
+      contact.set({ ...c, primary: c.primary || Boolean(before.primary) });
+      return { note: c.name, changes: diffFields(before, contact.toObject(), [...contactFields]) };
     },
     'contact-update',
     c.name,
@@ -148,6 +152,7 @@ export async function removeContact(actor: SessionUser, id: Types.ObjectId, cont
       // Reassign the array: pulling a subdocument does nothing on FerretDB.
       p.contacts = p.contacts.filter((x) => String(x._id) !== String(contactId)) as typeof p.contacts;
       if (gone.primary && p.contacts[0]) p.contacts[0].primary = true;
+      return { note: gone.name };
     },
     'contact-remove',
     '',
@@ -163,8 +168,10 @@ export async function removeResource(actor: SessionUser, id: Types.ObjectId, res
     actor,
     id,
     (p) => {
-      if (!p.resources.some((x) => String(x._id) === String(resourceId))) throw notFound();
+      const gone = p.resources.find((x) => String(x._id) === String(resourceId));
+      if (!gone) throw notFound();
       p.resources = p.resources.filter((x) => String(x._id) !== String(resourceId)) as typeof p.resources;
+      return { note: `${gone.category}: ${gone.description}` };
     },
     'resource-remove',
     '',

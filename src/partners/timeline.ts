@@ -7,13 +7,19 @@ import { byStart, meetingsOfPartner } from '../meetings/directory.js';
 import { TaskModel, type TaskDoc } from '../tasks/model.js';
 import { InteractionModel } from './interactions.model.js';
 import { stageChanges } from './stage-directory.js';
+import { describeAudit, ownerNamesOf, type TimelineLine } from './timeline-audit.js';
 
 export interface TimelineEntry {
   at: Date;
+  /** A calendar day (YYYY-MM-DD) when the entry has no time of day, as an interaction. */
+  day?: string;
   kind: 'interaction' | 'stage' | 'audit' | 'task' | 'agreement' | 'meeting' | 'email';
-  /** An i18n key and its parameters: views translate. */
+  /** An i18n key and its parameters: views translate (`keys`: parameters that are i18n keys, translated first). */
   label: string;
   params: Record<string, string>;
+  keys?: Record<string, string>;
+  /** What changed, one translated line each. */
+  details?: TimelineLine[];
   text?: string;
   by?: string;
   href?: string;
@@ -31,6 +37,8 @@ const sources: TimelineSource[] = [
   async (partnerId, limit) =>
     (await InteractionModel.find({ partnerId }).sort({ date: -1 }).limit(limit).lean()).map((i) => ({
       at: i.date,
+      // Older interactions have no day: theirs is the UTC day of the noon the form stored.
+      day: i.day ?? i.date.toISOString().slice(0, 10),
       kind: 'interaction',
       label: `partners:timeline.interaction.${i.kind}`,
       params: {},
@@ -42,28 +50,23 @@ const sources: TimelineSource[] = [
       .filter((s) => String(s.partnerId) === String(partnerId))
       .sort((a, b) => b.at.getTime() - a.at.getTime())
       .slice(0, limit)
-      .map((s) => ({
+      .map((s): TimelineEntry => ({
         at: s.at,
         kind: 'stage',
         label: s.from ? 'partners:timeline.stageMoved' : 'partners:timeline.created',
-        params: { from: s.from ?? '', to: s.to },
+        params: {},
+        keys: s.from ? { from: `partners:stages.${s.from}`, to: `partners:stages.${s.to}` } : {},
         text: s.reason,
         by: s.byName,
       })),
-  async (partnerId, limit) =>
-    (
-      await AuditModel.find({ entity: 'partner', entityId: partnerId, action: { $nin: ['create', 'stage'] } })
-        .sort({ at: -1 })
-        .limit(limit)
-        .lean()
-    ).map((a) => ({
-      at: a.at,
-      kind: 'audit',
-      label: `partners:timeline.audit.${a.action}`,
-      params: {},
-      text: a.changes.length ? a.changes.map((c) => `${c.field ?? ''}: ${c.from ?? ''} → ${c.to ?? ''}`).join(' · ') : a.note,
-      by: a.actorName,
-    })),
+  async (partnerId, limit) => {
+    const entries = await AuditModel.find({ entity: 'partner', entityId: partnerId, action: { $nin: ['create', 'stage'] } })
+      .sort({ at: -1 })
+      .limit(limit)
+      .lean();
+    const names = await ownerNamesOf(entries);
+    return entries.map((a) => ({ at: a.at, kind: 'audit' as const, ...describeAudit(a, names), by: a.actorName }));
+  },
   async (partnerId, limit, known) =>
     (known.tasks
       ? [...known.tasks].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit)
@@ -83,7 +86,8 @@ const sources: TimelineSource[] = [
         at: a.statusChangedAt,
         kind: 'agreement',
         label: 'partners:timeline.agreement',
-        params: { status: a.status },
+        params: {},
+        keys: { status: `partners:agreementStatus.${a.status}` },
         text: a.title,
       })),
   async (partnerId, limit) =>

@@ -6,7 +6,7 @@ import { existing, parseId } from '../http/ids.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { Types } from 'mongoose';
 import { TaskModel, taskStatuses } from './model.js';
-import { applyTemplate, createTask, myTasks, parseTemplateLines, setStatus } from './service.js';
+import { applyTemplate, createTask, myTasks, parseTemplateLines, setStatus, taskContexts } from './service.js';
 import { d3Steps, TaskTemplateModel } from './templates.model.js';
 import { safeReturnTo } from '../http/guards.js';
 import { recordAudit } from '../audit/service.js';
@@ -38,6 +38,7 @@ tasksRouter.get('/tasks', async (req, res) => {
     title: req.t('tasks:title'),
     open,
     done,
+    contexts: await taskContexts([...open, ...done]),
     now,
     overdueOnly,
     statuses: taskStatuses,

@@ -2,6 +2,9 @@
 import type { Types } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
 import { forbidden, notFound } from '../http/errors.js';
+import { agreementDirectory } from '../agreements/directory.js';
+import { MeetingModel } from '../meetings/model.js';
+import { partnerNamesById } from '../partners/directory.js';
 import { PartnerModel } from '../partners/model.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
@@ -56,6 +59,56 @@ export async function myTasks(userId: Types.ObjectId, opts: { overdueOnly?: bool
   open.sort((a, b) => rank(a) - rank(b) || (a.dueDate?.getTime() ?? 0) - (b.dueDate?.getTime() ?? 0));
   const done = opts.overdueOnly ? [] : await TaskModel.find({ ownerId: userId, status: 'done' }).sort({ completedAt: -1 }).limit(10).lean();
   return { open, done, now };
+}
+
+export interface TaskContext {
+  href: string;
+  /** i18n key of what it is: a partner, an agreement, a meeting. */
+  kind: 'partner' | 'agreement' | 'meeting';
+  name: string;
+}
+
+/**
+ * What each task is about, by task id: its partner, agreement and meeting, named and linked. Names
+ * come from the partner and agreement directories (in memory) and one read of the meetings by id.
+ */
+export async function taskContexts(
+  tasks: Pick<TaskDoc, '_id' | 'partnerId' | 'agreementId' | 'meetingId'>[],
+): Promise<Map<string, TaskContext[]>> {
+  const ids = (k: 'partnerId' | 'agreementId' | 'meetingId') => [
+    ...new Set(
+      tasks
+        .map((t) => t[k])
+        .filter(Boolean)
+        .map(String),
+    ),
+  ];
+  const [partnerIds, agreementIds, meetingIds] = [ids('partnerId'), ids('agreementId'), ids('meetingId')];
+  const wanted = new Set(agreementIds);
+  const [partners, agreements, meetings] = await Promise.all([
+    partnerNamesById(partnerIds),
+    agreementIds.length
+      ? agreementDirectory().then((all) => new Map(all.filter((a) => wanted.has(String(a._id))).map((a) => [String(a._id), a.title])))
+      : new Map<string, string>(),
+    meetingIds.length
+      ? MeetingModel.find({ _id: { $in: meetingIds } }, { title: 1 })
+          .lean()
+          .then((list) => new Map(list.map((m) => [String(m._id), m.title])))
+      : new Map<string, string>(),
+  ]);
+  const contexts = new Map<string, TaskContext[]>();
+  for (const t of tasks) {
+    const list: TaskContext[] = [];
+    const add = (kind: TaskContext['kind'], id: Types.ObjectId | null | undefined, names: Map<string, string>, path: string) => {
+      const name = id ? names.get(String(id)) : undefined;
+      if (name) list.push({ kind, name, href: `/${path}/${String(id)}` });
+    };
+    add('meeting', t.meetingId, meetings, 'meetings');
+    add('agreement', t.agreementId, agreements, 'agreements');
+    add('partner', t.partnerId, partners, 'partners');
+    contexts.set(String(t._id), list);
+  }
+  return contexts;
 }
 
 /** Every task of a partner, archived ones too (the partner page's list and its timeline). */

@@ -50,6 +50,20 @@ describe('browser: a partner from identification to exploration', function () {
     expect(await page.locator('#contacts').innerText()).to.contain('Hélène Roy');
     const id = new URL(page.url()).pathname.split('/').pop()!;
 
+    // The contact is edited with the keyboard alone: its Edit link, the form, Enter to save.
+    await page.getByRole('link', { name: 'Edit Hélène Roy' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Edit the contact' }).waitFor();
+    await page.getByLabel('Email', { exact: true }).focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('h.roy@example.org');
+    await page.getByLabel('Role', { exact: true }).focus();
+    await page.keyboard.type('Directrice');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#contacts$/);
+    const contacts = await page.locator('#contacts').innerText();
+    expect(contacts).to.contain('h.roy@example.org').and.contain('Directrice').and.not.contain('helene.roy@example.org');
+
     // The pipeline board: a plain form per card moves it.
     await page.goto(`${server.url}/partners/board`);
     await page.locator(`#move-${id}`).selectOption('exploring');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import mongoose, { type Types } from 'mongoose';
 import supertest from 'supertest';
-import { makeApp, createUser, signIn, postForm, type TestUser } from '../helpers/app.js';
+import { makeApp, createUser, signIn, postForm, type Agent, type TestUser } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { AgreementModel, KpiMeasurementModel } from '../../src/agreements/model.js';
 import { MeetingModel } from '../../src/meetings/model.js';
@@ -235,22 +235,87 @@ describe('steering dashboard', function () {
     expect(fr).to.not.match(/(dashboard|partners|agreements|progress):[a-zA-Z]/);
   });
 
-  it('lists exactly the rows behind each figure, when a figure is followed, then the row count is the figure', async () => {
-    const agent = await signIn(app, fx.manager);
-    const page = (await agent.get('/dashboard')).text;
-    const links = [...page.matchAll(/<a href="(\/dashboard\/rows\/[a-z]+\?[^"]+)"[^>]*>(?:<span class="dash-number">)?([\d\s ]+)</g)];
-    expect(links.length).to.be.greaterThan(20);
-    for (const [, href, shown] of links) {
-      const rows = await agent.get(href!.replace(/&amp;/g, '&'));
-      expect(rows.status, href).to.equal(200);
-      expect(/data-total="(\d+)"/.exec(rows.text)![1], href).to.equal(shown!.replace(/\D/g, ''));
-      expect(rows.text, href).to.not.match(/(dashboard|partners|agreements|tasks|meetings):[a-zA-Z]/);
+  it('lists exactly the records a figure counts, when any click-through of any block is followed, under every filter', async function () {
+    this.timeout(120_000);
+    const manager = await signIn(app, fx.manager);
+    const alex = await signIn(app, fx.a);
+    const french = await signIn(app, await createUser({ role: 'manager', locale: 'fr' }));
+    const views: [Agent, string][] = [
+      [manager, 'owner=all'],
+      [manager, 'owner=all&type=school'],
+      [manager, 'owner=all&type=community&period=30'],
+      [manager, 'owner=all&region=Laval'],
+      [manager, `owner=${String(fx.b._id)}`],
+      [alex, ''],
+      [french, 'owner=all&type=government&period=365'],
+    ];
+    for (const [agent, query] of views) {
+      const page = (await agent.get(`/dashboard?${query}`)).text;
+      const blocks = dashboardBlocks(page);
+      expect([...blocks.keys()], query).to.deep.equal([
+        'pipeline',
+        'agreements',
+        'attainment',
+        'follow-up',
+        'health',
+        'diversity',
+        'mastery',
+        'funding',
+      ]);
+      for (const [block, links] of blocks) {
+        const lists = links.filter((l) => /^\/dashboard\/rows\/[a-z]+\?/.test(l.href));
+        const csvs = links.filter((l) => /^\/dashboard\/rows\/[a-z]+\.csv\?/.test(l.href));
+        for (const other of links.filter((l) => !l.href.startsWith('/dashboard/rows/'))) {
+          // Any other link opens one record (an agreement of the worst-KPI table), never a list.
+          expect(other.href, `${query} ${block}: “${other.text}” leads to a list that is not the figure's`).to.match(
+            /^\/agreements\/[a-f0-9]{24}$/,
+          );
+        }
+        for (const csv of csvs)
+          expect(
+            lists.map((l) => l.href),
+            `${query} ${block}: CSV of no figure`,
+          ).to.include(csv.href.replace('.csv?', '?'));
+        // The CSV export lists the same rows (checked once, for everyone's view); requests run side by side.
+        await Promise.all(
+          lists.map(async (link) => {
+            const where = `${query} ${block} ${link.href}`;
+            expect(link.figure, `${where}: the link shows its figure`).to.match(/^\d+$/);
+            const rows = await agent.get(link.href);
+            expect(rows.status, where).to.equal(200);
+            expect(/data-total="(\d+)"/.exec(rows.text)?.[1], where).to.equal(link.figure);
+            const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(rows.text)?.[1] ?? '';
+            expect((body.match(/<tr>/g) ?? []).length, `${where}: rows listed`).to.equal(Math.min(Number(link.figure), 50));
+            expect(rows.text, where).to.not.match(/(dashboard|partners|agreements|tasks|meetings|progress):[a-zA-Z]/);
+            if (query !== 'owner=all') return;
+            const csv = await csvText(agent, link.href.replace(/(\/rows\/[a-z]+)\?/, '$1.csv?'));
+            expect(csv.trim().split(/\r?\n/).length - 1, `${where}: CSV rows`).to.equal(Number(link.figure));
+          }),
+        );
+      }
+      if (query === 'owner=all') {
+        // Every figure that counts records is a link: per block, the figures of the known portfolio.
+        const counts = Object.fromEntries(
+          [...blocks].map(([b, links]) => [b, links.filter((l) => /^\/dashboard\/rows\/[a-z]+\?/.test(l.href)).length]),
+        );
+        expect(counts).to.deep.equal({
+          pipeline: 18,
+          agreements: 10,
+          attainment: 5,
+          'follow-up': 3,
+          health: 1,
+          diversity: 9,
+          mastery: 2,
+          funding: 3,
+        });
+      }
     }
-    const kpis = (await agent.get('/dashboard/rows/kpis?owner=all&kpiStatus=at_risk')).text;
+    const school = dashboardBlocks((await manager.get('/dashboard?owner=all&type=school')).text).get('diversity')!;
+    const community = school.find((l) => l.href.includes('community'));
+    expect(community?.figure, 'an agreement with a school and a community partner').to.equal('1');
+    const kpis = (await manager.get('/dashboard/rows/kpis?owner=all&key=at_risk')).text;
     expect(kpis).to.contain('Bénévoles').and.not.contain('Heures de mentorat');
-    const mastery = (await agent.get(`/dashboard/rows/mastery?owner=all&user=${String(fx.a._id)}`)).text;
-    expect(/data-total="(\d+)"/.exec(mastery)![1]).to.equal('5');
-    expect((await agent.get('/dashboard/rows/nothing')).status).to.equal(404);
+    expect((await manager.get('/dashboard/rows/nothing')).status).to.equal(404);
   });
 
   it('exports a block as CSV, when asked, with a BOM, a header and formulas neutralized', async () => {
@@ -327,6 +392,44 @@ describe('steering dashboard', function () {
     expect((await anon.get('/shared/not-a-real-token-at-all-xyz')).status).to.equal(404);
   });
 });
+
+interface BlockLink {
+  href: string;
+  text: string;
+  /** The number the link shows: its .dash-number, or else its whole text (spaces of thousands removed). */
+  figure: string;
+}
+
+/** The links of each block of the dashboard page, by block id, in page order. */
+function dashboardBlocks(html: string): Map<string, BlockLink[]> {
+  const blocks = new Map<string, BlockLink[]>();
+  for (const [, id, inner] of html.matchAll(/<section class="card dash-block" id="([^"]+)"[^>]*>([\s\S]*?)<\/section>/g)) {
+    const links = [...inner!.matchAll(/<a\s[^>]*?href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map(([, href, content]) => {
+      const text = content!
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      const number = /class="dash-number"[^>]*>([^<]*)</.exec(content!)?.[1] ?? text;
+      return { href: href!.replace(/&amp;/g, '&'), text, figure: number.replace(/[\s\u00a0\u202f]/g, '') };
+    });
+    blocks.set(id!, links);
+  }
+  return blocks;
+}
+
+async function csvText(agent: Agent, href: string): Promise<string> {
+  const res = await agent
+    .get(href)
+    .buffer(true)
+    .parse((r, cb) => {
+      let s = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (s += c));
+      r.on('end', () => cb(null, s));
+    });
+  expect(res.status, href).to.equal(200);
+  return (res.body as string).replace(/^\uFEFF/, '');
+}
 
 function figure(html: string, name: string): string {
   const m = new RegExp(`data-figure="${name}"[^>]*>(?:<span class="dash-number">)?([^<]+)<`).exec(html);

@@ -5,6 +5,8 @@ import { makeApp, createUser, signIn, postForm, type TestUser, type Agent } from
 import { clearDatabase } from '../helpers/db.js';
 import { PartnerModel, StageChangeModel } from '../../src/partners/model.js';
 import { AuditModel } from '../../src/audit/model.js';
+import { InteractionModel } from '../../src/partners/interactions.model.js';
+import { UserModel } from '../../src/users/model.js';
 
 async function newPartner(agent: Agent, owner: TestUser, fields: Record<string, string> = {}) {
   const res = await postForm(
@@ -189,6 +191,134 @@ describe('partners', () => {
     );
     const page = await agent.get(`/partners/${id}`);
     expect(page.text).to.contain('Talked about &lt;b&gt;summer jobs&lt;/b&gt;');
+  });
+
+  it('tells on the timeline what changed, when the exploration, details, resources and contacts are saved, in the reader’s language', async () => {
+    const id = await newPartner(agent, pro, { contactName: 'Marie Tremblay' });
+    const other = await createUser({ role: 'professional', name: 'Bruno Ouellet' });
+    const exploration = { interestConfirmedAt: '', interestConfirmedBy: '', interestHow: '', collaboration: '', workSchedules: '' };
+    const explore = (fields: Record<string, string>) =>
+      postForm(
+        agent,
+        `/partners/${id}/exploration`,
+        { ...exploration, financialMechanisms: '', successIndicators: '', ...fields },
+        `/partners/${id}`,
+      );
+    await explore({ sharedGoals: 'Placer 20 jeunes', reporting: '' });
+    await explore({ sharedGoals: 'Placer 30 jeunes', reporting: 'Un rapport par trimestre' });
+    await postForm(agent, `/partners/${id}/resources`, { category: 'financial', description: 'Fonds jeunesse' }, `/partners/${id}`);
+    const contact = (await PartnerModel.findById(id).lean())!.contacts[0]!;
+    await postForm(agent, `/partners/${id}/contacts/${String(contact._id)}/remove`, {}, `/partners/${id}`);
+    // Last: the partner then belongs to someone else.
+    const edit = { name: 'École Saint-Esprit', type: 'community', ownerId: String(other._id), region: 'Laval', tags: 'jeunesse, stages' };
+    expect((await postForm(agent, `/partners/${id}`, edit, `/partners/${id}/edit`)).status).to.equal(302);
+
+    const timeline = async (who: Agent) => {
+      const html = /<ol class="timeline">([\s\S]*?)<\/ol>/.exec((await who.get(`/partners/${id}`)).text)![1]!;
+      return html.replace(/<[^>]+>/g, ' ').replace(/[ \t\r\n]+/g, ' '); // narrow no-break spaces kept
+    };
+    const en = await timeline(agent);
+    expect(en)
+      .to.contain('Shared goals and objectives added')
+      .and.contain('Shared goals and objectives updated')
+      .and.contain('Reporting added');
+    expect(en).to.contain('Resource added: Financial assets — Fonds jeunesse');
+    expect(en).to.contain('Type: School / education → Community organization').and.contain('Region: Montréal → Laval');
+    expect(en)
+      .to.contain('Owner: ' + pro.name + ' → Bruno Ouellet')
+      .and.contain('Tags: jeunesse, emploi → jeunesse, stages');
+    expect(en).to.contain('Contact removed: Marie Tremblay');
+    for (const raw of ['{', 'financial:', 'exploration:', 'ownerId', 'requirements', 'partners:', String(other._id)]) {
+      expect(en, raw).to.not.contain(raw);
+    }
+    const manager = await signIn(app, await createUser({ role: 'manager', locale: 'fr' }));
+    const fr = await timeline(manager);
+    expect(fr).to.contain('Mise à jour\u202f: Buts et objectifs communs').and.contain('Ajout\u202f: Production de rapports');
+    expect(fr).to.contain('Ressource ajoutée\u202f: Actifs financiers — Fonds jeunesse');
+    expect(fr).to.contain('Type\u202f: École / éducation → Organisme communautaire').and.contain('Région\u202f: Montréal → Laval');
+    expect(fr).to.contain('Personne-ressource retirée\u202f: Marie Tremblay');
+    for (const raw of ['{', 'financial:', 'exploration:', 'ownerId', 'partners:']) expect(fr, raw).to.not.contain(raw);
+  });
+
+  it('edits a contact from its own form, when asked from the contact list, and refuses bad input with the form kept, in the user’s language', async () => {
+    const id = await newPartner(agent, pro, { contactName: 'Marie Tremblay', contactEmail: 'marie@example.org' });
+    const contact = (await PartnerModel.findById(id).lean())!.contacts[0]!;
+    const edit = `/partners/${id}/contacts/${String(contact._id)}/edit`;
+    expect((await agent.get(`/partners/${id}`)).text).to.contain(`href="${edit}"`);
+    const form = await agent.get(edit);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('value="Marie Tremblay"').and.contain('value="marie@example.org"');
+    const action = `/partners/${id}/contacts/${String(contact._id)}`;
+    const bad = await postForm(agent, action, { name: '', role: 'Directrice', email: 'not-an-email', phone: '514', locale: 'fr' }, edit);
+    expect(bad.status).to.equal(422);
+    expect(bad.text).to.contain('value="not-an-email"').and.contain('value="Directrice"').and.contain('aria-invalid="true"');
+    expect((await PartnerModel.findById(id).lean())!.contacts[0]).to.include({ name: 'Marie Tremblay', email: 'marie@example.org' });
+    const ok = await postForm(
+      agent,
+      action,
+      { name: 'Marie Tremblay-Roy', role: 'Directrice', email: 'MTR@example.org', phone: '514-555-0100', locale: 'en', emailConsent: 'on' },
+      edit,
+    );
+    expect(ok.status).to.equal(302);
+    expect(ok.headers.location).to.equal(`/partners/${id}#contacts`);
+    const saved = (await PartnerModel.findById(id).lean())!;
+    expect(saved.contacts[0]).to.include({
+      name: 'Marie Tremblay-Roy',
+      role: 'Directrice',
+      email: 'mtr@example.org',
+      locale: 'en',
+      emailConsent: true,
+      primary: true,
+    });
+    expect(saved.searchFolded).to.contain('mtr@example.org');
+    const page = (await agent.get(`/partners/${id}`)).text;
+    expect(page).to.contain('Contact edited: Marie Tremblay-Roy').and.contain('Email updated');
+
+    const french = await signIn(app, await createUser({ role: 'manager', locale: 'fr' }));
+    const frBad = await postForm(french, action, { name: 'X', email: 'pas-un-courriel' }, edit);
+    expect(frBad.status).to.equal(422);
+    expect(frBad.text)
+      .to.contain('Modifier la personne-ressource')
+      .and.contain('value="pas-un-courriel"')
+      .and.not.match(/validation:|partners:/);
+    const other = await signIn(app, await createUser({ role: 'professional' }));
+    expect((await other.get(edit)).status).to.equal(403);
+    expect((await postForm(other, action, { name: 'Hijack' }, `/partners/${id}`)).status).to.equal(403);
+    const unknown = `/partners/${id}/contacts/${String(new Types.ObjectId())}`;
+    expect((await agent.get(`${unknown}/edit`)).status).to.equal(404);
+    expect((await postForm(agent, unknown, { name: 'Nobody' }, `/partners/${id}`)).status).to.equal(404);
+    // Adding a contact with bad input also keeps it, in the same form.
+    const add = await postForm(agent, `/partners/${id}/contacts`, { name: 'Paul', email: 'paul@' }, `/partners/${id}`);
+    expect(add.status).to.equal(422);
+    expect(add.text).to.contain('value="paul@"').and.contain('value="Paul"');
+    expect((await PartnerModel.findById(id).lean())!.contacts).to.have.length(1);
+  });
+
+  it('keeps an interaction a date without a time, when it is logged for a day, in every time zone and language', async () => {
+    const id = await newPartner(agent, pro);
+    const res = await postForm(
+      agent,
+      `/partners/${id}/interactions`,
+      { kind: 'visit', date: '2026-11-20', summary: 'Visite des locaux' },
+      `/partners/${id}`,
+    );
+    expect(res.status).to.equal(302);
+    const stored = await InteractionModel.findOne({ partnerId: id }).lean();
+    expect(stored).to.include({ day: '2026-11-20' });
+    const entryOf = (html: string) => {
+      const li = /<li class="timeline-interaction">([\s\S]*?)<\/li>/.exec(html)![1]!;
+      return { datetime: /datetime="([^"]+)"/.exec(li)![1], shown: /<time[^>]*>([^<]*)<\/time>/.exec(li)![1]!.trim() };
+    };
+    expect(entryOf((await agent.get(`/partners/${id}`)).text)).to.deep.equal({ datetime: '2026-11-20', shown: 'Nov 20, 2026' });
+    // Far east and far west of UTC, the day is the same day, and no hour is made up.
+    for (const [timezone, locale, shown] of [
+      ['Pacific/Kiritimati', 'fr', '20 nov. 2026'],
+      ['Pacific/Pago_Pago', 'en', 'Nov 20, 2026'],
+    ] as const) {
+      const reader = await createUser({ role: 'manager', locale });
+      await UserModel.updateOne({ _id: reader._id }, { $set: { timezone } });
+      expect(entryOf((await (await signIn(app, reader)).get(`/partners/${id}`)).text).shown, timezone).to.equal(shown);
+    }
   });
 
   it('removes a resource; an unknown contact or resource is a 404 that changes nothing', async () => {

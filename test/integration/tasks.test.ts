@@ -4,6 +4,9 @@ import { makeApp, createUser, signIn, postForm, type TestUser, type Agent } from
 import { clearDatabase } from '../helpers/db.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { TaskModel } from '../../src/tasks/model.js';
+import { AgreementModel } from '../../src/agreements/model.js';
+import { MeetingModel } from '../../src/meetings/model.js';
+import { UserModel } from '../../src/users/model.js';
 import { TaskTemplateModel } from '../../src/tasks/templates.model.js';
 
 describe('tasks, action plans and exploration', () => {
@@ -42,6 +45,46 @@ describe('tasks, action plans and exploration', () => {
     const after = await TaskModel.findById(late!._id).lean();
     expect(after!.status).to.equal('done');
     expect(after!.completedAt).to.be.instanceOf(Date);
+  });
+
+  it('names what each of my tasks is about, when it comes from a partner, an agreement or a meeting, with a link to it', async () => {
+    const agreement = await AgreementModel.create({
+      title: 'Entente Maison des jeunes',
+      partnerIds: [partnerId],
+      ownerId: pro._id,
+      status: 'active',
+    });
+    const start = new Date(Date.now() + 86400_000);
+    const meeting = await MeetingModel.create({
+      title: 'Rencontre de lancement',
+      partnerId,
+      ownerId: pro._id,
+      start,
+      end: new Date(start.getTime() + 3600_000),
+      zone: 'America/Toronto',
+    });
+    await TaskModel.insertMany([
+      { title: 'Call the director', ownerId: pro._id, partnerId, source: 'action_plan' },
+      { title: 'Send the report', ownerId: pro._id, agreementId: agreement._id, source: 'progress_check' },
+      { title: 'Book the room', ownerId: pro._id, meetingId: meeting._id, partnerId, source: 'meeting' },
+      { title: 'Old call', ownerId: pro._id, partnerId, status: 'done', completedAt: new Date() },
+    ]);
+    const rowOf = (html: string, title: string) => {
+      const row = html.split('<tr').find((r) => r.includes(title))!;
+      return row.replace(/[ \t\r\n]+/g, ' '); // narrow no-break spaces kept
+    };
+    const page = (await agent.get('/tasks')).text;
+    expect(rowOf(page, 'Call the director')).to.contain(`<a href="/partners/${partnerId}">Maison des jeunes</a>`);
+    expect(rowOf(page, 'Send the report')).to.contain(`<a href="/agreements/${String(agreement._id)}">Entente Maison des jeunes</a>`);
+    expect(rowOf(page, 'Book the room'))
+      .to.contain(`<a href="/meetings/${String(meeting._id)}">Rencontre de lancement</a>`)
+      .and.contain(`<a href="/partners/${partnerId}">Maison des jeunes</a>`);
+    expect(rowOf(page, 'Old call')).to.contain('Maison des jeunes');
+    expect(page).to.not.match(/>Partner<\/a>/);
+    await UserModel.updateOne({ _id: pro._id }, { $set: { locale: 'fr' } });
+    const fr = (await (await signIn(app, pro)).get('/tasks')).text;
+    expect(rowOf(fr, 'Send the report')).to.contain('Entente\u202f:').and.contain('Entente Maison des jeunes');
+    expect(rowOf(fr, 'Call the director')).to.contain('Partenaire\u202f:');
   });
 
   it('adds a task to a partner action plan, refuses one without a title', async () => {

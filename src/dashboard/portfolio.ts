@@ -1,0 +1,176 @@
+// The data behind the steering dashboard, read in a fixed number of database commands however large
+// the portfolio (FerretDB 1.24: one accumulator per $group, no $lookup/$facet, so joins are done in
+// memory from projected reads). Nothing is cached: every request reads the current data, so a user's
+// own change shows at once. Figures and the lists behind them are both computed from this one read
+// (see figures.ts), so they cannot disagree.
+import { Types } from 'mongoose';
+import { agreementDirectory } from '../agreements/directory.js';
+import type { AgreementStatus, KpiStatus } from '../agreements/constants.js';
+import { meetingsStartingBetween, sameId, type ListedMeeting } from '../meetings/directory.js';
+import type { PartnerType, Stage } from '../partners/constants.js';
+import { partnerDirectory, partnersById } from '../partners/directory.js';
+import { stageChangesBetween, type ListedStageChange } from '../partners/stage-directory.js';
+import { ProgressCheckModel, type HealthDimension } from '../progress/model.js';
+import { TaskModel, type TaskStatus } from '../tasks/model.js';
+import { UserModel } from '../users/model.js';
+
+export const periods = [30, 90, 365] as const;
+export const DAY = 86_400_000;
+const BIG_BATCH = 100_000; // one command per read (no getMore) at the sizes the issue names
+
+export interface DashboardFilter {
+  ownerId: Types.ObjectId | null;
+  type: PartnerType | null;
+  region: string | null;
+  period: (typeof periods)[number];
+}
+
+export interface AgreementRow {
+  _id: Types.ObjectId;
+  title: string;
+  ownerId: Types.ObjectId;
+  partnerIds: Types.ObjectId[];
+  status: AgreementStatus;
+  endDate: Date | null;
+  kpis: { _id: Types.ObjectId; name: string; status: KpiStatus; latestValue: number | null; target: number; unit: string }[];
+  funding: {
+    none?: boolean;
+    total?: number | null;
+    currency?: string;
+    installments: { dueDate?: Date | null; amount?: number | null; paid?: boolean }[];
+  };
+  followUp: { nextCheckDue?: Date | null };
+}
+
+export interface PartnerInfo {
+  _id: Types.ObjectId;
+  name: string;
+  type: PartnerType;
+  region: string;
+  ownerId: Types.ObjectId;
+  stage: Stage;
+  archived: boolean;
+}
+
+export interface TaskRow {
+  _id: Types.ObjectId;
+  title: string;
+  dueDate: Date;
+  status: TaskStatus;
+  partnerId: Types.ObjectId | null;
+}
+
+export interface CheckRow {
+  agreementId: Types.ObjectId;
+  periodEnd: Date;
+  healthScore: number;
+  health: Record<HealthDimension, number>;
+}
+
+export interface Portfolio {
+  filter: DashboardFilter;
+  now: Date;
+  /** The non-archived partners of the owner/type/region filter. */
+  partnerList: PartnerInfo[];
+  /** Their ids, or null when no partner filter is set. */
+  partnerIds: Types.ObjectId[] | null;
+  /** The stage changes of the period (of the filter's partners when it has a partner filter), latest first. */
+  changes: ListedStageChange[];
+  agreements: AgreementRow[]; // every non-archived agreement of the filter
+  partners: ReadonlyMap<string, PartnerInfo>; // every partner, archived ones too (agreements may name one)
+  owners: Map<string, { name: string; role: string }>;
+  /** Open tasks past their due date, soonest due first. */
+  tasksOverdue: TaskRow[];
+  /** Meetings of the next seven days, not cancelled, soonest first. */
+  meetingsThisWeek: ListedMeeting[];
+  checks: CheckRow[];
+}
+
+const hasPartnerFilter = (f: DashboardFilter) => Boolean(f.ownerId || f.type || f.region);
+/** Whether agreements, tasks and meetings are narrowed to the filter's partners (owner alone filters by their owner). */
+const agreementMatchesPartners = (f: DashboardFilter) => Boolean(f.type || f.region);
+const openTask = (now: Date): Record<string, unknown> => ({
+  status: { $in: ['open', 'in_progress'] },
+  archived: false,
+  dueDate: { $ne: null, $lt: now },
+});
+
+/**
+ * Reads everything the dashboard needs, whatever the portfolio size: the partner, agreement,
+ * stage-change and meeting directories (in memory, kept current through the change log), then the
+ * overdue tasks, the progress checks and the users' names in one command each.
+ */
+export async function loadPortfolio(filter: DashboardFilter, now = new Date()): Promise<Portfolio> {
+  const since = new Date(now.getTime() - filter.period * DAY);
+  const weekEnd = new Date(now.getTime() + 7 * DAY);
+  const [allPartners, partners, allAgreements] = await Promise.all([
+    partnerDirectory() as Promise<readonly PartnerInfo[]>,
+    partnersById() as Promise<ReadonlyMap<string, PartnerInfo>>,
+    agreementDirectory().then((all) =>
+      all.filter((a) => !a.archived && (!filter.ownerId || String(a.ownerId) === String(filter.ownerId))),
+    ) as unknown as Promise<AgreementRow[]>,
+  ]);
+  const matches = (p: PartnerInfo) =>
+    !p.archived &&
+    (!filter.ownerId || String(p.ownerId) === String(filter.ownerId)) &&
+    (!filter.type || p.type === filter.type) &&
+    (!filter.region || p.region === filter.region);
+  const partnerList = allPartners.filter(matches);
+  const partnerIds = hasPartnerFilter(filter) ? partnerList.map((p) => p._id) : null;
+  const agreements = agreementMatchesPartners(filter)
+    ? allAgreements.filter((a) =>
+        a.partnerIds.some((id) => {
+          const p = partners.get(String(id));
+          return p && (!filter.type || p.type === filter.type) && (!filter.region || p.region === filter.region);
+        }),
+      )
+    : allAgreements;
+  const activeIds = agreements.filter((a) => a.status === 'active').map((a) => a._id);
+  const ownerIds = [...new Set(agreements.map((a) => String(a.ownerId)))].map((s) => new Types.ObjectId(s));
+  const keep = partnerIds ? new Set(partnerIds.map(String)) : null;
+  // Tasks and meetings follow the partner type/region filter through their partner; the owner filter through their owner.
+  const keepTasks = keep && agreementMatchesPartners(filter) ? keep : null;
+  const taskQuery: Record<string, unknown> = openTask(now);
+  if (filter.ownerId) taskQuery.ownerId = filter.ownerId;
+  if (keepTasks) taskQuery.partnerId = { $in: partnerIds };
+  const [changes, tasksOverdue, meetingsThisWeek, checks, users] = await Promise.all([
+    stageChangesBetween(since, now).then((list) => (keep ? list.filter((c) => keep.has(String(c.partnerId))) : list)),
+    TaskModel.find(taskQuery, { title: 1, dueDate: 1, status: 1, partnerId: 1 })
+      .sort({ dueDate: 1, _id: 1 })
+      .batchSize(BIG_BATCH)
+      .lean<TaskRow[]>(),
+    meetingsStartingBetween(now, weekEnd).then((list) =>
+      list.filter(
+        (m) =>
+          !m.cancelled &&
+          !m.archived &&
+          (!filter.ownerId || sameId(m.ownerId, filter.ownerId)) &&
+          (!keepTasks || keepTasks.has(String(m.partnerId))),
+      ),
+    ),
+    // Progress checks of the active agreements over the last year (health average, trend, lowest dimension).
+    ProgressCheckModel.find(
+      { agreementId: { $in: activeIds }, archived: false, periodEnd: { $gte: new Date(now.getTime() - 365 * DAY) } },
+      { agreementId: 1, periodEnd: 1, healthScore: 1, health: 1 },
+    )
+      .batchSize(BIG_BATCH)
+      .lean<CheckRow[]>(),
+    // Names of the owners and of the active professionals (mastery lists everyone, even at zero).
+    UserModel.find({ $or: [{ _id: { $in: ownerIds } }, { status: 'active', role: 'professional' }] }, { name: 1, role: 1 })
+      .batchSize(BIG_BATCH)
+      .lean(),
+  ]);
+  return {
+    filter,
+    now,
+    partnerList,
+    partnerIds,
+    changes,
+    agreements,
+    partners,
+    owners: new Map(users.map((u) => [String(u._id), { name: u.name, role: u.role }])),
+    tasksOverdue,
+    meetingsThisWeek,
+    checks,
+  };
+}
