@@ -83,7 +83,7 @@ function renderProfile(req: Request, res: Response, values: Record<string, unkno
     errors,
     timezones: timezoneOptions,
     defaultLeadHours,
-    ...passwordMeter(req.user!),
+    ...passwordMeter(req.user),
   });
 }
 
