@@ -98,14 +98,12 @@ authRouter.post('/forgot', async (req, res) => {
   if (!answer.accepted) {
     const minutes = String(Math.max(1, Math.ceil((answer.retryAt.getTime() - Date.now()) / 60_000)));
     res.set('Retry-After', String(Number(minutes) * 60));
-    return res
-      .status(429)
-      .render('auth/forgot', {
-        title: req.t('auth:forgot.title'),
-        values,
-        errors: { _form: 'auth:forgot.tooMany' },
-        errorParams: { minutes },
-      });
+    return res.status(429).render('auth/forgot', {
+      title: req.t('auth:forgot.title'),
+      values,
+      errors: { _form: 'auth:forgot.tooMany' },
+      errorParams: { minutes },
+    });
   }
   // The same page for every address, rendered here rather than after a redirect: no session to store.
   res.render('auth/forgot-sent', { title: req.t('auth:forgot.sentTitle') });
