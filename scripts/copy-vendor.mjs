@@ -7,6 +7,9 @@ const vendor = path.join(root, 'public', 'vendor');
 const files = [
   // [package-relative source, destination name]
   ['chart.js/dist/chart.umd.min.js', 'chart.umd.min.js'],
+  // The password strength meter's estimator and its common dictionaries (public/js/password-meter.js).
+  ['@zxcvbn-ts/core/dist/zxcvbn-ts.js', 'zxcvbn-ts-core.js'],
+  ['@zxcvbn-ts/language-common/dist/zxcvbn-ts.js', 'zxcvbn-ts-common.js'],
 ];
 fs.mkdirSync(vendor, { recursive: true });
 for (const [src, dest] of files) {

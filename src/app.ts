@@ -5,6 +5,7 @@ import { SessionStore } from './http/session-store.js';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import compression from 'compression';
+import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import mongoose from 'mongoose';
@@ -24,6 +25,7 @@ import { viewHelpers } from './http/view-helpers.js';
 import { memberRouters, publicRouters } from './routes.js';
 
 export const SESSION_COOKIE = 'passerelle.sid';
+const ANONYMOUS_SESSION_MS = 30 * 60_000;
 
 export function createApp(): Express {
   const app = express();
@@ -62,6 +64,8 @@ export function createApp(): Express {
   });
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  // The pre-sign-in CSRF token's cookie (src/http/security.ts) is read from req.cookies.
+  app.use(cookieParser());
   app.use(
     session({
       name: SESSION_COOKIE,
@@ -81,6 +85,12 @@ export function createApp(): Express {
   );
   app.use(passport.initialize());
   app.use(passport.session());
+  // A session without a user (a message carried to the next page, the page to return to after
+  // sign-in, or one whose user was signed out) is kept for half an hour, not for a working day.
+  app.use((req, _res, next) => {
+    if (!req.user && req.session) req.session.cookie.maxAge = ANONYMOUS_SESSION_MS;
+    next();
+  });
   app.use(userLanguage);
   app.use(flashMiddleware);
   app.use(viewHelpers);

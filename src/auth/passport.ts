@@ -26,12 +26,21 @@ passport.use(
   }),
 );
 
-passport.serializeUser((user, done) => done(null, user.id));
+/** What a session keeps of its user: the id, and the user's session epoch at sign-in. */
+interface SessionRef {
+  id: string;
+  epoch: string;
+}
 
-// A deactivated (or deleted) user's session stops working at the next request.
-passport.deserializeUser((id: string, done) => {
-  findActiveUser(id)
-    .then((user) => done(null, user ?? false))
+passport.serializeUser((user, done) => done(null, { id: user.id, epoch: user.sessionEpoch ?? '' } satisfies SessionRef));
+
+// A session stops working at its next request when its user is deactivated or deleted, or when the
+// user's epoch moved on (password reset or change, role change, "sign out everywhere"). Sessions
+// from before the epoch existed hold the bare id, and match the initial empty epoch.
+passport.deserializeUser((stored: SessionRef | string, done) => {
+  const ref: SessionRef = typeof stored === 'string' ? { id: stored, epoch: '' } : stored;
+  findActiveUser(String(ref?.id))
+    .then((user) => done(null, user && user.sessionEpoch === ref.epoch ? user : false))
     .catch(done);
 });
 

@@ -3,44 +3,43 @@ import { flash } from '../http/flash.js';
 import { safeReturnTo } from '../http/guards.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { notFound, RuleError } from '../http/errors.js';
-import { acceptInvitation, requestPasswordReset, resetPassword } from '../users/service.js';
-import { peekToken } from '../users/tokens.js';
+import { requestPasswordReset } from '../users/reset-requests.js';
+import { acceptInvitation, linkOwner, resetPassword } from '../users/credentials.js';
+import { peekToken, type TokenPurpose } from '../users/tokens.js';
 import { passport, type LoginFailure } from './passport.js';
 import { forgotSchema, loginSchema, newPasswordSchema, setupSchema } from './schemas.js';
 import { createFirstAdmin, setupNeeded } from './service.js';
-import { findActiveUser } from '../users/service.js';
+import { signIn } from './sign-in.js';
+import { PasswordRejected, passwordMeter } from './password-policy.js';
 import { isLocale } from '../i18n/index.js';
 import { formReturnTo, refusedTo } from '../http/refusal.js';
 
 export const authRouter = Router();
 
-async function signIn(req: Request, userId: string): Promise<void> {
-  const user = await findActiveUser(userId);
-  if (!user) throw notFound();
-  // passport 0.7 regenerates the session id at login (no fixation); the new session starts clean.
-  await new Promise<void>((resolve, reject) =>
-    req.login(user, { keepSessionInfo: false, session: true }, (err) => (err ? reject(err as Error) : resolve())),
-  );
-}
-
 authRouter.get('/setup', async (req, res) => {
   if (!(await setupNeeded())) throw notFound();
-  res.render('auth/setup', { title: req.t('auth:setup.title'), values: { locale: req.language }, errors: {} });
+  res.render('auth/setup', { title: req.t('auth:setup.title'), values: { locale: req.language }, errors: {}, ...passwordMeter() });
 });
 
 authRouter.post('/setup', refusedTo('/setup'), async (req, res) => {
   if (!(await setupNeeded())) throw notFound();
   const values = formValues(req.body);
-  const parsed = parseInput(setupSchema, values);
-  if (!parsed.ok) {
-    return res.status(422).render('auth/setup', {
+  const refuse = (errors: Record<string, string>) =>
+    res.status(422).render('auth/setup', {
       title: req.t('auth:setup.title'),
       values: { ...values, password: '', passwordConfirm: '' },
-      errors: parsed.errors,
+      errors,
+      ...passwordMeter(),
     });
+  const parsed = parseInput(setupSchema, values);
+  if (!parsed.ok) return refuse(parsed.errors);
+  try {
+    const userId = await createFirstAdmin(parsed.data);
+    await signIn(req, String(userId));
+  } catch (err) {
+    if (err instanceof PasswordRejected) return refuse({ [err.field]: err.messageKey });
+    throw err;
   }
-  const userId = await createFirstAdmin(parsed.data);
-  await signIn(req, String(userId));
   flash(req, 'success', 'auth:setup.done');
   res.redirect('/');
 });
@@ -96,39 +95,64 @@ authRouter.post('/forgot', refusedTo('/forgot'), async (req, res) => {
   const values = formValues(req.body);
   const parsed = parseInput(forgotSchema, values);
   if (!parsed.ok) return res.status(422).render('auth/forgot', { title: req.t('auth:forgot.title'), values, errors: parsed.errors });
-  await requestPasswordReset(parsed.data.email);
-  flash(req, 'info', 'auth:forgot.sent');
-  res.redirect('/login');
+  const answer = await requestPasswordReset(parsed.data.email, req.ip ?? 'unknown');
+  if (!answer.accepted) {
+    const minutes = String(Math.max(1, Math.ceil((answer.retryAt.getTime() - Date.now()) / 60_000)));
+    res.set('Retry-After', String(Number(minutes) * 60));
+    return res.status(429).render('auth/forgot', {
+      title: req.t('auth:forgot.title'),
+      values,
+      errors: { _form: 'auth:forgot.tooMany' },
+      errorParams: { minutes },
+    });
+  }
+  // The same page for every address, rendered here rather than after a redirect: no session to store.
+  res.render('auth/forgot-sent', { title: req.t('auth:forgot.sentTitle') });
 });
+
+/** What the strength meter on a link's page checks against: the name and address of the link's owner. */
+async function passwordMeterFor(token: string, purpose: TokenPurpose) {
+  return passwordMeter((await linkOwner(token, purpose)) ?? {});
+}
 
 function tokenPage(purpose: 'reset' | 'invite') {
   const view = purpose === 'reset' ? 'auth/reset' : 'auth/accept-invite';
   const title = purpose === 'reset' ? 'auth:reset.title' : 'auth:invite.title';
+  const expired = (req: Request, res: Response) => res.status(410).render('auth/link-expired', { title: req.t('auth:link.expiredTitle') });
   return {
     show: async (req: Request, res: Response) => {
       const token = String(req.params.token);
-      if (!(await peekToken(token, purpose)))
-        return res.status(410).render('auth/link-expired', { title: req.t('auth:link.expiredTitle') });
-      res.render(view, { title: req.t(title), token, values: {}, errors: {} });
+      if (!(await peekToken(token, purpose))) return expired(req, res);
+      res.render(view, { title: req.t(title), token, values: {}, errors: {}, ...(await passwordMeterFor(token, purpose)) });
     },
     submit: async (req: Request, res: Response) => {
       const token = String(req.params.token);
       // A dead link says so before anything is validated.
-      if (!(await peekToken(token, purpose)))
-        return res.status(410).render('auth/link-expired', { title: req.t('auth:link.expiredTitle') });
+      if (!(await peekToken(token, purpose))) return expired(req, res);
+      const refuse = async (errors: Record<string, string>) =>
+        res.status(422).render(view, { title: req.t(title), token, values: {}, errors, ...(await passwordMeterFor(token, purpose)) });
       const parsed = parseInput(newPasswordSchema, formValues(req.body));
-      if (!parsed.ok) return res.status(422).render(view, { title: req.t(title), token, values: {}, errors: parsed.errors });
-      if (purpose === 'reset') {
-        if (!(await resetPassword(token, parsed.data.password)))
-          return res.status(410).render('auth/link-expired', { title: req.t('auth:link.expiredTitle') });
-        flash(req, 'success', 'auth:reset.done');
-        return res.redirect('/login');
+      if (!parsed.ok) return refuse(parsed.errors);
+      try {
+        const userId = await (purpose === 'reset' ? resetPassword : acceptInvitation)(token, parsed.data.password);
+        if (!userId) return expired(req, res);
+        if (purpose === 'reset') {
+          // Every session of the user ended; one of this user's own here is renewed, otherwise sign in anew.
+          if (req.user?.id === String(userId)) {
+            await signIn(req, String(userId));
+            flash(req, 'success', 'auth:reset.doneSignedIn');
+            return res.redirect('/');
+          }
+          flash(req, 'success', 'auth:reset.done');
+          return res.redirect('/login');
+        }
+        await signIn(req, String(userId));
+        flash(req, 'success', 'auth:invite.done');
+        res.redirect('/');
+      } catch (err) {
+        if (err instanceof PasswordRejected) return refuse({ [err.field]: err.messageKey });
+        throw err;
       }
-      const userId = await acceptInvitation(token, parsed.data.password);
-      if (!userId) return res.status(410).render('auth/link-expired', { title: req.t('auth:link.expiredTitle') });
-      await signIn(req, String(userId));
-      flash(req, 'success', 'auth:invite.done');
-      res.redirect('/');
     },
   };
 }

@@ -6,6 +6,7 @@ import { UserModel } from '../users/model.js';
 import type { Locale } from '../users/roles.js';
 import { publicUserFields, type SessionUser } from '../users/service.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
+import { assertPasswordAllowed } from './password-policy.js';
 import { blockedUntil, clearFailures, recordFailure } from './throttle.js';
 
 const SETUP_KEY = 'setup.completed';
@@ -16,6 +17,7 @@ export async function setupNeeded(): Promise<boolean> {
 
 /** Creates the first administrator once: the unique setting key makes a second setup impossible, even concurrently. */
 export async function createFirstAdmin(input: { name: string; email: string; password: string; locale: Locale }) {
+  await assertPasswordAllowed(input.password, input);
   const passwordHash = await hashPassword(input.password);
   try {
     await SettingModel.create({ key: SETUP_KEY, value: new Date() });

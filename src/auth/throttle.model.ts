@@ -10,3 +10,15 @@ failureSchema.index({ key: 1, at: -1 });
 failureSchema.index({ at: 1 });
 
 export const LoginFailureModel = model('LoginFailure', failureSchema);
+
+// Other rate limits (password reset requests per client address): one document per event, kept until
+// `expiresAt`, counted over a sliding window. Same reason as above for inserts.
+const rateEventSchema = new Schema({
+  key: { type: String, required: true },
+  at: { type: Date, required: true },
+  expiresAt: { type: Date, required: true },
+});
+rateEventSchema.index({ key: 1, at: -1 });
+rateEventSchema.index({ expiresAt: 1 });
+
+export const RateEventModel = model('RateEvent', rateEventSchema);

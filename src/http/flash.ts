@@ -29,10 +29,13 @@ const isSpeculative = (req: Request): boolean => /prefetch|prerender/i.test(`${r
  * or overwrites a stale session (messages lost). So the session is saved before any redirect, and
  * right after messages are consumed.
  */
+const holdsData = (session: object): boolean => Object.keys(session).some((k) => k !== 'cookie');
+
 export function flashMiddleware(req: Request, res: Response, next: NextFunction): void {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = (...args: unknown[]) => {
-    if (!req.session) return redirect(...args);
+    // A session holding nothing (an anonymous visitor's, never stored) stays unstored.
+    if (!req.session || !holdsData(req.session)) return redirect(...args);
     req.session.save(() => redirect(...args));
     return undefined;
   };

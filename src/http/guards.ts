@@ -5,7 +5,9 @@ import type { Role } from '../users/roles.js';
 export function requireUser(req: Request, res: Response, next: NextFunction): void {
   if (req.user) return next();
   if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
-    req.session.returnTo = safeReturnTo(req.originalUrl);
+    // The home page is where sign-in leads anyway: no session stored just to remember it.
+    const returnTo = safeReturnTo(req.originalUrl);
+    if (returnTo !== '/') req.session.returnTo = returnTo;
     return res.redirect('/login');
   }
   res.status(401).format({

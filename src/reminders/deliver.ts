@@ -181,3 +181,14 @@ export async function resendFailed(id: OutboxDoc['_id'], now = new Date()): Prom
   );
   return true;
 }
+
+/** Delivers one message now if it is due (account mail someone is waiting for), through the same claim as the tick. */
+export async function deliverMessage(id: OutboxDoc['_id'], opts: DeliverOptions = {}): Promise<DeliverReport> {
+  const now = opts.now ?? new Date();
+  const report: DeliverReport = { sent: 0, retried: 0, failed: 0, skipped: 0, lost: 0 };
+  // By _id alone (FerretDB answers that from its index); the state is checked here.
+  const msg = await OutboxModel.findById(id, { attempts: 1, state: 1, nextAttemptAt: 1 }).lean();
+  if (msg && msg.state === 'pending' && msg.nextAttemptAt.getTime() <= now.getTime())
+    await attempt(msg, now, opts.leaseMs ?? DEFAULT_LEASE_MS, opts.mailer ?? defaultMailer(), report);
+  return report;
+}

@@ -14,6 +14,9 @@ const userSchema = new Schema(
     // Kept out of every read by the service's explicit projection (no `select: false`: see ARCHITECTURE.md).
     passwordHash: { type: String, default: null },
     lastLoginAt: { type: Date, default: null },
+    // Changed (to a new random value) when a password, role or status change must end the user's sessions:
+    // each session keeps the value it was signed in with, and the per-request user load compares the two.
+    sessionEpoch: { type: String, default: '' },
     invitedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
   },
   { timestamps: true },

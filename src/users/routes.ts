@@ -1,11 +1,15 @@
 import { config } from '../config.js';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { flash } from '../http/flash.js';
 import { requireRole } from '../http/guards.js';
 import { existing, parseId } from '../http/ids.js';
 import { UserModel } from './model.js';
 import { pageFrom, pagination } from '../http/paginate.js';
-import { formValues, parseInput } from '../http/validate.js';
+import { formValues, parseInput, type FieldErrors } from '../http/validate.js';
+import { passwordChangeSchema } from '../auth/schemas.js';
+import { PasswordRejected, passwordMeter } from '../auth/password-policy.js';
+import { signIn } from '../auth/sign-in.js';
+import { changePassword, endAllSessions } from './credentials.js';
 import { inviteSchema, profileSchema, roleChangeSchema, timezoneOptions } from './schemas.js';
 import { changeRole, getUser, inviteUser, listUsers, sendInvitation, setActive, updateProfile } from './service.js';
 import { orNotFound } from '../http/ids.js';
@@ -73,29 +77,49 @@ usersRouter.post('/admin/users/:id/resend-invite', refusedTo('/admin/users'), ad
 
 const defaultLeadHours = config.reminders.meetingLeadHours;
 
-usersRouter.get('/profile', async (req, res) => {
-  const user = orNotFound(await getUser(req.user!._id));
-  res.render('users/profile', {
+function renderProfile(req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors = {}, status = 200) {
+  res.status(status).render('users/profile', {
     title: req.t('users:profile.title'),
-    values: user,
-    errors: {},
+    values,
+    errors,
     timezones: timezoneOptions,
     defaultLeadHours,
+    ...passwordMeter(req.user),
   });
+}
+
+usersRouter.get('/profile', async (req, res) => {
+  renderProfile(req, res, orNotFound(await getUser(req.user!._id)));
 });
 
 usersRouter.post('/profile', refusedTo('/profile'), async (req, res) => {
   const values = formValues(req.body);
   const parsed = parseInput(profileSchema, values);
-  if (!parsed.ok)
-    return res.status(422).render('users/profile', {
-      title: req.t('users:profile.title'),
-      values: { ...values, email: req.user!.email },
-      errors: parsed.errors,
-      timezones: timezoneOptions,
-      defaultLeadHours,
-    });
+  if (!parsed.ok) return renderProfile(req, res, { ...values, email: req.user!.email }, parsed.errors, 422);
   await updateProfile(req.user!, parsed.data);
   flash(req, 'success', 'users:profile.saved');
+  res.redirect('/profile');
+});
+
+usersRouter.post('/profile/password', async (req, res) => {
+  const parsed = parseInput(passwordChangeSchema, formValues(req.body));
+  const refuse = async (errors: FieldErrors) => renderProfile(req, res, orNotFound(await getUser(req.user!._id)), errors, 422);
+  if (!parsed.ok) return refuse(parsed.errors);
+  try {
+    await changePassword(req.user!, parsed.data, req.ip ?? 'unknown');
+  } catch (err) {
+    if (err instanceof PasswordRejected) return refuse({ [err.field]: err.messageKey });
+    throw err;
+  }
+  // Every session of the user ended with the change: this one goes on, under a new id.
+  await signIn(req, req.user!.id);
+  flash(req, 'success', 'users:password.changed');
+  res.redirect('/profile');
+});
+
+usersRouter.post('/profile/sessions/end', async (req, res) => {
+  await endAllSessions(req.user!);
+  await signIn(req, req.user!.id);
+  flash(req, 'success', 'users:sessions.ended');
   res.redirect('/profile');
 });

@@ -1,12 +1,12 @@
+import crypto from 'node:crypto';
 import type { Types } from 'mongoose';
 import { config } from '../config.js';
 import { recordAudit, diffFields, type Actor } from '../audit/service.js';
-import { hashPassword } from '../auth/password.js';
 import { notFound, RuleError } from '../http/errors.js';
 import { sendTemplateMail } from '../mail/send.js';
 import { UserModel } from './model.js';
 import type { Locale, Role } from './roles.js';
-import { consumeToken, issueToken } from './tokens.js';
+import { issueToken } from './tokens.js';
 
 /** Every read leaves the password hash behind. */
 export const publicUserFields = { passwordHash: 0 } as const;
@@ -19,6 +19,8 @@ export interface SessionUser {
   role: Role;
   locale: Locale;
   timezone: string;
+  /** The user's session epoch when loaded: what a new session is signed in with. */
+  sessionEpoch?: string;
 }
 
 export async function findActiveUser(id: string): Promise<SessionUser | null> {
@@ -26,8 +28,23 @@ export async function findActiveUser(id: string): Promise<SessionUser | null> {
   // By _id alone (the lookup FerretDB answers from its index; this runs on every request), then the status.
   const u = await UserModel.findById(id, publicUserFields).lean();
   if (!u || u.status !== 'active') return null;
-  return { _id: u._id, id: String(u._id), name: u.name, email: u.email, role: u.role, locale: u.locale, timezone: u.timezone };
+  return {
+    _id: u._id,
+    id: String(u._id),
+    name: u.name,
+    email: u.email,
+    role: u.role,
+    locale: u.locale,
+    timezone: u.timezone,
+    sessionEpoch: u.sessionEpoch ?? '',
+  };
 }
+
+/**
+ * A new epoch for the user's sessions: every session signed in before no longer matches and is
+ * signed out at its next request. A random value, not a counter: FerretDB loses concurrent $inc.
+ */
+export const newSessionEpoch = (): string => crypto.randomBytes(12).toString('base64url');
 
 export async function emailTaken(email: string, exceptId?: Types.ObjectId): Promise<boolean> {
   const found = await UserModel.findOne({ email: email.toLowerCase(), ...(exceptId ? { _id: { $ne: exceptId } } : {}) }, { _id: 1 }).lean();
@@ -78,29 +95,24 @@ export async function sendInvitation(userId: Types.ObjectId, inviterName: string
   });
 }
 
-export async function acceptInvitation(token: string, password: string): Promise<Types.ObjectId | null> {
-  const passwordHash = await hashPassword(password);
-  const userId = await consumeToken(token, 'invite');
-  if (!userId) return null;
-  await UserModel.updateOne({ _id: userId, status: 'invited' }, { $set: { passwordHash, status: 'active' } });
-  await recordAudit({ actor: null, entity: 'user', entityId: userId, action: 'accept-invite' });
-  return userId;
-}
-
 export async function changeRole(actor: Actor, userId: Types.ObjectId, role: Role): Promise<void> {
   const user = await UserModel.findById(userId, publicUserFields).lean();
   if (!user) throw notFound();
   if (String(userId) === String(actor._id) && role !== 'admin') throw new RuleError('users:errors.ownRole');
-  await UserModel.updateOne({ _id: userId }, { $set: { role } });
+  if (user.role === role) return;
+  // New rights, new sign-in: the user's open sessions end.
+  await UserModel.updateOne({ _id: userId }, { $set: { role, sessionEpoch: newSessionEpoch() } });
   await recordAudit({ actor, entity: 'user', entityId: userId, action: 'role', changes: diffFields(user, { role }, ['role']) });
 }
 
 export async function setActive(actor: Actor, userId: Types.ObjectId, active: boolean): Promise<void> {
   if (String(userId) === String(actor._id)) throw new RuleError('users:errors.ownStatus');
-  const user = await UserModel.findById(userId, publicUserFields).lean();
+  // The hash is read only to know whether a password was ever set (the public fields leave it out).
+  const user = await UserModel.findById(userId, { passwordHash: 1 }).lean();
   if (!user) throw notFound();
   const status = active ? (user.passwordHash ? 'active' : 'invited') : 'deactivated';
-  await UserModel.updateOne({ _id: userId }, { $set: { status } });
+  // Deactivation ends the sessions for good: a later reactivation does not bring them back.
+  await UserModel.updateOne({ _id: userId }, { $set: { status, ...(active ? {} : { sessionEpoch: newSessionEpoch() }) } });
   await recordAudit({ actor, entity: 'user', entityId: userId, action: active ? 'reactivate' : 'deactivate' });
 }
 
@@ -118,21 +130,4 @@ export async function updateProfile(
     action: 'profile',
     changes: diffFields(before, input, ['name', 'locale', 'timezone', 'meetingReminderHours']),
   });
-}
-
-export async function requestPasswordReset(email: string): Promise<void> {
-  const user = await UserModel.findOne({ email: email.toLowerCase(), status: 'active' }, publicUserFields).lean();
-  // Same answer whether the account exists or not: nothing to enumerate.
-  if (!user) return;
-  const token = await issueToken(user._id, 'reset');
-  await sendTemplateMail('reset', user.locale, user.email, { name: user.name, link: `${config.baseUrl}/reset/${token}` });
-}
-
-export async function resetPassword(token: string, password: string): Promise<boolean> {
-  const passwordHash = await hashPassword(password);
-  const userId = await consumeToken(token, 'reset');
-  if (!userId) return false;
-  await UserModel.updateOne({ _id: userId }, { $set: { passwordHash } });
-  await recordAudit({ actor: null, entity: 'user', entityId: userId, action: 'password-reset' });
-  return true;
 }

@@ -27,7 +27,16 @@ describe('browser: first setup, then sign-in', function () {
     // A first try with mismatched passwords shows the error summary and keeps the input.
     await page.getByLabel('Nom complet').fill('Ada Admin');
     await page.getByLabel('Courriel').fill('ada@example.org');
+    // The strength meter says, while typing, what the server's policy will say.
+    const meter = page.locator('[data-meter-text]');
+    await page.getByLabel(/^Mot de passe/).fill('aaaaaaaaaaaa');
+    await meter.filter({ hasText: /trop facile/ }).waitFor();
+    expect(await page.getByLabel(/^Mot de passe/).getAttribute('aria-describedby')).to.contain('field-password-meter');
+    await page.getByLabel(/^Mot de passe/).fill('forever-admin-rules');
+    await meter.filter({ hasText: /ni votre nom/ }).waitFor();
     await page.getByLabel(/^Mot de passe/).fill(PASSWORD);
+    await meter.filter({ hasText: /(Bon|robuste)/ }).waitFor();
+    expect(await meter.isVisible()).to.equal(true);
     await page.getByLabel('Confirmez le mot de passe').fill('something-else-entirely');
     await page.getByRole('button', { name: 'Créer l’administrateur' }).click();
     await page.getByRole('alert').waitFor();
