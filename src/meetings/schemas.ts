@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../http/validate.js';
 import { meetingKinds } from './model.js';
 import { cadences, monthlyModes } from './recurrence.js';
 
@@ -10,7 +11,7 @@ export const isoDate = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation:date')
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'validation:date');
+  .refine(isCalendarDate, 'validation:date');
 const time = z
   .string()
   .trim()
