@@ -14,6 +14,7 @@ import { config, projectRoot } from './config.js';
 import { logger } from './logger.js';
 import { passport } from './auth/passport.js';
 import { setupNeeded } from './auth/service.js';
+import { bodyParseErrors, formBody } from './http/body.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { flashMiddleware } from './http/flash.js';
 import { requireUser } from './http/guards.js';
@@ -63,7 +64,7 @@ export function createApp(): Express {
     res.status(report.database === 'up' ? 200 : 503).json(report);
   });
 
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(formBody({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   // The pre-sign-in CSRF token's cookie (src/http/security.ts) is read from req.cookies.
   app.use(cookieParser());
   app.use(
@@ -94,6 +95,7 @@ export function createApp(): Express {
   app.use(userLanguage);
   app.use(flashMiddleware);
   app.use(viewHelpers);
+  app.use(bodyParseErrors);
   app.use(csrfSynchronisedProtection);
   app.use(csrfLocals);
 

@@ -15,6 +15,17 @@ export interface KpiThresholds {
   maintainTolerance: number;
 }
 
+/**
+ * What a value of a KPI may be, by its unit: a count of people, hours or money is never negative,
+ * a percentage runs from 0 to 100; a plain number or "other" may be anything (a net change, a
+ * balance). Baselines, targets and measurements all pass here. The message key, or null.
+ */
+export function kpiValueProblem(unit: string, value: number): string | null {
+  if (unit === 'percent') return value < 0 || value > 100 ? 'validation:percent' : null;
+  if (['people', 'hours', 'currency'].includes(unit) && value < 0) return 'validation:notNegative';
+  return null;
+}
+
 export const defaultThresholds: KpiThresholds = { onTrack: 0.9, atRisk: 0.6, maintainTolerance: 0.05 };
 const THRESHOLDS_KEY = 'kpi.thresholds';
 

@@ -313,7 +313,8 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
       return res.status(422).render('agreements/element', {
         title: req.t(`agreements:elements.${element}`),
         element,
-        a,
+        // The element as the user typed it, over the stored agreement: their input stays in the form.
+        a: { ...a, ...parsed.draft },
         names: await partyNames(a.partnerIds, req.t('agreements:deletedPartner')),
         errors: parsed.errors,
         ...choices,

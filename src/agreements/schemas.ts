@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { formLists, formValues, parseInput, type FieldErrors } from '../http/validate.js';
+import { formInput, formLists, formValues, isCalendarDate, issueKey, parseInput, type FieldErrors } from '../http/validate.js';
+import { kpiValueProblem } from './kpis.js';
 import { locales } from '../users/roles.js';
 import {
   agreementKinds,
@@ -18,7 +19,7 @@ import {
 const id = z.string().regex(/^[a-f0-9]{24}$/i, 'validation:choice');
 const optionalDate = z
   .string()
-  .refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), 'validation:date')
+  .refine((v) => v === '' || isCalendarDate(v), 'validation:date')
   .transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null));
 const text = (max: number) => z.string().trim().max(max, 'validation:tooLong');
 const num = z
@@ -26,6 +27,8 @@ const num = z
   .trim()
   .refine((v) => v === '' || Number.isFinite(Number(v.replace(',', '.'))), 'validation:number')
   .transform((v) => (v === '' ? null : Number(v.replace(',', '.'))));
+// An amount of money: a total, a contribution, an installment is never below zero.
+const amount = num.refine((x) => x === null || x >= 0, 'validation:notNegative');
 
 export const basicsSchema = z
   .object({
@@ -36,7 +39,11 @@ export const basicsSchema = z
     ownerId: id,
     startDate: optionalDate,
     endDate: optionalDate,
-    renewalNoticeDays: z.coerce.number().int().min(0, 'validation:number').max(730, 'validation:number'),
+    renewalNoticeDays: z.coerce
+      .number({ message: 'validation:number' })
+      .int('validation:number')
+      .min(0, 'validation:number')
+      .max(730, 'validation:number'),
   })
   .refine((v) => !v.startDate || !v.endDate || v.endDate > v.startDate, { path: ['endDate'], message: 'agreements:errors.endBeforeStart' });
 
@@ -57,11 +64,12 @@ const validIds = (list: string[]) => [...new Set(list.filter((v) => /^[a-f0-9]{2
 
 export function parseBasics(
   body: unknown,
-): { ok: true; data: BasicsInput } | { ok: false; errors: FieldErrors; values: Record<string, string> } {
-  const values = formValues(body);
+): { ok: true; data: BasicsInput } | { ok: false; errors: FieldErrors; values: Record<string, string | string[]> } {
+  // The checkbox groups are lists whether one box or several were ticked (the form shows them again).
+  const values = formInput(body, ['otherPartnerIds', 'teamIds']);
   const parsed = parseInput(basicsSchema, values);
   if (!parsed.ok) return { ok: false, errors: parsed.errors, values };
-  const { otherPartnerIds, teamIds } = formLists(body, ['otherPartnerIds', 'teamIds']);
+  const { otherPartnerIds, teamIds } = values;
   const lead = oid(parsed.data.leadPartnerId);
   const others = validIds(otherPartnerIds!).filter((p) => String(p) !== String(lead));
   const { leadPartnerId: _lead, ...rest } = parsed.data;
@@ -70,16 +78,30 @@ export function parseBasics(
 
 const party = (v: string) => (/^[a-f0-9]{24}$/i.test(v) ? oid(v) : null); // '' or 'own' = our organization
 
-type ElementResult = { ok: true; patch: Record<string, unknown> } | { ok: false; errors: FieldErrors };
+type ElementResult = { ok: true; patch: Record<string, unknown> } | { ok: false; errors: FieldErrors; draft: Record<string, unknown> };
 
-/** Parses one element's form (rows come as repeated fields; blank rows and rows marked "remove" are dropped). */
+/**
+ * Parses one element's form (rows come as repeated fields; blank rows and rows marked "remove" are
+ * dropped). Refused, it gives the element as the user typed it (`draft`) to show the form again.
+ */
 export function parseElement(element: AgreementElement, body: unknown): ElementResult {
   const v = formValues(body);
   const errors: FieldErrors = {};
-  const check = <T>(schema: z.ZodType<T>, value: unknown, field: string): T | undefined => {
+  // A refused value stays as typed in the patch: the patch is then the draft the form shows again.
+  const check = <T>(schema: z.ZodType<T>, value: unknown, field: string): T => {
     const r = schema.safeParse(value);
-    if (!r.success) errors[field] ??= r.error.issues[0]?.message.includes(':') ? r.error.issues[0].message : 'validation:invalid';
-    return r.success ? r.data : undefined;
+    if (!r.success) errors[field] ??= issueKey(r.error.issues[0]!, value);
+    return r.success ? r.data : (value as T);
+  };
+  const kpiValue = (unit: string, value: unknown, field: string) => {
+    const n = check(
+      num.refine((x) => x !== null, 'validation:number'),
+      value,
+      field,
+    );
+    const problem = typeof n === 'number' ? kpiValueProblem(unit, n) : null;
+    if (problem) errors[field] ??= problem;
+    return n;
   };
   // A row counts when one of its typed fields is filled (selects always carry a value, so they do not).
   const rows = (names: string[], typed = names.filter((k) => !['party', 'provider', 'kind'].includes(k))) => {
@@ -119,7 +141,7 @@ export function parseElement(element: AgreementElement, body: unknown): ElementR
       };
       break;
     case 'funding': {
-      const total = check(num, v.total ?? '', 'total');
+      const total = check(amount, v.total ?? '', 'total');
       patch = {
         funding: {
           none: v.none === 'on',
@@ -136,12 +158,12 @@ export function parseElement(element: AgreementElement, body: unknown): ElementR
           contributions: rows(['party', 'kind', 'value', 'description']).map((r, i) => ({
             partyPartnerId: party(r.party!),
             kind: check(z.enum(['cash', 'in_kind']), r.kind || 'cash', `kind.${i}`),
-            value: check(num, r.value, `value.${i}`) ?? 0,
+            value: check(amount, r.value, `value.${i}`) ?? 0,
             description: check(text(500), r.description, `description.${i}`),
           })),
           installments: rows(['dueDate', 'amount', 'paid']).map((r, i) => ({
             dueDate: check(optionalDate, r.dueDate, `dueDate.${i}`),
-            amount: check(num, r.amount, `amount.${i}`) ?? 0,
+            amount: check(amount, r.amount, `amount.${i}`) ?? 0,
             paid: r.paid === 'on',
           })),
         },
@@ -171,26 +193,21 @@ export function parseElement(element: AgreementElement, body: unknown): ElementR
         kpis: rows(
           ['kpiId', 'name', 'description', 'unit', 'baseline', 'target', 'direction', 'frequency', 'owner', 'dataSource'],
           ['name', 'description', 'baseline', 'target', 'dataSource'],
-        ).map((r, i) => ({
-          ...(/^[a-f0-9]{24}$/i.test(r.kpiId ?? '') ? { _id: oid(r.kpiId!) } : {}),
-          name: check(z.string().trim().min(1, 'validation:required').max(200), r.name, `name.${i}`),
-          description: check(text(2000), r.description, `kdescription.${i}`),
-          ownerPartnerId: party(r.owner ?? ''),
-          unit: check(z.enum(kpiUnits), r.unit || 'number', `unit.${i}`),
-          baseline: check(
-            num.refine((x) => x !== null, 'validation:number'),
-            r.baseline,
-            `baseline.${i}`,
-          ),
-          target: check(
-            num.refine((x) => x !== null, 'validation:number'),
-            r.target,
-            `target.${i}`,
-          ),
-          direction: check(z.enum(kpiDirections), r.direction || 'increase', `direction.${i}`),
-          frequency: check(z.enum(checkFrequencies), r.frequency || 'quarterly', `frequency.${i}`),
-          dataSource: check(text(500), r.dataSource, `dataSource.${i}`),
-        })),
+        ).map((r, i) => {
+          const unit = check(z.enum(kpiUnits, { message: 'validation:choice' }), r.unit || 'number', `unit.${i}`);
+          return {
+            ...(/^[a-f0-9]{24}$/i.test(r.kpiId ?? '') ? { _id: oid(r.kpiId!) } : {}),
+            name: check(z.string().trim().min(1, 'validation:required').max(200, 'validation:tooLong'), r.name, `name.${i}`),
+            description: check(text(2000), r.description, `kdescription.${i}`),
+            ownerPartnerId: party(r.owner ?? ''),
+            unit,
+            baseline: kpiValue(unit, r.baseline, `baseline.${i}`),
+            target: kpiValue(unit, r.target, `target.${i}`),
+            direction: check(z.enum(kpiDirections), r.direction || 'increase', `direction.${i}`),
+            frequency: check(z.enum(checkFrequencies), r.frequency || 'quarterly', `frequency.${i}`),
+            dataSource: check(text(500), r.dataSource, `dataSource.${i}`),
+          };
+        }),
       };
       break;
     case 'followUp':
@@ -204,7 +221,7 @@ export function parseElement(element: AgreementElement, body: unknown): ElementR
       };
       break;
   }
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, patch };
+  return Object.keys(errors).length ? { ok: false, errors, draft: patch } : { ok: true, patch };
 }
 
 export const listQuerySchema = z.object({
@@ -236,7 +253,7 @@ export const measurementSchema = z.object({
   periodStart: optionalDate.default(null),
   periodEnd: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation:date')
+    .refine(isCalendarDate, 'validation:date')
     .transform((d) => new Date(`${d}T12:00:00Z`)),
   comment: text(2000).default(''),
 });

@@ -15,7 +15,7 @@ import { foldText } from '../util/text.js';
 import { completeness } from './completeness.js';
 import { formalKinds, type AgreementElement, type AgreementKind, type AgreementStatus, type KpiStatus } from './constants.js';
 import type { PartnerType } from '../partners/constants.js';
-import { recordMeasurements, refreshKpiStatus } from './kpis.js';
+import { kpiValueProblem, recordMeasurements, refreshKpiStatus } from './kpis.js';
 import { refreshNextCheckDue } from '../progress/schedule.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
 import { approvalRight, availableTransitions, canTransition, transitions, type ApprovalRight, type Transition } from './status.js';
@@ -191,8 +191,11 @@ export async function addMeasurement(
   const a = await AgreementModel.findById(id, { ownerId: 1, teamIds: 1, kpis: 1, status: 1 }).lean();
   if (!a) throw notFound();
   if (!canEditAgreement(actor, a)) throw forbidden();
-  if (!a.kpis.some((k) => String(k._id) === String(kpiId))) throw notFound();
+  const kpi = a.kpis.find((k) => String(k._id) === String(kpiId));
+  if (!kpi) throw notFound();
   if (m.periodStart && m.periodStart > m.periodEnd) throw new RuleError('agreements:errors.periodOrder');
+  const problem = kpiValueProblem(kpi.unit, m.value);
+  if (problem) throw new RuleError(problem);
   await recordMeasurements(id, [{ kpiId, ...m, recordedById: actor._id, recordedByName: actor.name }]);
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'measurement', note: `${String(kpiId)} = ${m.value}` });
 }

@@ -26,7 +26,13 @@ function classify(err: unknown): Classified {
   const e = err as { code?: string; type?: string; status?: number; name?: string };
   if (e.code === 'EBADCSRFTOKEN') return { status: 403, key: 'errors:csrf' };
   if (e.type === 'entity.too.large' || e.status === 413) return { status: 413, key: 'errors:tooLarge' };
+  // The body parser's refusals: a charset or compression it does not read (utf-7, say) is a 415.
+  if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported' || e.status === 415)
+    return { status: 415, key: 'errors:unsupportedMedia' };
   if (e.type === 'entity.parse.failed' || e.status === 400) return { status: 400, key: 'errors:badRequest' };
+  // Any other client error the parsers raise (http-errors marks them `expose`) stays a client error.
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && (err as { expose?: boolean }).expose)
+    return { status: e.status, key: 'errors:badRequest' };
   if (e.name === 'CastError') return { status: 404, key: 'errors:notFound' };
   if (isDatabaseDown(err)) return { status: 503, key: 'errors:unavailable' };
   return { status: 500, key: 'errors:server' };

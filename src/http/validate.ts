@@ -1,6 +1,9 @@
 // Input validation at the edge: a zod schema turns a form body or query into typed data, or into
 // per-field error messages (i18n keys) to show on the same page with the user's input kept.
-import type { z } from 'zod';
+// Every message shown is the app's own key: an issue without one gets the key of its kind here,
+// so the validator's English ("Invalid input: expected string…") never reaches a page.
+import { DateTime } from 'luxon';
+import { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
 
@@ -17,24 +20,80 @@ export function formValues(body: unknown): Record<string, string> {
   return out;
 }
 
+/** One field's values as a list of strings: sent once, several times or not at all, the same shape. */
+export function formList(body: unknown, name: string): string[] {
+  const v = (body && typeof body === 'object' ? (body as Record<string, unknown>) : {})[name];
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : '')) : typeof v === 'string' ? [v] : [];
+}
+
+/**
+ * Form values with the named multi-value fields (a group of checkboxes) as lists, whether one box or
+ * several were ticked: every other field a string, as `formValues` gives it. A form re-rendered from
+ * these values shows the ticked boxes again.
+ */
+export function formInput(body: unknown, lists: readonly string[]): Record<string, string> & Record<(typeof lists)[number], string[]> {
+  const out: Record<string, string | string[]> = formValues(body);
+  for (const name of lists) out[name] = formList(body, name);
+  return out as Record<string, string> & Record<string, string[]>;
+}
+
+/** Repeated form fields (rows of inputs with one name) as string arrays, strings only, padded to one length. */
+export function formLists(body: unknown, names: string[]): Record<string, string[]> {
+  const lists = names.map((n) => formList(body, n));
+  const length = Math.max(0, ...lists.map((l) => l.length));
+  return Object.fromEntries(names.map((n, i) => [n, Array.from({ length }, (_, j) => lists[i]![j] ?? '')]));
+}
+
+const appKey = /^[a-z][A-Za-z]*:[A-Za-z0-9_.]+$/;
+
+type Issue = z.core.$ZodIssue;
+
+const valueAt = (input: unknown, path: PropertyKey[]): unknown =>
+  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+
+/** The app's message key for one validation issue (the schema's own key, or the one of the issue's kind). */
+export function issueKey(issue: Issue, input?: unknown): string {
+  if (appKey.test(issue.message)) return issue.message;
+  const value = issue.path.length ? valueAt(input, issue.path) : input;
+  const blank = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  switch (issue.code) {
+    case 'invalid_type':
+      if (blank) return 'validation:required';
+      return issue.expected === 'number' || issue.expected === 'int' ? 'validation:number' : 'validation:invalid';
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'validation:required' : 'validation:tooShort';
+      if (issue.origin === 'number' || issue.origin === 'int')
+        return Number(issue.minimum) === 0 ? 'validation:notNegative' : 'validation:tooSmall';
+      return 'validation:invalid';
+    case 'too_big':
+      if (issue.origin === 'string') return 'validation:tooLong';
+      if (issue.origin === 'number' || issue.origin === 'int') return 'validation:tooBig';
+      return 'validation:invalid';
+    case 'invalid_value':
+    case 'invalid_union':
+      return blank ? 'validation:required' : 'validation:choice';
+    case 'invalid_format':
+      if (issue.format === 'email') return 'validation:email';
+      if (issue.format === 'url') return 'validation:url';
+      if (issue.format === 'date' || issue.format === 'datetime') return 'validation:date';
+      return blank ? 'validation:required' : 'validation:invalid';
+    case 'not_multiple_of':
+      return 'validation:number';
+    default:
+      return 'validation:invalid';
+  }
+}
+
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, data: result.data };
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const field = issue.path.join('.') || '_form';
-    errors[field] ??= issue.message.includes(':') ? issue.message : 'validation:invalid';
+    errors[field] ??= issueKey(issue, input);
   }
   return { ok: false, errors };
 }
 
-/** Repeated form fields (several inputs with one name) as string arrays, strings only, padded to one length. */
-export function formLists(body: unknown, names: string[]): Record<string, string[]> {
-  const src = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const lists = names.map((n) => {
-    const v = src[n];
-    return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : '')) : typeof v === 'string' ? [v] : [];
-  });
-  const length = Math.max(0, ...lists.map((l) => l.length));
-  return Object.fromEntries(names.map((n, i) => [n, Array.from({ length }, (_, j) => lists[i]![j] ?? '')]));
-}
+/** A real day of the calendar written YYYY-MM-DD (30 February is refused, not moved to 2 March). */
+export const isCalendarDate = (v: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v, { zone: 'utc' }).isValid;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasLineControls, multiLine, singleLine } from '../http/text-fields.js';
+import { isCalendarDate } from '../http/validate.js';
 import { meetingKinds } from './model.js';
 import { cadences, monthlyModes } from './recurrence.js';
 
@@ -14,7 +15,7 @@ export const isoDate = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation:date')
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'validation:date');
+  .refine(isCalendarDate, 'validation:date');
 const time = z
   .string()
   .trim()

@@ -1,5 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
+import { RuleError } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { csrfAfterUpload } from '../http/security.js';
@@ -11,8 +12,8 @@ export const partnerImportRouter = Router();
 export const maxUploadBytes = 5 * 1024 * 1024;
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxUploadBytes, files: 1, fields: 10 } });
 
-function renderUpload(req: Request, res: Response, error = '', status = 200) {
-  res.status(status).render('partners/import', { title: req.t('partners:import.title'), error, fields: importFields });
+function renderUpload(req: Request, res: Response, error = '', status = 200, errorParams: Record<string, unknown> = {}) {
+  res.status(status).render('partners/import', { title: req.t('partners:import.title'), error, errorParams, fields: importFields });
 }
 
 partnerImportRouter.get('/partners/import', (req, res) => renderUpload(req, res));
@@ -21,7 +22,9 @@ partnerImportRouter.get('/partners/import', (req, res) => renderUpload(req, res)
 function receive(req: Request, res: Response, next: NextFunction) {
   upload.single('file')(req, res, (err: unknown) => {
     if (err instanceof multer.MulterError) return renderUpload(req, res, 'partners:import.tooLarge', 413);
-    next(err);
+    // A body the multipart parser cannot read (no boundary, cut off, broken part headers).
+    if (err) return renderUpload(req, res, 'partners:import.malformed', 400);
+    next();
   });
 }
 
@@ -30,7 +33,14 @@ partnerImportRouter.post('/partners/import', refusedTo('/partners/import'), rece
   if (!file?.size) return renderUpload(req, res, 'partners:import.noFile', 422);
   const text = file.buffer.toString('utf8');
   if (text.includes('\uFFFD')) return renderUpload(req, res, 'partners:import.notUtf8', 422);
-  const id = await createPreview(req.user!, file.originalname.slice(0, 200), text);
+  let id;
+  try {
+    id = await createPreview(req.user!, file.originalname.slice(0, 200), text);
+  } catch (err) {
+    // A file that is not CSV (a quote never closed...) is said on the upload page, with its line.
+    if (err instanceof RuleError) return renderUpload(req, res, err.messageKey, 422, err.params);
+    throw err;
+  }
   res.redirect(`/partners/import/${String(id)}`);
 });
 

@@ -3,7 +3,7 @@
 // everything is validated first, then inserted in batches tagged with the import's id; on any
 // failure every document carrying that id is deleted again, and only then is the import marked.
 import os from 'node:os';
-import { parse } from 'csv-parse/sync';
+import { CsvError, parse } from 'csv-parse/sync';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { AuditModel } from '../audit/model.js';
@@ -70,7 +70,21 @@ export function autoMapping(headers: string[]): string[] {
 export function parseCsv(text: string): { headers: string[]; rows: string[][] } {
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const records: string[][] = parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: false, trim: true });
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: false, trim: true });
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    // The parser reports where it stopped (the end, for a quote never closed): the record that
+    // opened the quote starts right after the last complete one.
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      const consumed = Buffer.from(text, 'utf8')
+        .subarray(0, Number(err.bytes_records ?? 0))
+        .toString('utf8');
+      throw new RuleError('partners:import.badCsv', { line: consumed.split('\n').length });
+    }
+    throw new RuleError('partners:import.badCsvOther', { line: Number(err.lines ?? 0) || 1 });
+  }
   const [headers = [], ...rows] = records;
   return { headers, rows };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { singleLine } from '../http/text-fields.js';
+import { isCalendarDate } from '../http/validate.js';
 import { locales } from '../users/roles.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
 
@@ -68,7 +69,7 @@ export const stageSchema = z
 
 export const interactionSchema = z.object({
   kind: z.enum(['call', 'email', 'meeting', 'visit', 'event', 'note'], { message: 'validation:choice' }),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation:date'),
+  date: z.string().refine(isCalendarDate, 'validation:date'),
   summary: z.string().trim().min(1, 'validation:required').max(5000, 'validation:tooLong'),
 });
 
@@ -91,7 +92,7 @@ export type ListQuery = z.output<typeof listQuerySchema>;
 export const explorationSchema = z.object({
   interestConfirmedAt: z
     .string()
-    .refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), 'validation:date')
+    .refine((v) => v === '' || isCalendarDate(v), 'validation:date')
     .transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null)),
   interestConfirmedBy: text(120),
   interestHow: text(500),

@@ -56,7 +56,7 @@ progressRouter.post('/agreements/:id/progress', refusedTo('/agreements/:id/progr
   const parsed = parseInput(checkSchema, values);
   const kpis = kpiValuesFrom(
     values,
-    locals.agreement.kpis.map((k) => String(k._id)),
+    locals.agreement.kpis.map((k) => ({ id: String(k._id), unit: k.unit })),
   );
   if (!parsed.ok || Object.keys(kpis.errors).length)
     return res

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kpiValueProblem } from '../agreements/kpis.js';
 import { isoDate } from '../meetings/schemas.js';
 import { checkStatuses, healthDimensions } from './model.js';
 
@@ -21,22 +22,23 @@ export const checkSchema = z
     nextStepsDue: z.union([z.literal(''), isoDate]).default(''),
     meetingId: z
       .string()
-      .regex(/^([a-f0-9]{24})?$/i)
+      .regex(/^([a-f0-9]{24})?$/i, 'validation:choice')
       .default(''),
     ...Object.fromEntries(healthDimensions.map((d) => [`health_${d}`, rating])),
     ...Object.fromEntries(healthDimensions.map((d) => [`comment_${d}`, text(2000)])),
   })
   .refine((v) => v.periodEnd >= v.periodStart, { path: ['periodEnd'], message: 'progress:validation.period' });
 
-/** KPI values from `kpi_<id>` fields: empty means not measured; anything else must be a number. */
-export function kpiValuesFrom(values: Record<string, string>, kpiIds: string[]) {
+/** KPI values from `kpi_<id>` fields: empty means not measured; anything else a number its unit allows. */
+export function kpiValuesFrom(values: Record<string, string>, kpis: { id: string; unit: string }[]) {
   const out: { kpiId: string; value: number }[] = [];
   const errors: Record<string, string> = {};
-  for (const id of kpiIds) {
+  for (const { id, unit } of kpis) {
     const raw = (values[`kpi_${id}`] ?? '').trim().replace(',', '.');
     if (!raw) continue;
     const n = Number(raw);
-    if (!Number.isFinite(n)) errors[`kpi_${id}`] = 'validation:number';
+    const problem = Number.isFinite(n) ? kpiValueProblem(unit, n) : 'validation:number';
+    if (problem) errors[`kpi_${id}`] = problem;
     else out.push({ kpiId: id, value: n });
   }
   return { values: out, errors };

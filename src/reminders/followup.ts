@@ -2,7 +2,7 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { AgreementModel } from '../agreements/model.js';
-import { recordMeasurements } from '../agreements/kpis.js';
+import { kpiValueProblem, recordMeasurements } from '../agreements/kpis.js';
 import { recordAudit } from '../audit/service.js';
 import { config } from '../config.js';
 import { claimOnce } from '../db/claim.js';
@@ -61,12 +61,18 @@ const number = z
   .transform((v) => v.replace(',', '.'))
   .refine((v) => v === '' || Number.isFinite(Number(v)), { message: 'validation:number' });
 
-export function answerSchema(kpiIds: string[]) {
+/** The partner's answer; each KPI value must be one its unit allows (no negative count, 0–100 %). */
+export function answerSchema(kpis: { _id: string; unit: string }[]) {
+  const kpiNumber = (unit: string) =>
+    number.superRefine((v, ctx) => {
+      const problem = v === '' ? null : kpiValueProblem(unit, Number(v));
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
   return z.object({
     progress: z.string().trim().max(10000, 'validation:tooLong').default(''),
     challenges: z.string().trim().max(10000, 'validation:tooLong').default(''),
     ...Object.fromEntries(healthDimensions.map((d) => [`health_${d}`, rating])),
-    ...Object.fromEntries(kpiIds.map((id) => [`kpi_${id}`, number.default('')])),
+    ...Object.fromEntries(kpis.map((k) => [`kpi_${k._id}`, kpiNumber(k.unit).default('')])),
   });
 }
 
