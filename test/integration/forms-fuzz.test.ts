@@ -182,7 +182,7 @@ describe('forms: every POST form, fuzzed, never answers 500', function () {
     const timings: string[] = [];
     const order = [...byRoute.keys()].sort((a, b) => Number(destructive.test(a)) - Number(destructive.test(b)));
     for (const key of order) {
-      const route = routes.find((r) => `${r.method} ${r.path}` === key)!;
+      const _route = routes.find((r) => `${r.method} ${r.path}` === key)!;
       for (const crawled of byRoute.get(key)!) {
         const t0 = Date.now();
         const before = requests;

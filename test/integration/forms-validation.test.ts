@@ -150,7 +150,7 @@ describe('forms: refused input is said clearly, in the user’s language', () =>
         ...over,
       });
       const rows = [row({ baseline: '-3' }, 0), row({ target: '150' }, 1), row({ baseline: '-20' }, 2)];
-      const fields = Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, rows.map((r) => r[k as keyof typeof r]!)]));
+      const fields = Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, rows.map((r) => r[k as keyof typeof r])]));
       const res = await edit('kpis', fields);
       expect(res.status).to.equal(422);
       expect(errorBeside(res.text, 'field-baseline.0')).to.equal('Enter zero or more.');
