@@ -1,5 +1,5 @@
-// node-cron schedules. This first part runs the daily expiry pass and the periodic clean-up; the
-// reminder outbox (issue 6) adds its enqueue/deliver tick here. node-cron keeps no state: each job
+// node-cron schedules: the daily expiry pass, the periodic clean-up, the recovery of interrupted
+// imports and the reminder outbox's enqueue/deliver tick. node-cron keeps no state: each job
 // works from what the database says is due, so a run after downtime catches up.
 import cron, { type ScheduledTask } from 'node-cron';
 import { config } from './config.js';

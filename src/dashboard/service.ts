@@ -1,4 +1,4 @@
-// Steering dashboard (issue 7): every block of the portfolio page, from one read of the portfolio
+// Steering dashboard: every block of the portfolio page, from one read of the portfolio
 // (portfolio.ts). Each figure is the size of a list defined once in figures.ts, which the
 // click-through pages and CSV exports (rows.ts) list.
 import {

@@ -4,20 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** Running, and not a zombie (an orphan whose parent never reaps it still answers kill 0). */
-export const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc: trust kill 0
-  }
-};
+import { alive } from '../util/process.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -131,12 +118,15 @@ export function supervise(
   record(child);
   watch(child);
   const running = () => child.exitCode === null && child.signalCode === null;
-  const killNow = () => {
-    stopping = true;
-    if (running()) child.kill('SIGKILL');
+  const forget = () => {
     fs.rmSync(files.pidFile, { force: true });
     fs.rmSync(ownerFile(path.dirname(files.pidFile)), { force: true });
     cleanup();
+  };
+  const killNow = () => {
+    stopping = true;
+    if (running()) child.kill('SIGKILL');
+    forget();
   };
   process.once('exit', killNow);
   let stopped: Promise<void> | undefined;
@@ -153,9 +143,7 @@ export function supervise(
           await exited;
           clearTimeout(timer);
         }
-        fs.rmSync(files.pidFile, { force: true });
-        fs.rmSync(ownerFile(path.dirname(files.pidFile)), { force: true });
-        cleanup();
+        forget();
       })()),
   };
 }

@@ -10,6 +10,7 @@ import { AuditModel } from '../audit/model.js';
 import { claimOnce } from '../db/claim.js';
 import { deleteByIds } from '../db/batch.js';
 import { logger } from '../logger.js';
+import { alive } from '../util/process.js';
 import { PartnerImportModel } from './import.model.js';
 import { PartnerModel, StageChangeModel } from './model.js';
 
@@ -38,16 +39,6 @@ export async function removeImported(importId: Types.ObjectId): Promise<void> {
   await deleteByIds(AuditModel, partnerIds, 'entityId', { entity: 'partner', action: 'import' });
 }
 
-/** Running, as far as this machine can tell (kill 0). */
-const pidAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 interface RunningImport {
   _id: Types.ObjectId;
   heartbeatAt?: Date | null;
@@ -59,7 +50,7 @@ interface RunningImport {
 function ownerless(imp: RunningImport, now: Date, runningHere: (id: Types.ObjectId) => boolean): boolean {
   if (!imp.heartbeatAt || imp.heartbeatAt.getTime() < now.getTime() - STALE_AFTER_MS) return true;
   if (imp.ownerHost !== os.hostname()) return false;
-  return imp.ownerPid === process.pid ? !runningHere(imp._id) : !pidAlive(imp.ownerPid);
+  return imp.ownerPid === process.pid ? !runningHere(imp._id) : !alive(imp.ownerPid);
 }
 
 /** Rolls back the running imports that no live process is running; returns how many. */
