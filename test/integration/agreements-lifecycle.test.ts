@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { Types } from 'mongoose';
 import { makeApp, createUser, signIn, postForm, type TestUser, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
+import { fullAgreement, makePartner } from '../helpers/agreements.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { AgreementModel, AgreementVersionModel, KpiMeasurementModel } from '../../src/agreements/model.js';
 import { AuditModel } from '../../src/audit/model.js';
@@ -10,36 +11,10 @@ import { agreementStatuses, type AgreementStatus } from '../../src/agreements/co
 import { transitions, type Transition } from '../../src/agreements/status.js';
 import { agreementsForPartner, expireEndedAgreements } from '../../src/agreements/service.js';
 
-async function partner(owner: TestUser, name: string, type: 'community' | 'school' | 'employer' = 'community') {
-  const p = await PartnerModel.create({ name, nameFolded: name.toLowerCase(), type, ownerId: owner._id });
-  return p._id;
-}
-
-/** An agreement with all eight elements filled, straight in the database. */
-async function full(owner: TestUser, partnerIds: Types.ObjectId[], extra: Record<string, unknown> = {}) {
-  const a = await AgreementModel.create({
-    title: 'Mentoring for newcomers',
-    partnerIds,
-    kind: 'memorandum',
-    language: 'en',
-    ownerId: owner._id,
-    purpose: 'Help newcomers into jobs',
-    governance: {
-      type: 'joint_working_group',
-      decisionProcess: 'Consensus',
-      roles: [{ partyPartnerId: partnerIds[0], responsibilities: 'Hosts' }],
-    },
-    objectives: [{ text: 'Place 40 people' }],
-    resources: [{ what: 'Rooms', providerPartnerId: partnerIds[0], forWhom: 'Clients' }],
-    funding: { none: true },
-    communication: { channels: ['email'], frequency: 'Monthly' },
-    kpis: [{ name: 'People placed', baseline: 0, target: 40, direction: 'increase' }],
-    followUp: { checkFrequency: 'quarterly', meetingCadence: 'monthly' },
-    completeness: 8,
-    ...extra,
-  });
-  return a;
-}
+const partner = makePartner;
+/** The shared complete agreement, here without funding (informal agreements may say so). */
+const full = (owner: TestUser, partnerIds: Types.ObjectId[], extra: Record<string, unknown> = {}) =>
+  fullAgreement(owner, partnerIds, { funding: { none: true }, ...extra });
 
 const legal = (from: AgreementStatus, t: Transition) => transitions[t].from.includes(from);
 
