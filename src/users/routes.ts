@@ -101,7 +101,7 @@ usersRouter.post('/profile', refusedTo('/profile'), async (req, res) => {
   res.redirect('/profile');
 });
 
-usersRouter.post('/profile/password', async (req, res) => {
+usersRouter.post('/profile/password', refusedTo('/profile'), async (req, res) => {
   const parsed = parseInput(passwordChangeSchema, formValues(req.body));
   const refuse = async (errors: FieldErrors) => renderProfile(req, res, orNotFound(await getUser(req.user!._id)), errors, 422);
   if (!parsed.ok) return refuse(parsed.errors);
@@ -117,7 +117,7 @@ usersRouter.post('/profile/password', async (req, res) => {
   res.redirect('/profile');
 });
 
-usersRouter.post('/profile/sessions/end', async (req, res) => {
+usersRouter.post('/profile/sessions/end', refusedTo('/profile'), async (req, res) => {
   await endAllSessions(req.user!);
   await signIn(req, req.user!.id);
   flash(req, 'success', 'users:sessions.ended');

@@ -60,7 +60,9 @@ function fieldOf(el: HTMLElement): FormField | null {
     const value = selected ? (selected.getAttribute('value') ?? selected.textContent.trim()) : (options[0] ?? '');
     return { ...base, name, kind: 'select', value, options, multiple: el.hasAttribute('multiple') };
   }
-  const kind = (el.getAttribute('type') ?? 'text').toLowerCase();
+  // A field with the `hidden` attribute is no input of the user's (a password form's username for
+  // password managers): it is what the page fills in, like a hidden input.
+  const kind = el.hasAttribute('hidden') ? 'hidden' : (el.getAttribute('type') ?? 'text').toLowerCase();
   if (['submit', 'button', 'reset', 'image'].includes(kind)) return null;
   const checkable = kind === 'checkbox' || kind === 'radio';
   return { ...base, name, kind, value: el.getAttribute('value') ?? (checkable ? 'on' : ''), checked: el.hasAttribute('checked') };
