@@ -60,39 +60,39 @@ describe('browser: an agreement from draft to results', function () {
       await page.locator('#field-type').selectOption('steering_committee');
       await page.locator('#field-decisionProcess').fill('Consensus at the steering committee.');
       await page.locator('#party-0').selectOption({ label: 'Centre Horizon' });
-      await page.locator('#resp-0').fill('Hosts the workshops');
-      await page.locator('#resp-1').fill('Coaches the participants');
+      await page.locator('[id="field-responsibilities.0"]').fill('Hosts the workshops');
+      await page.locator('[id="field-responsibilities.1"]').fill('Coaches the participants');
     });
     await edit('objectives', async () => {
-      await page.locator('#objective-0').fill('Place 40 people in jobs');
-      await page.locator('#objective-1').fill('Train 10 mentors');
+      await page.locator('[id="field-objective.0"]').fill('Place 40 people in jobs');
+      await page.locator('[id="field-objective.1"]').fill('Train 10 mentors');
     });
     await edit('resources', async () => {
-      await page.locator('#what-0').fill('Meeting rooms');
+      await page.locator('[id="field-what.0"]').fill('Meeting rooms');
       await page.locator('#provider-0').selectOption({ label: 'Collège Boréal' });
-      await page.locator('#forWhom-0').fill('Participants');
+      await page.locator('[id="field-forWhom.0"]').fill('Participants');
     });
     await edit('funding', async () => {
       await page.locator('#field-total').fill('10000');
       await page.locator('#cparty-0').selectOption({ label: 'Centre Horizon' });
-      await page.locator('#cvalue-0').fill('6000');
+      await page.locator('[id="field-value.0"]').fill('6000');
       await page.locator('#cparty-1').selectOption({ label: 'Collège Boréal' });
       await page.locator('#ckind-1').selectOption('in_kind');
-      await page.locator('#cvalue-1').fill('4000');
-      await page.locator('#idue-0').fill('2027-01-15');
-      await page.locator('#iamount-0').fill('6000');
+      await page.locator('[id="field-value.1"]').fill('4000');
+      await page.locator('[id="field-dueDate.0"]').fill('2027-01-15');
+      await page.locator('[id="field-amount.0"]').fill('6000');
     });
     await edit('communication', async () => {
       await page.locator('#field-channels').fill('email, video calls');
       await page.locator('#field-frequency').fill('Every two weeks');
-      await page.locator('#cpname-0').fill('Ana Tremblay');
-      await page.locator('#cpemail-0').fill('ana@example.org');
+      await page.locator('[id="field-name.0"]').fill('Ana Tremblay');
+      await page.locator('[id="field-email.0"]').fill('ana@example.org');
     });
     await edit('kpis', async () => {
-      await page.locator('#kname-0').fill('People placed in jobs');
+      await page.locator('[id="field-name.0"]').fill('People placed in jobs');
       await page.locator('#kunit-0').selectOption('people');
-      await page.locator('#kbase-0').fill('0');
-      await page.locator('#ktarget-0').fill('40');
+      await page.locator('[id="field-baseline.0"]').fill('0');
+      await page.locator('[id="field-target.0"]').fill('40');
       await page.locator('#kowner-0').selectOption({ label: 'Centre Horizon' });
     });
     await page.getByText('Completeness: 7 / 8').waitFor();
