@@ -9,6 +9,8 @@ import { progressRouter } from './progress/routes.js';
 import { partnersRouter } from './partners/routes.js';
 import { partnerImportRouter } from './partners/import.routes.js';
 import { agreementsRouter } from './agreements/routes.js';
+import { amendmentRouter } from './agreements/amendment-routes.js';
+import { agreementDocumentsRouter } from './agreements/document-routes.js';
 import { tasksRouter } from './tasks/routes.js';
 import { readinessRouter } from './readiness/routes.js';
 import { dashboardRouter, sharedRouter } from './dashboard/routes.js';
@@ -23,6 +25,8 @@ export const memberRouters: Router[] = [
   partnerImportRouter,
   partnersRouter,
   agreementsRouter,
+  amendmentRouter,
+  agreementDocumentsRouter,
   tasksRouter,
   readinessRouter,
   dashboardRouter,

@@ -5,6 +5,10 @@ export const formalKinds: readonly AgreementKind[] = ['contract'];
 
 export const agreementStatuses = ['draft', 'in_review', 'active', 'expired', 'terminated', 'renewed'] as const;
 export type AgreementStatus = (typeof agreementStatuses)[number];
+/** An amendment of an active agreement: in preparation, then in review; approval applies it. */
+export const amendmentStatuses = ['draft', 'in_review'] as const;
+export const amendmentMoves = ['submit', 'approve', 'send_back', 'withdraw'] as const;
+export type AmendmentMove = (typeof amendmentMoves)[number];
 
 export const elements = ['purpose', 'governance', 'objectives', 'resources', 'funding', 'communication', 'kpis', 'followUp'] as const;
 export type AgreementElement = (typeof elements)[number];

@@ -1,7 +1,16 @@
 import { logWrites } from '../db/change-log.js';
 import { Schema, model, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { locales } from '../users/roles.js';
-import { agreementKinds, agreementStatuses, cadences, checkFrequencies, governanceTypes, kpiDirections, kpiUnits } from './constants.js';
+import {
+  agreementKinds,
+  agreementStatuses,
+  amendmentStatuses,
+  cadences,
+  checkFrequencies,
+  governanceTypes,
+  kpiDirections,
+  kpiUnits,
+} from './constants.js';
 
 // A party is one partner of the agreement, or our own organization (partnerId null, isOwnOrg true).
 const partyRef = { type: Schema.Types.ObjectId, ref: 'Partner', default: null };
@@ -91,6 +100,23 @@ const agreementSchema = new Schema(
     terminationReason: { type: String, default: '' },
     renewedFromId: { type: Schema.Types.ObjectId, ref: 'Agreement', default: null },
     renewedToId: { type: Schema.Types.ObjectId, ref: 'Agreement', default: null },
+    // A material change to an active agreement waits here, in review, while the approved text stays
+    // in force; approval applies it (src/agreements/amendments.ts).
+    amendment: {
+      type: new Schema(
+        {
+          status: { type: String, enum: amendmentStatuses, required: true },
+          changes: { type: Schema.Types.Mixed, default: {} }, // element → the patch the edit form produced
+          elements: { type: [String], default: undefined },
+          authorIds: { type: [Schema.Types.ObjectId], default: undefined },
+          startedAt: { type: Date, required: true },
+          submittedAt: { type: Date, default: null },
+          comment: { type: String, default: '', maxlength: 2000 }, // why it was sent back
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     archived: { type: Boolean, default: false },
     completeness: { type: Number, default: 0 }, // 0–8, recomputed on every save by the service
     rev: { type: Number, required: true, default: 0 },

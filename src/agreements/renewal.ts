@@ -19,6 +19,7 @@ const notCopied = [
   'signatories',
   'terminationReason',
   'renewedToId',
+  'amendment', // an amendment still in review belongs to the original
   '__v',
 ];
 

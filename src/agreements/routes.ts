@@ -1,32 +1,20 @@
-import { existing } from '../http/ids.js';
-import { partnerDirectory } from '../partners/directory.js';
 import { Router, type Request, type Response } from 'express';
-import { Types } from 'mongoose';
-import { i18n } from '../i18n/index.js';
-import { config } from '../config.js';
+import { z } from 'zod';
 import { flash } from '../http/flash.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { orNotFound, parseId } from '../http/ids.js';
+import { existing, orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
-import { activeUserOptions } from '../users/service.js';
+import { requireRole } from '../http/guards.js';
+import { refusedTo } from '../http/refusal.js';
+import { partnerDirectory } from '../partners/directory.js';
 import { ownerNames } from '../partners/service.js';
-import { completeness, fundingGap } from './completeness.js';
-import {
-  agreementKinds,
-  agreementStatuses,
-  cadences,
-  checkFrequencies,
-  elements,
-  governanceTypes,
-  kpiDirections,
-  kpiStatuses,
-  kpiUnits,
-  type AgreementElement,
-} from './constants.js';
-import { defaultThresholds, expectedProgress, getThresholds, kpiProgress, kpiTrend, setThresholds } from './kpis.js';
-import { AgreementModel, AgreementVersionModel } from './model.js';
-import { measurementsOf } from './measurements-directory.js';
+import { overdueChecks } from '../progress/schedule.js';
+import { isManager } from '../users/roles.js';
+import { activeUserOptions } from '../users/service.js';
+import { elements, type AgreementElement } from './constants.js';
+import { defaultThresholds, getThresholds, setThresholds } from './kpis.js';
+import { AgreementModel } from './model.js';
 import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
 import { listQuerySchema, measurementCsvQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
 import {
@@ -41,35 +29,19 @@ import {
   versionsOf,
 } from './service.js';
 import { agreementHistory } from './timeline.js';
+import { choices, loadView } from './page-data.js';
+import { withAmendment } from './amendments.js';
 import { approvalRight, openStatuses, transitions, type Transition } from './status.js';
-import { requireRole } from '../http/guards.js';
-import { isManager } from '../users/roles.js';
-import { partnerTypes } from '../partners/constants.js';
-import { z } from 'zod';
-import { overdueChecks } from '../progress/schedule.js';
-import { refusedTo } from '../http/refusal.js';
 
 // A refused action returns to the agreement it was about.
 const toAgreement = refusedTo('/agreements/:id');
 
 export const agreementsRouter = Router();
-const choices = {
-  agreementKinds,
-  agreementStatuses,
-  cadences,
-  checkFrequencies,
-  governanceTypes,
-  kpiDirections,
-  kpiUnits,
-  kpiStatuses,
-  elements,
-  partnerTypes,
-};
 
 async function basicsForm(
   req: Request,
   res: Response,
-  opts: { status?: number; values: Record<string, unknown>; errors?: Record<string, string>; agreementId?: string },
+  opts: { status?: number; values: Record<string, unknown>; errors?: Record<string, string>; agreementId?: string; amending?: boolean },
 ) {
   const [partners, users] = await Promise.all([
     partnerDirectory().then((all) =>
@@ -85,6 +57,7 @@ async function basicsForm(
     values: opts.values,
     errors: opts.errors ?? {},
     agreementId: opts.agreementId ?? null,
+    amending: opts.amending ?? false,
     partners,
     users,
     ...choices,
@@ -174,24 +147,6 @@ agreementsRouter.post('/admin/kpi-thresholds', refusedTo('/admin/kpi-thresholds'
   res.redirect('/admin/kpi-thresholds');
 });
 
-async function loadView(id: Types.ObjectId, missing: string) {
-  const a = orNotFound(await AgreementModel.findById(id).lean());
-  const [names, users, measurements, thresholds] = await Promise.all([
-    partyNames(a.partnerIds, missing),
-    ownerNames([a.ownerId, ...a.teamIds, ...(a.approvedById ? [a.approvedById] : [])]),
-    measurementsOf(id),
-    getThresholds(),
-  ]);
-  const expected = expectedProgress(a.startDate, a.endDate);
-  const kpis = a.kpis.map((k) => {
-    const history = measurements.filter((m) => String(m.kpiId) === String(k._id));
-    const progress =
-      k.latestValue === null || k.latestValue === undefined ? null : kpiProgress(k, k.latestValue, thresholds.maintainTolerance);
-    return { ...k, history, progress, trend: kpiTrend(history.map((m) => m.value)), expected: k.direction === 'maintain' ? 1 : expected };
-  });
-  return { a, names, users, kpis, c: completeness(a), gap: fundingGap(a.funding) };
-}
-
 agreementsRouter.get('/agreements/:id', async (req, res) => {
   const view = await loadView(parseId(req.params.id), req.t('agreements:deletedPartner'));
   const [versions, renewalOf, renewalTo, overdue, history] = await Promise.all([
@@ -221,54 +176,18 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
   });
 });
 
-/** Dates, numbers and amounts in the agreement's language (the document is not the reader's page). */
-function documentFormat(language: string) {
-  const locale = language === 'en' ? 'en-CA' : 'fr-CA';
-  const date = (d: Date | string | null | undefined) =>
-    d ? new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.defaultTimezone }).format(new Date(d)) : '';
-  return {
-    date,
-    dateTime: date,
-    isoDate: (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : ''),
-    number: (n: number | null | undefined, digits = 0) =>
-      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n),
-    money: (n: number | null | undefined, currency = 'CAD') =>
-      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(n),
-  };
-}
-
-agreementsRouter.get('/agreements/:id/print', async (req, res) => {
-  const view = await loadView(parseId(req.params.id), '');
-  const t = i18n.getFixedT(view.a.language);
-  for (const [k, name] of Object.entries(view.names)) if (!name) view.names[k] = t('agreements:deletedPartner');
-  res.render('agreements/print', { ...view, t, fmt: documentFormat(view.a.language), lang: view.a.language, layout: false, ...choices });
-});
-
-agreementsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => {
-  const id = parseId(req.params.id);
-  const v = orNotFound(await AgreementVersionModel.findOne({ _id: parseId(req.params.versionId), agreementId: id }).lean());
-  const snapshot = v.snapshot as Record<string, unknown> & { partnerIds: Types.ObjectId[]; title: string };
-  res.render('agreements/version', {
-    title: snapshot.title,
-    v,
-    snapshot,
-    names: await partyNames(snapshot.partnerIds ?? [], req.t('agreements:deletedPartner')),
-    agreementId: String(id),
-    c: completeness(snapshot as never),
-    ...choices,
-  });
-});
-
 const isElement = (e: string): e is AgreementElement | 'basics' => e === 'basics' || (elements as readonly string[]).includes(e);
 
 agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
   const element = String(req.params.element);
   if (!isElement(element)) throw notFound();
-  const a = orNotFound(await AgreementModel.findById(parseId(req.params.id)).lean());
+  // An active agreement's form shows its open amendment: the change the user is preparing.
+  const a = withAmendment(orNotFound(await AgreementModel.findById(parseId(req.params.id)).lean()));
   if (!canEditAgreement(req.user!, a)) throw forbidden();
   if (element === 'basics') {
     return basicsForm(req, res, {
       agreementId: String(a._id),
+      amending: a.status === 'active',
       values: {
         ...a,
         leadPartnerId: String(a.partnerIds[0]),
@@ -296,6 +215,7 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
   if (!isElement(element)) throw notFound();
   const id = parseId(req.params.id);
   const rev = Number(formValues(req.body).rev);
+  let outcome: Awaited<ReturnType<typeof editAgreement>>;
   if (element === 'basics') {
     const parsed = parseBasics(req.body);
     if (!parsed.ok)
@@ -305,11 +225,11 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
         errors: parsed.errors,
         agreementId: String(id),
       });
-    await editAgreement(req.user!, id, rev, 'basics', parsed.data);
+    outcome = await editAgreement(req.user!, id, rev, 'basics', parsed.data);
   } else {
     const parsed = parseElement(element, req.body);
     if (!parsed.ok) {
-      const a = orNotFound(await AgreementModel.findById(id).lean());
+      const a = withAmendment(orNotFound(await AgreementModel.findById(id).lean()));
       return res.status(422).render('agreements/element', {
         title: req.t(`agreements:elements.${element}`),
         element,
@@ -320,9 +240,9 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
         ...choices,
       });
     }
-    await editAgreement(req.user!, id, rev, element, parsed.patch);
+    outcome = await editAgreement(req.user!, id, rev, element, parsed.patch);
   }
-  flash(req, 'success', 'agreements:element.saved');
+  flash(req, 'success', outcome === 'proposed' ? 'agreements:amendment.saved' : 'agreements:element.saved');
   res.redirect(`/agreements/${String(id)}#${element}`);
 });
 

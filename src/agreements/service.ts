@@ -13,13 +13,23 @@ import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
 import { completeness } from './completeness.js';
-import { formalKinds, type AgreementElement, type AgreementKind, type AgreementStatus, type KpiStatus } from './constants.js';
+import { type AgreementElement, type AgreementKind, type AgreementStatus, type KpiStatus } from './constants.js';
 import type { PartnerType } from '../partners/constants.js';
 import { kpiValueProblem, recordMeasurements, refreshKpiStatus } from './kpis.js';
 import { refreshNextCheckDue } from '../progress/schedule.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
-import { approvalRight, availableTransitions, canTransition, transitions, type ApprovalRight, type Transition } from './status.js';
+import {
+  approvalRight,
+  assertApprovalRight,
+  assertSignatories,
+  availableTransitions,
+  canTransition,
+  overrideChange,
+  transitions,
+  type Transition,
+} from './status.js';
 import { startRenewal, supersedeOriginal } from './renewal.js';
+import { isMaterial, proposeChange } from './amendments.js';
 import './timeline.js'; // registers the agreements' moves on the partner timeline
 import type { BasicsInput } from './schemas.js';
 
@@ -56,8 +66,9 @@ export async function createAgreement(actor: SessionUser, input: BasicsInput) {
 
 /**
  * Applies an edit made from revision `rev` to one part of the agreement. Of two edits from the same
- * revision the first wins (claimOnce: FerretDB updates are not atomic). An active agreement keeps the
- * previous state as a version, with the elements that changed.
+ * revision the first wins (claimOnce: FerretDB updates are not atomic). A material change to an active
+ * agreement is proposed as an amendment (amendments.ts); an administrative one applies at once and
+ * keeps the previous state as a version.
  */
 export async function editAgreement(
   actor: SessionUser,
@@ -74,6 +85,11 @@ export async function editAgreement(
     await assertUsers([p.ownerId, ...p.teamIds]);
   }
   const before = a.toObject();
+  // What the parties agreed to changes only through a reviewed amendment; the approved text stays in force.
+  if (a.status === 'active' && isMaterial(before, element, patch)) {
+    await proposeChange(actor, a, element, patch);
+    return 'proposed' as const;
+  }
   if (a.status === 'active') {
     await AgreementVersionModel.create({
       agreementId: id,
@@ -93,6 +109,7 @@ export async function editAgreement(
   // The next check due follows from the frequency and the start date: recomputed, never left cleared.
   await refreshNextCheckDue(id);
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'edit', note: element });
+  return 'saved' as const;
 }
 
 /** The moves offered to `user` on the agreement's page (the rules of transition() decide in the end). */
@@ -111,16 +128,6 @@ export interface TransitionInput {
   override?: boolean;
 }
 
-/** Separation of duties, enforced: refused for the owner and team; an administrator among them must tick the override. */
-export function assertApprovalRight(right: ApprovalRight, override: boolean | undefined): boolean {
-  if (right === 'refused') throw new RuleError('agreements:errors.ownApproval');
-  if (right === 'override' && !override) throw new RuleError('agreements:errors.overrideNeeded');
-  return right === 'override';
-}
-
-/** How an override shows in the audit trail (and so in the agreement's history). */
-export const overrideChange = { field: 'separationOfDuties', from: 'required', to: 'overridden' };
-
 export async function transition(actor: SessionUser, id: Types.ObjectId, t: Transition, input: TransitionInput, now = new Date()) {
   const a = await AgreementModel.findById(id);
   if (!a) throw notFound();
@@ -131,7 +138,7 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
   if (!canTransition(a.status, t)) throw new RuleError('agreements:errors.transition', { from: a.status, action: t });
   if (t === 'renew') return { status: a.status, renewalId: await startRenewal(actor, a, now) };
   if (t === 'submit' && completeness(a).missing.length) throw new RuleError('agreements:errors.incomplete');
-  if (t === 'approve' && formalKinds.includes(a.kind) && !input.signatories?.length) throw new RuleError('agreements:errors.signatories');
+  if (t === 'approve') assertSignatories(a.kind, input.signatories);
   if (t === 'terminate' && !input.reason) throw new RuleError('agreements:errors.reason');
   const overridden = t === 'approve' && assertApprovalRight(approvalRight(actor, a), input.override);
   // One transition per status: two people approving at once make one approval.

@@ -1,7 +1,8 @@
 // The agreement lifecycle as a table: which move is legal from which status, and who may make it.
 import type { Types } from 'mongoose';
-import type { AgreementStatus } from './constants.js';
 import { isManager, type Role } from '../users/roles.js';
+import { RuleError } from '../http/errors.js';
+import { formalKinds, type AgreementKind, type AgreementStatus } from './constants.js';
 
 export type Transition = 'submit' | 'approve' | 'send_back' | 'expire' | 'terminate' | 'renew' | 'supersede';
 
@@ -58,4 +59,19 @@ export function approvalRight(
   const involved = [a.ownerId, ...a.teamIds, ...authors].some((u) => String(u) === user.id);
   if (!involved) return 'allowed';
   return user.role === 'admin' ? 'override' : 'refused';
+}
+
+/** Separation of duties, enforced: refused for the authors; an administrator among them must tick the override. */
+export function assertApprovalRight(right: ApprovalRight, override: boolean | undefined): boolean {
+  if (right === 'refused') throw new RuleError('agreements:errors.ownApproval');
+  if (right === 'override' && !override) throw new RuleError('agreements:errors.overrideNeeded');
+  return right === 'override';
+}
+
+/** How an override shows in the audit trail (and so in the agreement's history). */
+export const overrideChange = { field: 'separationOfDuties', from: 'required', to: 'overridden' };
+
+/** A formal agreement (a contract) is approved, and amended, only with who signed it. */
+export function assertSignatories(kind: AgreementKind, signatories: unknown[] | undefined): void {
+  if (formalKinds.includes(kind) && !signatories?.length) throw new RuleError('agreements:errors.signatories');
 }

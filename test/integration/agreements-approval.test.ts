@@ -39,7 +39,7 @@ describe('agreements: separation of duties on approval', () => {
       expect((await approve(agent, id, { override: 'on' })).status, user.name).to.equal(303);
       expect(await statusOf(id), user.name).to.equal('in_review');
       expect((await agent.get(`/agreements/${id}`)).text, user.name).to.contain(
-        'Approval must come from someone other than the owner and the team of the agreement',
+        'Approval must come from someone other than the people who wrote what is approved',
       );
     }
     expect(await AuditModel.countDocuments({ entityId: a._id, action: 'status:approve' })).to.equal(0);

@@ -107,20 +107,26 @@ describe('agreements: lifecycle, KPIs, exports', () => {
     expect(partnerPage.text).to.match(/Agreement \(in review\)/);
   });
 
-  it('keeps a version per change of an active agreement and shows each one read-only with what changed', async () => {
+  it('keeps a version per approved amendment of an active agreement and shows each one read-only with what changed', async () => {
     const a = await full(pro, [leadId], { status: 'active' });
     const id = String(a._id);
+    const approveAmendment = async () => {
+      await postForm(agent, `/agreements/${id}/amendment`, { action: 'submit' }, `/agreements/${id}`);
+      await postForm(mAgent, `/agreements/${id}/amendment`, { action: 'approve' }, `/agreements/${id}`);
+    };
+    const rev = async () => String((await AgreementModel.findById(id).lean())!.rev);
     await postForm(
       agent,
       `/agreements/${id}/edit/objectives`,
-      { rev: '0', objective: ['Place 50 people', 'Train mentors'] },
+      { rev: await rev(), objective: ['Place 50 people', 'Train mentors'] },
       `/agreements/${id}`,
     );
+    await approveAmendment();
     await postForm(
       agent,
       `/agreements/${id}/edit/kpis`,
       {
-        rev: '1',
+        rev: await rev(),
         kpiId: [String(a.kpis[0]!._id)],
         name: ['People placed'],
         unit: ['people'],
@@ -132,10 +138,11 @@ describe('agreements: lifecycle, KPIs, exports', () => {
       },
       `/agreements/${id}`,
     );
+    await approveAmendment();
     const versions = await AgreementVersionModel.find({ agreementId: a._id }).sort({ rev: 1 }).lean();
-    expect(versions.map((v) => [v.rev, v.elements[0], v.byName])).to.deep.equal([
-      [0, 'objectives', pro.name],
-      [1, 'kpis', pro.name],
+    expect(versions.map((v) => [v.elements[0], v.byName])).to.deep.equal([
+      ['objectives', pro.name],
+      ['kpis', pro.name],
     ]);
     const now = await AgreementModel.findById(id).lean();
     expect(now!.kpis[0]!.target).to.equal(50);
@@ -144,7 +151,8 @@ describe('agreements: lifecycle, KPIs, exports', () => {
     expect(v0.text).to.contain('Place 40 people').and.not.contain('Place 50 people');
     const show = await agent.get(`/agreements/${id}`);
     expect(show.text)
-      .to.contain('Changed: Strategic objectives')
+      .to.contain('Changed in the amendment: Strategic objectives')
+      .and.contain('Amendment approved')
       .and.contain(`/versions/${String(versions[1]!._id)}`);
     // A draft keeps no versions.
     const d = await full(pro, [leadId]);

@@ -198,6 +198,10 @@ describe('agreements', () => {
     await AgreementModel.updateOne({ _id: id }, { $set: { status: 'active' } });
     const rev = String((await AgreementModel.findById(id).lean())!.rev);
     await postForm(agent, `/agreements/${id}/edit/purpose`, { rev, purpose: 'A new purpose' }, `/agreements/${id}`);
+    // A material change waits for review: submitted, then approved by a manager who did not write it.
+    await postForm(agent, `/agreements/${id}/amendment`, { action: 'submit' }, `/agreements/${id}`);
+    const reviewer = await signIn(app, await createUser({ role: 'manager', locale: 'en' }));
+    await postForm(reviewer, `/agreements/${id}/amendment`, { action: 'approve' }, `/agreements/${id}`);
     const v = await AgreementVersionModel.findOne({ agreementId: id }).lean();
     expect(v!.elements).to.deep.equal(['purpose']);
     expect((v!.snapshot as { purpose: string }).purpose).to.equal('Help newcomers into jobs');

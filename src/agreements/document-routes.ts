@@ -1,0 +1,50 @@
+// The agreement as a document: printed in its own language, and its earlier versions, read only.
+import { Router } from 'express';
+import type { Types } from 'mongoose';
+import { config } from '../config.js';
+import { i18n } from '../i18n/index.js';
+import { orNotFound, parseId } from '../http/ids.js';
+import { completeness } from './completeness.js';
+import { AgreementVersionModel } from './model.js';
+import { choices, loadView } from './page-data.js';
+import { partyNames } from './service.js';
+
+export const agreementDocumentsRouter = Router();
+
+/** Dates, numbers and amounts in the agreement's language (the document is not the reader's page). */
+function documentFormat(language: string) {
+  const locale = language === 'en' ? 'en-CA' : 'fr-CA';
+  const date = (d: Date | string | null | undefined) =>
+    d ? new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.defaultTimezone }).format(new Date(d)) : '';
+  return {
+    date,
+    dateTime: date,
+    isoDate: (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : ''),
+    number: (n: number | null | undefined, digits = 0) =>
+      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n),
+    money: (n: number | null | undefined, currency = 'CAD') =>
+      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(n),
+  };
+}
+
+agreementDocumentsRouter.get('/agreements/:id/print', async (req, res) => {
+  const view = await loadView(parseId(req.params.id), '');
+  const t = i18n.getFixedT(view.a.language);
+  for (const [k, name] of Object.entries(view.names)) if (!name) view.names[k] = t('agreements:deletedPartner');
+  res.render('agreements/print', { ...view, t, fmt: documentFormat(view.a.language), lang: view.a.language, layout: false, ...choices });
+});
+
+agreementDocumentsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => {
+  const id = parseId(req.params.id);
+  const v = orNotFound(await AgreementVersionModel.findOne({ _id: parseId(req.params.versionId), agreementId: id }).lean());
+  const snapshot = v.snapshot as Record<string, unknown> & { partnerIds: Types.ObjectId[]; title: string };
+  res.render('agreements/version', {
+    title: snapshot.title,
+    v,
+    snapshot,
+    names: await partyNames(snapshot.partnerIds ?? [], req.t('agreements:deletedPartner')),
+    agreementId: String(id),
+    c: completeness(snapshot as never),
+    ...choices,
+  });
+});
