@@ -20,6 +20,7 @@ const items: NavItem[] = [
   { href: '/admin/task-templates', label: 'tasks:templates.title', roles: ['admin'] },
   { href: '/readiness', label: 'readiness:nav', roles: ['admin', 'manager'] },
   { href: '/admin/kpi-thresholds', label: 'agreements:thresholds.title', roles: ['admin'] },
+  { href: '/admin/organization', label: 'common:nav.organization', roles: ['admin'] },
 ];
 
 export const navFor = (role: Role | undefined): NavItem[] => (role ? items.filter((i) => !i.roles || i.roles.includes(role)) : []);

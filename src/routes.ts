@@ -12,6 +12,7 @@ import { agreementsRouter } from './agreements/routes.js';
 import { amendmentRouter } from './agreements/amendment-routes.js';
 import { agreementDocumentsRouter } from './agreements/document-routes.js';
 import { tasksRouter } from './tasks/routes.js';
+import { settingsRouter } from './settings/routes.js';
 import { readinessRouter } from './readiness/routes.js';
 import { dashboardRouter, sharedRouter } from './dashboard/routes.js';
 import { outboxRouter, partnerLinksRouter } from './reminders/routes.js';
@@ -33,6 +34,7 @@ export const memberRouters: Router[] = [
   meetingsRouter,
   progressRouter,
   usersRouter,
+  settingsRouter,
   devMailRouter,
   outboxRouter,
 ];

@@ -10,11 +10,13 @@ import { isManager } from '../users/roles.js';
 import { amendmentMoves, elements, type AmendmentMove } from './constants.js';
 import { moveAmendment, withAmendment } from './amendments.js';
 import { AgreementModel } from './model.js';
+import { withOurSide } from './page-data.js';
 import { signatoriesFrom } from './schemas.js';
 import { canEditAgreement, partyNames } from './service.js';
 import { approvalRight } from './status.js';
 
 export const amendmentRouter = Router();
+amendmentRouter.use('/agreements', withOurSide);
 
 amendmentRouter.get('/agreements/:id/amendment', async (req, res) => {
   const current = orNotFound(await AgreementModel.findById(parseId(req.params.id)).lean());

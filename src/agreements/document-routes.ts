@@ -6,10 +6,11 @@ import { i18n } from '../i18n/index.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { completeness } from './completeness.js';
 import { AgreementVersionModel } from './model.js';
-import { choices, loadView } from './page-data.js';
+import { choices, loadView, ourSide, withOurSide } from './page-data.js';
 import { partyNames } from './service.js';
 
 export const agreementDocumentsRouter = Router();
+agreementDocumentsRouter.use('/agreements', withOurSide);
 
 /** Dates, numbers and amounts in the agreement's language (the document is not the reader's page). */
 function documentFormat(language: string) {
@@ -31,7 +32,15 @@ agreementDocumentsRouter.get('/agreements/:id/print', async (req, res) => {
   const view = await loadView(parseId(req.params.id), '');
   const t = i18n.getFixedT(view.a.language);
   for (const [k, name] of Object.entries(view.names)) if (!name) view.names[k] = t('agreements:deletedPartner');
-  res.render('agreements/print', { ...view, t, fmt: documentFormat(view.a.language), lang: view.a.language, layout: false, ...choices });
+  res.render('agreements/print', {
+    ...view,
+    t,
+    ourSide: await ourSide(t),
+    fmt: documentFormat(view.a.language),
+    lang: view.a.language,
+    layout: false,
+    ...choices,
+  });
 });
 
 agreementDocumentsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => {

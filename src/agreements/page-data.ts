@@ -1,6 +1,9 @@
 // What the agreement's page and its printed document show: the agreement, its parties and people,
 // its indicators with their history and progress, completeness and the funding gap.
+import type { RequestHandler } from 'express';
+import type { TFunction } from 'i18next';
 import type { Types } from 'mongoose';
+import { organizationName } from '../settings/organization.js';
 import { orNotFound } from '../http/ids.js';
 import { ownerNames } from '../partners/service.js';
 import { completeness, fundingGap } from './completeness.js';
@@ -52,3 +55,15 @@ export async function loadView(id: Types.ObjectId, missing: string) {
   });
   return { a, names, users, kpis, c: completeness(a), gap: fundingGap(a.funding) };
 }
+
+/** Our side of an agreement: the organization's name as set, else "our organization" in `t`'s language. */
+export async function ourSide(t: TFunction): Promise<() => string> {
+  const name = await organizationName();
+  return () => name || t('agreements:ownOrg');
+}
+
+/** Gives the agreement views `ourSide()` in the reader's language. */
+export const withOurSide: RequestHandler = async (req, res, next) => {
+  res.locals.ourSide = await ourSide(req.t);
+  next();
+};

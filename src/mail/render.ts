@@ -4,6 +4,7 @@ import ejs from 'ejs';
 import { projectRoot } from '../config.js';
 import { i18n } from '../i18n/index.js';
 import type { Locale } from '../users/roles.js';
+import { organizationName } from '../settings/organization.js';
 
 const emailDir = path.join(projectRoot, 'views', 'emails');
 
@@ -15,7 +16,8 @@ export interface RenderedEmail {
 
 export async function renderEmail(template: string, locale: Locale, data: Record<string, unknown>): Promise<RenderedEmail> {
   const t = i18n.getFixedT(locale);
-  const locals = { ...data, t, locale };
+  // Every email is signed with the organization's name when it has one.
+  const locals = { ...data, t, locale, organization: await organizationName() };
   const subject = t(`emails:${template}.subject`, data as Record<string, string>);
   const [html, text] = await Promise.all([
     ejs.renderFile(path.join(emailDir, `${template}.html.ejs`), { ...locals, subject }, { async: false }),
