@@ -18,10 +18,12 @@ function renderUpload(req: Request, res: Response, error = '', status = 200, err
 
 partnerImportRouter.get('/partners/import', (req, res) => renderUpload(req, res));
 
-/** Parses the multipart form, turning a too-large file into a plain refusal. */
+/** Parses the multipart form, turning a too-large file, or anything but one file, into a plain refusal. */
 function receive(req: Request, res: Response, next: NextFunction) {
   upload.single('file')(req, res, (err: unknown) => {
-    if (err instanceof multer.MulterError) return renderUpload(req, res, 'partners:import.tooLarge', 413);
+    if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') return renderUpload(req, res, 'partners:import.tooLarge', 413);
+    // Two files, a file under another name, too many fields: not what this form sends.
+    if (err instanceof multer.MulterError) return renderUpload(req, res, 'partners:import.oneFile', 400);
     // A body the multipart parser cannot read (no boundary, cut off, broken part headers).
     if (err) return renderUpload(req, res, 'partners:import.malformed', 400);
     next();

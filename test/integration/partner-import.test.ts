@@ -80,6 +80,21 @@ describe('partner CSV import', () => {
     expect(await PartnerImportModel.countDocuments({})).to.equal(0);
   });
 
+  it('refuses two files or a file under another name with a 400 that says so, not "larger than 5 MB"', async () => {
+    const token = await csrfFrom(agent, '/partners/import');
+    const two = await agent
+      .post('/partners/import')
+      .field('_csrf', token)
+      .attach('file', Buffer.from('name\nA\n'), 'a.csv')
+      .attach('file', Buffer.from('name\nB\n'), 'b.csv');
+    const other = await agent.post('/partners/import').field('_csrf', token).attach('upload', Buffer.from('name\nA\n'), 'a.csv');
+    for (const res of [two, other]) {
+      expect(res.status).to.equal(400);
+      expect(res.text).to.contain('Choose one CSV file').and.not.contain('larger than 5 MB');
+    }
+    expect(await PartnerImportModel.countDocuments({})).to.equal(0);
+  });
+
   it('imports valid partners with grouped contacts, history and audit; a second press does not import twice', async () => {
     const csv = [
       'name,type,stage,contact_name,contact_email,contact_language,resources',
