@@ -1,0 +1,48 @@
+// The lifecycle as an administrator, a manager and a professional live it, through the browser, once
+// in French and once in English, each on a fresh database. The steps run in order and share what the
+// previous ones created; mail is received by the real SMTP server and read as each attendee would.
+import type { Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+import { makeApp } from '../helpers/app.js';
+import { clearDatabase } from '../helpers/db.js';
+import { getTestSmtp } from '../helpers/smtp.js';
+import { newJourney, type Journey } from './journey.js';
+import type { Lang } from './words.js';
+import { setUpAndInvite } from './steps/setup.js';
+
+describe('journey: the partnership lifecycle', function () {
+  this.timeout(60_000);
+
+  for (const lang of ['fr', 'en'] as Lang[]) {
+    describe(`in ${lang === 'fr' ? 'French' : 'English'}`, () => {
+      let browser: TestBrowser;
+      let j: Journey;
+      let page: Page;
+      // A new app per run: an app remembers that its setup is done, and this run starts from nothing.
+      let server: { url: string; close(): Promise<void> };
+      before(async () => {
+        await clearDatabase();
+        server = await startTestServer(await makeApp());
+        getTestSmtp().clear();
+        // The browser of someone who reads this language (Accept-Language).
+        browser = await launchBrowser(lang === 'fr' ? 'fr-CA' : 'en-CA');
+        page = await browser.newPage();
+        page.setDefaultTimeout(10_000);
+        j = newJourney(lang, server.url, browser, page);
+      });
+      after(async () => {
+        await browser?.close();
+        await server?.close();
+      });
+
+      afterEach(async function () {
+        if (this.currentTest?.state === 'failed') console.log(`--- ${page.url()}\n${await page.locator('body').innerText().catch(() => '')}`);
+      });
+
+      it('1. the administrator sets the app up and invites a manager and a professional, who join from the sent-mail page', async () => {
+        await setUpAndInvite(j);
+      });
+    });
+  }
+});
