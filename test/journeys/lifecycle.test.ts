@@ -10,6 +10,7 @@ import { getTestSmtp } from '../helpers/smtp.js';
 import { newJourney, type Journey } from './journey.js';
 import type { Lang } from './words.js';
 import { setUpAndInvite } from './steps/setup.js';
+import { approve, identifyAndDraft } from './steps/agreement.js';
 
 describe('journey: the partnership lifecycle', function () {
   this.timeout(60_000);
@@ -42,6 +43,14 @@ describe('journey: the partnership lifecycle', function () {
 
       it('1. the administrator sets the app up and invites a manager and a professional, who join from the sent-mail page', async () => {
         await setUpAndInvite(j);
+      });
+
+      it('2. the professional identifies a partner with two contacts, explores it, drafts the eight elements and submits', async () => {
+        await identifyAndDraft(j);
+      });
+
+      it('3. the manager approves it, with a signatory', async () => {
+        await approve(j);
       });
     });
   }
