@@ -11,6 +11,7 @@ import { newJourney, type Journey } from './journey.js';
 import type { Lang } from './words.js';
 import { setUpAndInvite } from './steps/setup.js';
 import { approve, identifyAndDraft } from './steps/agreement.js';
+import { meetingSeries } from './steps/meetings.js';
 
 describe('journey: the partnership lifecycle', function () {
   this.timeout(60_000);
@@ -51,6 +52,10 @@ describe('journey: the partnership lifecycle', function () {
 
       it('3. the manager approves it, with a signatory', async () => {
         await approve(j);
+      });
+
+      it('4. a weekly series of planning meetings with both contacts: one moved, one cancelled, each mail and calendar file as received', async () => {
+        await meetingSeries(j);
       });
     });
   }
