@@ -12,6 +12,7 @@ import type { Lang } from './words.js';
 import { setUpAndInvite } from './steps/setup.js';
 import { approve, identifyAndDraft } from './steps/agreement.js';
 import { meetingSeries } from './steps/meetings.js';
+import { partnerAnswers, progressCheck, type Recorded } from './steps/follow-up.js';
 
 describe('journey: the partnership lifecycle', function () {
   this.timeout(60_000);
@@ -56,6 +57,15 @@ describe('journey: the partnership lifecycle', function () {
 
       it('4. a weekly series of planning meetings with both contacts: one moved, one cancelled, each mail and calendar file as received', async () => {
         await meetingSeries(j);
+      });
+
+      it('5. a partner contact answers the follow-up request by the link in the mail', async () => {
+        await partnerAnswers(j);
+      });
+
+      let recorded: Recorded;
+      it('6. the professional records a progress check with KPI values and health', async () => {
+        recorded = await progressCheck(j);
       });
     });
   }
