@@ -13,6 +13,7 @@ import { setUpAndInvite } from './steps/setup.js';
 import { approve, identifyAndDraft } from './steps/agreement.js';
 import { meetingSeries } from './steps/meetings.js';
 import { partnerAnswers, progressCheck, type Recorded } from './steps/follow-up.js';
+import { dashboardShowsTheJourney } from './steps/dashboard.js';
 
 describe('journey: the partnership lifecycle', function () {
   this.timeout(60_000);
@@ -66,6 +67,10 @@ describe('journey: the partnership lifecycle', function () {
       let recorded: Recorded;
       it('6. the professional records a progress check with KPI values and health', async () => {
         recorded = await progressCheck(j);
+      });
+
+      it('7. the dashboard shows those figures, and every click-through lists exactly the records it counts', async () => {
+        await dashboardShowsTheJourney(j, recorded);
       });
     });
   }

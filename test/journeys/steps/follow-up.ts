@@ -34,7 +34,7 @@ export async function partnerAnswers(j: Journey): Promise<void> {
   await page.locator('#field-challenges').fill('Transport to the industrial park.');
   await page.getByLabel(/^People placed in jobs/).fill('11');
   await page.getByLabel(/^Mentoring hours/).fill('90');
-  for (const d of ['trust', 'communication', 'sharedGoals', 'roles', 'mutualBenefit']) await page.locator(`#field-health_${d}`).selectOption('4');
+  for (const d of ['trust', 'communication', 'sharedGoals', 'roles', 'mutualBenefit']) await page.locator(`#field-health_${d}`).selectOption('3');
   await page.getByRole('button', { name: w.followUpSubmit }).click();
   await page.getByRole('heading', { level: 1, name: w.followUpThanksTitle }).waitFor();
   expect(await readPage(j)).to.contain(w.followUpThanks(j.contacts[0].name));
