@@ -14,6 +14,7 @@ import { approve, identifyAndDraft } from './steps/agreement.js';
 import { meetingSeries } from './steps/meetings.js';
 import { partnerAnswers, progressCheck, type Recorded } from './steps/follow-up.js';
 import { dashboardShowsTheJourney } from './steps/dashboard.js';
+import { renew } from './steps/renewal.js';
 
 describe('journey: the partnership lifecycle', function () {
   this.timeout(60_000);
@@ -71,6 +72,10 @@ describe('journey: the partnership lifecycle', function () {
 
       it('7. the dashboard shows those figures, and every click-through lists exactly the records it counts', async () => {
         await dashboardShowsTheJourney(j, recorded);
+      });
+
+      it('8. the agreement is renewed: the original stays active until the manager approves the renewal, then reads "renewed"', async () => {
+        await renew(j);
       });
     });
   }

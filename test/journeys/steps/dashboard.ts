@@ -10,6 +10,8 @@ export interface FigureRows {
   figure: number;
   /** The first two cells of each row listed. */
   rows: [string, string][];
+  /** Where each row's link leads (the record's page). */
+  links: string[];
 }
 
 const namespaces = /\b(common|partners|agreements|meetings|dashboard|progress|reminders|tasks|users|auth|mail|errors|validation|home|readiness|emails):[a-zA-Z]/;
@@ -43,13 +45,14 @@ export async function dashboardFigures(j: Journey): Promise<Map<string, FigureRo
     expect(body, `${href}: raw key`).to.not.match(namespaces);
     expect(body, href).to.not.contain('{{');
     const total = Number(doc.querySelector('[data-total]')!.getAttribute('data-total'));
-    const rows = doc
-      .querySelectorAll('table.dash-rows tbody tr')
+    const trs = doc.querySelectorAll('table.dash-rows tbody tr');
+    const rows = trs
       .map((tr) => tr.querySelectorAll('td').map((td) => td.textContent.trim()))
       .map((cells): [string, string] => [cells[0] ?? '', cells[1] ?? '']);
+    const rowLinks = trs.map((tr) => tr.querySelector('td a')?.getAttribute('href') ?? '');
     expect(total, `${name}: the list's total is the figure`).to.equal(figure);
     expect(rows, `${name}: the rows listed`).to.have.length(figure);
-    out.set(name, { href, figure, rows });
+    out.set(name, { href, figure, rows, links: rowLinks });
   }
   return out;
 }
