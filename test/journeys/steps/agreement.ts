@@ -128,6 +128,8 @@ export async function approve(j: Journey): Promise<void> {
   await go(j, `/agreements/${j.agreementId}`);
   await page.getByRole('button', { name: w.approve }).click();
   await flashed(j, w.needsSignatory, 'error');
+  // The signature date offered is the manager's today (in the app's time zone, not the server's UTC day).
+  expect(await page.locator('#sig-date-0').inputValue()).to.equal(day(0));
   await page.locator('#sig-name-0').fill(j.contacts[0].name);
   await page.locator('#sig-org-0').fill(j.partner);
   await page.getByRole('button', { name: w.approve }).click();
