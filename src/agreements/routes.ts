@@ -172,7 +172,6 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
     moves: movesFor(req.user!, view.a),
     approval: approvalRight(req.user!, view.a),
     approvalBlocked: view.a.status === 'in_review' && isManager(req.user!.role) && approvalRight(req.user!, view.a) === 'refused',
-    today: new Date().toISOString().slice(0, 10),
     ...choices,
   });
 });

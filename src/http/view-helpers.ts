@@ -13,6 +13,8 @@ export function viewHelpers(req: Request, res: Response, next: NextFunction): vo
   res.locals.isManager = req.user ? isManager(req.user.role) : false;
   res.locals.navItems = navFor(req.user?.role);
   res.locals.currentPath = req.path;
+  // The default of a date field: the reader's day, not the server's UTC one (an evening in Toronto is already tomorrow in UTC).
+  res.locals.today = dayIn(zone, new Date());
   res.locals.originalUrl = req.originalUrl;
   res.locals.errors = {};
   res.locals.values = {};

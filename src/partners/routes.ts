@@ -191,7 +191,6 @@ partnersRouter.get('/partners/:id', async (req, res) => {
     users,
     taskOwners: Object.fromEntries(users.map((u) => [String(u._id), u.name])),
     canEdit: canEditPartner(req.user!, partner),
-    today: new Date().toISOString().slice(0, 10),
     ...choices,
   });
 });
