@@ -58,7 +58,8 @@ export async function progressCheck(j: Journey): Promise<Recorded> {
 
   // The agreement's indicators now read the team's values.
   await page.goto(`${j.url}/agreements/${j.agreementId}#kpis`);
-  await readPage(j);
+  // The history names the partner's answer, and who gave it.
+  expect(await readPage(j)).to.contain(`${w.historyPartnerAnswer} · ${j.contacts[0].name} (${j.partner}): 15/25`);
   const kpis: Recorded['kpis'] = [];
   for (const [name, value] of [
     ['People placed in jobs', 12],
