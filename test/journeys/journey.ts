@@ -74,7 +74,6 @@ export async function readPage(j: Journey): Promise<string> {
   expect(text, `${page.url()}: raw i18n key`).to.not.match(rawKey);
   expect(text, `${page.url()}: placeholder left`).to.not.contain('{{');
   expect(j.browser.consoleErrors(page), page.url()).to.deep.equal([]);
-  if (process.env.JOURNEY_DUMP) fs.appendFileSync(process.env.JOURNEY_DUMP, `\n=== ${j.lang} ${page.url()}\n${text}\n`);
   return text;
 }
 

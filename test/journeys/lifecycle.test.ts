@@ -17,7 +17,8 @@ import { dashboardShowsTheJourney } from './steps/dashboard.js';
 import { renew } from './steps/renewal.js';
 
 describe('journey: the partnership lifecycle', function () {
-  this.timeout(60_000);
+  // One step on a loaded 2-core machine can take half a minute (step 1 and 2 load many pages).
+  this.timeout(90_000);
 
   for (const lang of ['fr', 'en'] as Lang[]) {
     describe(`in ${lang === 'fr' ? 'French' : 'English'}`, () => {
@@ -42,7 +43,13 @@ describe('journey: the partnership lifecycle', function () {
       });
 
       afterEach(async function () {
-        if (this.currentTest?.state === 'failed') console.log(`--- ${page.url()}\n${await page.locator('body').innerText().catch(() => '')}`);
+        if (this.currentTest?.state === 'failed')
+          console.log(
+            `--- ${page.url()}\n${await page
+              .locator('body')
+              .innerText()
+              .catch(() => '')}`,
+          );
       });
 
       it('1. the administrator sets the app up and invites a manager and a professional, who join from the sent-mail page', async () => {

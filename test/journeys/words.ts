@@ -21,7 +21,8 @@ const fr = {
   roles: { manager: 'Gestionnaire', professional: 'Professionnel du développement de carrière' },
   invited: 'Invité',
   renew: 'Renouveler (nouveau brouillon)',
-  renewed: 'Renouvellement rédigé à partir de l’entente précédente. L’entente précédente reste en vigueur jusqu’à l’approbation du renouvellement.',
+  renewed:
+    'Renouvellement rédigé à partir de l’entente précédente. L’entente précédente reste en vigueur jusqu’à l’approbation du renouvellement.',
   renews: 'Renouvelle',
   renewalInProgress: 'Renouvellement en cours',
   stillRunning: 'Cette entente reste en vigueur jusqu’à l’approbation de son renouvellement.',
@@ -30,7 +31,8 @@ const fr = {
   dashboardTitle: 'Tableau de bord de pilotage',
   rowsEnding: 'Ententes actives qui prennent fin bientôt',
   followUpSubject: (title: string) => `Votre mise à jour sur notre partenariat : ${title}`,
-  followUpBody: (owner: string, title: string, partner: string) => `${owner} aimerait connaître votre point de vue sur le partenariat « ${title} » avec ${partner}`,
+  followUpBody: (owner: string, title: string, partner: string) =>
+    `${owner} aimerait connaître votre point de vue sur le partenariat « ${title} » avec ${partner}`,
   followUpTitle: 'Suivi du partenariat',
   followUpSubmit: 'Envoyer ma mise à jour',
   followUpThanksTitle: 'Merci',
@@ -77,7 +79,9 @@ const fr = {
   needsSignatory: 'Un contrat signé doit compter au moins un signataire pour être approuvé.',
   ownerCannotApprove: 'Vous êtes responsable de cette entente ou membre de son équipe : un autre gestionnaire doit l’approuver.',
 };
-type Shape = { [K in keyof typeof fr]: (typeof fr)[K] extends (...a: never[]) => string ? (...a: Parameters<(typeof fr)[K]>) => string : (typeof fr)[K] };
+type Shape = {
+  [K in keyof typeof fr]: (typeof fr)[K] extends (...a: never[]) => string ? (...a: Parameters<(typeof fr)[K]>) => string : (typeof fr)[K];
+};
 
 const en: Shape = {
   signIn: 'Sign in',

@@ -31,7 +31,10 @@ export async function identifyAndDraft(j: Journey): Promise<void> {
   await flashed(j, w.contactAdded);
   const contacts = page.locator('#contacts tbody tr');
   expect(await contacts.count()).to.equal(2);
-  for (const c of j.contacts) expect(await contacts.filter({ hasText: c.email }).innerText()).to.contain(c.name).and.contain(w.yes);
+  for (const c of j.contacts)
+    expect(await contacts.filter({ hasText: c.email }).innerText())
+      .to.contain(c.name)
+      .and.contain(w.yes);
 
   // Exploration: the stage moves on, and what the partners want together is written down.
   await page.locator('#stage-select').selectOption('exploring');

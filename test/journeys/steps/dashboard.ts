@@ -14,7 +14,8 @@ export interface FigureRows {
   links: string[];
 }
 
-const namespaces = /\b(common|partners|agreements|meetings|dashboard|progress|reminders|tasks|users|auth|mail|errors|validation|home|readiness|emails):[a-zA-Z]/;
+const namespaces =
+  /\b(common|partners|agreements|meetings|dashboard|progress|reminders|tasks|users|auth|mail|errors|validation|home|readiness|emails):[a-zA-Z]/;
 
 /**
  * Each figure link of the dashboard (block, key) with the figure it shows and, for those `follow`
@@ -25,9 +26,11 @@ export async function dashboardFigures(j: Journey, follow: (name: string) => boo
   await page.goto(`${j.url}/dashboard`);
   await page.getByRole('heading', { level: 1, name: j.w.dashboardTitle }).waitFor();
   await readPage(j);
-  const links = await page.locator('main a[href^="/dashboard/rows/"]:not([href*=".csv"])').evaluateAll((as) =>
-    as.map((a) => ({ href: a.getAttribute('href')!, text: a.textContent ?? "" })),
-  );
+  const links = await page
+    .locator('main a[href^="/dashboard/rows/"]:not([href*=".csv"])')
+    .evaluateAll((as: { getAttribute(name: string): string | null; textContent: string | null }[]) =>
+      as.map((a) => ({ href: a.getAttribute('href')!, text: a.textContent ?? '' })),
+    );
   const out = new Map<string, FigureRows>();
   for (const { href, text } of links) {
     const m = /\d+/.exec(text.replace(/[\s\u00a0\u202f]/g, ''));
@@ -84,7 +87,10 @@ export async function dashboardShowsTheJourney(j: Journey, recorded: Recorded): 
   // Each KPI under the status the agreement's page showed, with the value the professional recorded.
   expect(fig('kpis')).to.equal(2);
   for (const k of recorded.kpis) {
-    expect(figures.get(`kpis:${k.status}`)!.rows.map((r) => r[1]), k.name).to.include(k.name);
+    expect(
+      figures.get(`kpis:${k.status}`)!.rows.map((r) => r[1]),
+      k.name,
+    ).to.include(k.name);
     const worst = page.locator('#attainment tbody tr', { hasText: k.name });
     expect(await worst.locator('td').nth(2).innerText(), k.name).to.equal(String(k.value));
   }
@@ -104,6 +110,8 @@ export async function dashboardShowsTheJourney(j: Journey, recorded: Recorded): 
   // One click-through in the browser, as the manager would: the agreements ending within 90 days.
   await page.locator('main a[data-figure="ending-90"]').click();
   await page.getByRole('heading', { level: 1, name: w.rowsEnding }).waitFor();
-  expect(await readPage(j)).to.contain(j.agreementTitle).and.contain(w.statuses.active);
+  expect(await readPage(j))
+    .to.contain(j.agreementTitle)
+    .and.contain(w.statuses.active);
   return figures;
 }

@@ -29,12 +29,15 @@ export async function partnerAnswers(j: Journey): Promise<void> {
   await j.browser.context.clearCookies();
   await page.goto(`${j.url}${link.pathname}`);
   await page.getByRole('heading', { level: 1, name: w.followUpTitle }).waitFor();
-  expect(await readPage(j)).to.contain(j.contacts[0].name).and.contain(j.agreementTitle);
+  expect(await readPage(j))
+    .to.contain(j.contacts[0].name)
+    .and.contain(j.agreementTitle);
   await page.locator('#field-progress').fill('Twelve people hired since the spring.');
   await page.locator('#field-challenges').fill('Transport to the industrial park.');
   await page.getByLabel(/^People placed in jobs/).fill('11');
   await page.getByLabel(/^Mentoring hours/).fill('90');
-  for (const d of ['trust', 'communication', 'sharedGoals', 'roles', 'mutualBenefit']) await page.locator(`#field-health_${d}`).selectOption('3');
+  for (const d of ['trust', 'communication', 'sharedGoals', 'roles', 'mutualBenefit'])
+    await page.locator(`#field-health_${d}`).selectOption('3');
   await page.getByRole('button', { name: w.followUpSubmit }).click();
   await page.getByRole('heading', { level: 1, name: w.followUpThanksTitle }).waitFor();
   expect(await readPage(j)).to.contain(w.followUpThanks(j.contacts[0].name));
@@ -47,7 +50,9 @@ export async function progressCheck(j: Journey): Promise<Recorded> {
   await page.getByRole('link', { name: w.recordCheck }).click();
   await page.getByRole('heading', { level: 1, name: w.recordCheck }).waitFor();
   // The partner's answer is shown with the request round.
-  expect(await readPage(j)).to.contain(j.contacts[0].name).and.contain(w.answered);
+  expect(await readPage(j))
+    .to.contain(j.contacts[0].name)
+    .and.contain(w.answered);
   await page.getByLabel(/^People placed in jobs/).fill('12');
   await page.getByLabel(/^Mentoring hours/).fill('150');
   const health = { trust: '5', communication: '4', sharedGoals: '4', roles: '3', mutualBenefit: '4' };
@@ -66,7 +71,9 @@ export async function progressCheck(j: Journey): Promise<Recorded> {
     ['Mentoring hours', 150],
   ] as const) {
     const card = page.locator('article.kpi', { hasText: name });
-    const status = (await card.locator('.badge[class*="badge-"]').first().getAttribute('class'))!.match(/badge-(on_track|at_risk|off_track|no_data)/)![1]!;
+    const status = (await card.locator('.badge[class*="badge-"]').first().getAttribute('class'))!.match(
+      /badge-(on_track|at_risk|off_track|no_data)/,
+    )![1]!;
     expect(await card.innerText(), name).to.contain(String(value));
     kpis.push({ name, value, status });
   }

@@ -4,7 +4,15 @@ import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import { flashed, readPage, signIn, type Journey } from '../journey.js';
 import { today, ZONE } from '../dates.js';
-import { events, expectReadsAsCancellation, expectSequencesIncrease, local, method, received, rsvpPath } from '../../helpers/meeting-mail.js';
+import {
+  events,
+  expectReadsAsCancellation,
+  expectSequencesIncrease,
+  local,
+  method,
+  received,
+  rsvpPath,
+} from '../../helpers/meeting-mail.js';
 import { deliverUntilIdle } from '../../../src/reminders/deliver.js';
 import '../../../src/reminders/jobs.js';
 
