@@ -102,6 +102,7 @@ export async function dashboardShowsTheJourney(j: Journey, recorded: Recorded): 
   expect(await page.locator('[data-figure="health-average"]').innerText()).to.match(new RegExp(`^${recorded.health}([.,]0)?$`));
   expect(figures.get('health')!.rows.map((r) => r[0])).to.deep.equal([j.agreementTitle]);
   expect(fig('diversity:community')).to.equal(1);
+  expect(await page.locator('#diversity').innerText()).to.contain(w.typesCovered);
   expect(fig('funding:CAD')).to.equal(1);
   const mastery = [...figures.keys()].filter((k) => k.startsWith('mastery:'));
   expect(mastery.map((k) => fig(k))).to.deep.equal([1]);
