@@ -64,7 +64,7 @@ export function newJourney(lang: Lang, url: string, browser: TestBrowser, page: 
 
 const namespaces = fs.readdirSync(path.resolve(import.meta.dirname, '../../locales/en')).map((f) => f.replace(/\.json$/, ''));
 // A key of a catalog (partners:list.title), or any code of that shape shown as is (an audit action).
-const rawKey = new RegExp(`\\b(${namespaces.join('|')}):[a-zA-Z]|\\b[a-z]+:[a-z]+-[a-z]+\\b`);
+export const rawKey = new RegExp(`\\b(${namespaces.join('|')}):[a-zA-Z]|\\b[a-z]+:[a-z]+-[a-z]+\\b`);
 
 /** The page as its reader sees it: in the run's language, without a raw key or a placeholder left. */
 export async function readPage(j: Journey): Promise<string> {
