@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Cookie, Page } from 'playwright-core';
 import type { TestBrowser } from '../helpers/browser.js';
 import { devOutboxMailer, mailer, type Mailer } from '../../src/mail/transport.js';
-import { words, type Lang, type Words } from './words.js';
+import { otherLanguage, words, type Lang, type Words } from './words.js';
 
 export interface Person {
   name: string;
@@ -73,6 +73,7 @@ export async function readPage(j: Journey): Promise<string> {
   const text = await page.locator('body').innerText();
   expect(text, `${page.url()}: raw i18n key`).to.not.match(rawKey);
   expect(text, `${page.url()}: placeholder left`).to.not.contain('{{');
+  expect(text, `${page.url()}: words of the other language`).to.not.match(otherLanguage[j.lang]);
   expect(j.browser.consoleErrors(page), page.url()).to.deep.equal([]);
   return text;
 }

@@ -162,4 +162,10 @@ const en: Shape = {
 };
 
 export const words: Record<Lang, Shape> = { fr, en };
+
+/** Labels of the other language that must not show on a page (the app's own words, not what people typed). */
+export const otherLanguage: Record<Lang, RegExp> = {
+  fr: /\b(Save|Cancel|Sign out|Home|Dashboard|Partners|Agreements|Meetings|Draft|In review|Active|Renewed|Edit|Delete)\b/,
+  en: /(Enregistrer|Annuler|Se déconnecter|Accueil|Tableau de bord|Partenaires|Ententes|Rencontres|Brouillon|En révision|En vigueur|Renouvelée|Modifier|Supprimer)/,
+};
 export type Words = Shape;
