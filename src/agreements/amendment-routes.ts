@@ -43,7 +43,6 @@ amendmentRouter.get('/agreements/:id/amendment', async (req, res) => {
     authors: await ownerNames(open.authorIds ?? []),
     names: await partyNames(a.partnerIds, req.t('agreements:deletedPartner')),
     kpis: a.kpis.map((k) => ({ ...k, history: [], progress: null, trend: 'none', expected: 1 })),
-    today: new Date().toISOString().slice(0, 10),
     elements,
   });
 });

@@ -42,7 +42,6 @@ tasksRouter.get('/tasks', async (req, res) => {
     now,
     overdueOnly,
     statuses: taskStatuses,
-    today: new Date().toISOString().slice(0, 10),
   });
 });
 

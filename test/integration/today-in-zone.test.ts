@@ -32,5 +32,26 @@ describe('date fields default to the reader’s today', () => {
       const partnerPage = await agent.get(`/partners/${String(partnerId)}`);
       expect(valueOf(partnerPage.text, 'int-date')).to.equal(expected);
     });
+
+    it(`offers the day of ${zone} for the signature of a contract's amendment`, async () => {
+      const owner = await createUser({ role: 'professional' });
+      const manager = await createUser({ role: 'manager' });
+      await UserModel.updateOne({ _id: manager._id }, { $set: { timezone: zone } });
+      const partnerId = await makePartner(owner, 'Centre Horizon');
+      const a = await fullAgreement(owner, [partnerId], {
+        status: 'active',
+        kind: 'contract',
+        amendment: {
+          status: 'in_review',
+          changes: { purpose: { purpose: 'Wider' } },
+          elements: ['purpose'],
+          authorIds: [owner._id],
+          startedAt: new Date(),
+        },
+      });
+      const page = await (await signIn(app, manager)).get(`/agreements/${String(a._id)}/amendment`);
+      expect(page.status).to.equal(200);
+      expect(valueOf(page.text, 'sig-date-0')).to.equal(dayIn(zone, new Date()));
+    });
   }
 });
