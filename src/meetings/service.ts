@@ -2,6 +2,7 @@
 // action items, calendar queries, .ics output and the private calendar feed.
 import { PartnerModel } from '../partners/model.js';
 import { partnerNamesById } from '../partners/directory.js';
+import { mayWritePartner } from '../partners/policy.js';
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
@@ -81,9 +82,23 @@ async function assertAgreement(input: Pick<MeetingInput, 'agreementId' | 'partne
   if (!a || !a.partnerIds.some((p) => String(p) === String(input.partnerId))) throw new RuleError('meetings:errors.agreement');
 }
 
+/**
+ * Inviting a partner's contacts mails them, so it is a write on the partner (partners/policy.ts); the
+ * team of the agreement the meeting is for may too (assertAgreement checked the partner is on it).
+ */
+async function assertMayInviteContacts(actor: MeetingActor, input: Pick<MeetingInput, 'agreementId' | 'partnerId' | 'contactIds'>) {
+  if (!input.contactIds.length) return;
+  const partner = await PartnerModel.findById(input.partnerId, { ownerId: 1, name: 1 }).lean();
+  if (!partner || mayWritePartner(actor, partner)) return; // an unknown partner is refused by attendeesFor
+  const a = input.agreementId ? await AgreementModel.findById(input.agreementId, { ownerId: 1, teamIds: 1 }).lean() : null;
+  if (a && [a.ownerId, ...a.teamIds].some((u) => String(u) === String(actor._id))) return;
+  throw new RuleError('meetings:errors.contactsNotYours', { name: partner.name });
+}
+
 /** Schedules a single meeting, or a series whose occurrences are materialized; returns the first meeting. */
 export async function scheduleMeeting(actor: MeetingActor, input: MeetingInput): Promise<MeetingDoc> {
   await assertAgreement(input);
+  await assertMayInviteContacts(actor, input);
   const attendees = await attendeesFor(input.partnerId, input.userIds, input.contactIds);
   const common = {
     kind: input.kind,
