@@ -8,7 +8,7 @@ import { flash } from '../http/flash.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
-import { formValues, parseInput } from '../http/validate.js';
+import { formInput, formValues, parseInput } from '../http/validate.js';
 import { activeUserOptions } from '../users/service.js';
 import { ownerNames } from '../partners/service.js';
 import { completeness, fundingGap } from './completeness.js';
@@ -25,7 +25,8 @@ import {
   type AgreementElement,
 } from './constants.js';
 import { defaultThresholds, expectedProgress, getThresholds, kpiProgress, kpiTrend, setThresholds } from './kpis.js';
-import { AgreementModel, AgreementVersionModel } from './model.js';
+import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
+import { formRevision, RevisionConflict } from '../db/revision.js';
 import { measurementsOf } from './measurements-directory.js';
 import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
 import { listQuerySchema, measurementCsvQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
@@ -291,21 +292,35 @@ agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
   });
 });
 
+/** A refused save as a value the route re-renders the form with; any other error goes on. */
+const keptOnConflict = (err: unknown): RevisionConflict => {
+  if (err instanceof RevisionConflict) return err;
+  throw err;
+};
+
 agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, res) => {
   const element = String(req.params.element);
   if (!isElement(element)) throw notFound();
   const id = parseId(req.params.id);
-  const rev = Number(formValues(req.body).rev);
+  // A missing or malformed revision is no revision: the rule (db/revision.ts) refuses it.
+  const rev = formRevision(formValues(req.body).rev) ?? -1;
   if (element === 'basics') {
     const parsed = parseBasics(req.body);
     if (!parsed.ok)
       return basicsForm(req, res, {
         status: 422,
-        values: { ...parsed.values, rev: String(rev) },
+        values: { ...parsed.values, rev: formValues(req.body).rev ?? '' },
         errors: parsed.errors,
         agreementId: String(id),
       });
-    await editAgreement(req.user!, id, rev, 'basics', parsed.data);
+    const saved = await editAgreement(req.user!, id, rev, 'basics', parsed.data).catch(keptOnConflict);
+    if (saved instanceof RevisionConflict)
+      return basicsForm(req, res, {
+        status: 409,
+        values: { ...formInput(req.body, ['otherPartnerIds', 'teamIds']), rev: String((saved.current as { rev: number }).rev) },
+        errors: { _form: saved.messageKey },
+        agreementId: String(id),
+      });
   } else {
     const parsed = parseElement(element, req.body);
     if (!parsed.ok) {
@@ -320,7 +335,19 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
         ...choices,
       });
     }
-    await editAgreement(req.user!, id, rev, element, parsed.patch);
+    const saved = await editAgreement(req.user!, id, rev, element, parsed.patch).catch(keptOnConflict);
+    if (saved instanceof RevisionConflict) {
+      const current = saved.current as AgreementDoc;
+      return res.status(409).render('agreements/element', {
+        title: req.t(`agreements:elements.${element}`),
+        element,
+        // The user's element over the agreement as it now is, at its current revision: compare, save again.
+        a: { ...current, ...parsed.patch, rev: current.rev },
+        names: await partyNames(current.partnerIds, req.t('agreements:deletedPartner')),
+        errors: { _form: saved.messageKey },
+        ...choices,
+      });
+    }
   }
   flash(req, 'success', 'agreements:element.saved');
   res.redirect(`/agreements/${String(id)}#${element}`);

@@ -5,6 +5,7 @@ import { partnerDirectory, partnerNamesById } from '../partners/directory.js';
 import { Types, type QueryFilter } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
+import { claimRevision, RevisionConflict } from '../db/revision.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import { changeStage } from '../partners/stage.js';
@@ -76,7 +77,7 @@ export async function editAgreement(
       'agreements:errors.partnerNotYours',
       a.partnerIds,
     );
-  if (a.rev !== rev || !(await claimOnce(`agreement:${String(id)}:rev:${rev}`))) throw new RuleError('agreements:errors.conflict');
+  if (!(await claimRevision('agreement', id, a.rev, rev))) throw new RevisionConflict('agreements:errors.conflictKept', a.toObject());
   if (element === 'basics') {
     const p = patch as unknown as BasicsInput;
     await assertPartners(p.partnerIds);

@@ -10,7 +10,8 @@ import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { PartnerModel } from '../partners/model.js';
 import { UserModel } from '../users/model.js';
-import { meetingKinds } from './model.js';
+import { meetingKinds, type MeetingDoc } from './model.js';
+import { RevisionConflict } from '../db/revision.js';
 import type { ListedMeeting } from './directory.js';
 import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
 import { clockIn, dayIn } from '../util/formats.js';
@@ -208,7 +209,7 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
     series,
     canEdit: await canEditMeeting(req.user!, m),
     localStart: local.toFormat('yyyy-MM-dd HH:mm'),
-    values: { agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id },
+    values: { agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id, rev: String(m.rev ?? 0) },
     occValues: {
       title: m.title,
       date: local.toISODate(),
@@ -217,6 +218,7 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
       location: m.location,
       videoUrl: m.videoUrl,
       scope: 'one',
+      rev: String(m.rev ?? 0),
     },
     errors: {},
     occErrors: {},
@@ -229,12 +231,26 @@ meetingsRouter.get('/meetings/:id', async (req, res) => {
   res.render('meetings/show', await showMeeting(req));
 });
 
+/** A refused save as a value the route re-renders the form with; any other error goes on. */
+const keptOnConflict = (err: unknown): RevisionConflict<MeetingDoc> => {
+  if (err instanceof RevisionConflict) return err as RevisionConflict<MeetingDoc>;
+  throw err;
+};
+const revOf = (c: RevisionConflict<MeetingDoc>) => String(c.current?.rev ?? '');
+
 meetingsRouter.post('/meetings/:id/minutes', refusedTo('/meetings/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(minutesSchema, formValues(req.body));
   if (!parsed.ok)
     return res.status(422).render('meetings/show', await showMeeting(req, { values: formValues(req.body), errors: parsed.errors }));
-  await saveMinutes(req.user!, id, parsed.data);
+  const saved = await saveMinutes(req.user!, id, parsed.data, formValues(req.body).rev).catch(keptOnConflict);
+  if (saved instanceof RevisionConflict)
+    return res
+      .status(409)
+      .render(
+        'meetings/show',
+        await showMeeting(req, { values: { ...formValues(req.body), rev: revOf(saved) }, errors: { _form: saved.messageKey } }),
+      );
   flash(req, 'success', 'meetings:show.minutesSaved');
   res.redirect(`/meetings/${String(id)}`);
 });
@@ -260,7 +276,11 @@ meetingsRouter.post('/meetings/:id/occurrence', refusedTo('/meetings/:id'), asyn
   const values = formValues(req.body);
   const parsed = parseInput(occurrenceSchema, values);
   if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { occValues: values, occErrors: parsed.errors }));
-  const m = await updateMeeting(req.user!, id, parsed.data, parsed.data.scope);
+  const m = await updateMeeting(req.user!, id, parsed.data, parsed.data.scope, values.rev).catch(keptOnConflict);
+  if (m instanceof RevisionConflict)
+    return res
+      .status(409)
+      .render('meetings/show', await showMeeting(req, { occValues: { ...values, rev: revOf(m) }, occErrors: { _form: m.messageKey } }));
   // "From this date onward" answers the first meeting of a new series: the old one was cut.
   if (String(m._id) !== String(id)) await notifySeriesSplit(id, m._id);
   else await notifyMeetingChange(m._id, 'update');

@@ -10,6 +10,7 @@ import { config } from '../config.js';
 import { recordAudit, type Actor } from '../audit/service.js';
 import { AgreementModel } from '../agreements/model.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
+import { claimRevision, RevisionConflict } from '../db/revision.js';
 import { TaskModel } from '../tasks/model.js';
 import { UserModel } from '../users/model.js';
 import { isManager, type Role } from '../users/roles.js';
@@ -169,6 +170,12 @@ async function editable(actor: MeetingActor, id: Types.ObjectId) {
   return m;
 }
 
+/** The form's revision wins the save (db/revision.ts), else a RevisionConflict with the meeting as it is. */
+async function claimEdit(m: Awaited<ReturnType<typeof editable>>, rev: unknown) {
+  if (!(await claimRevision('meeting', m._id, m.rev, rev))) throw new RevisionConflict('meetings:errors.conflict', m.toObject());
+  m.rev += 1;
+}
+
 export interface OccurrenceChange {
   title: string;
   date: string;
@@ -183,10 +190,17 @@ export interface OccurrenceChange {
  * untouched), or with scope 'following' the series from this occurrence onward: the series ends
  * the day before and a new series starts here, keeping occurrences that already have minutes.
  */
-export async function updateMeeting(actor: MeetingActor, id: Types.ObjectId, change: OccurrenceChange, scope: 'one' | 'following' = 'one') {
+export async function updateMeeting(
+  actor: MeetingActor,
+  id: Types.ObjectId,
+  change: OccurrenceChange,
+  scope: 'one' | 'following',
+  rev: unknown,
+) {
   const m = await editable(actor, id);
   const start = localToUtc(change.date, change.time, m.zone);
   if (!start) throw new RuleError('meetings:errors.time');
+  await claimEdit(m, rev);
   if (scope === 'following' && m.seriesId) return splitSeries(actor, m.toObject(), change);
   const before = { title: m.title, start: m.start, durationMinutes: m.durationMinutes, location: m.location, videoUrl: m.videoUrl };
   m.title = change.title;
@@ -311,7 +325,7 @@ export async function cancelFollowing(actor: MeetingActor, id: Types.ObjectId): 
   if (targets.length) {
     // One change, one new SEQUENCE for the series: the occurrences it cancelled are those carrying it.
     const sequence = await nextSeriesSequence(m.seriesId);
-    await MeetingModel.updateMany({ _id: { $in: targets.map((o) => o._id) } }, { $set: { cancelled: true, sequence } });
+    await MeetingModel.updateMany({ _id: { $in: targets.map((o) => o._id) } }, { $set: { cancelled: true, sequence }, $inc: { rev: 1 } });
   }
   await recordAudit({
     actor,
@@ -327,14 +341,21 @@ export async function cancelFollowing(actor: MeetingActor, id: Types.ObjectId): 
 export async function cancelMeeting(actor: MeetingActor, id: Types.ObjectId) {
   const m = await editable(actor, id);
   m.cancelled = true;
+  m.rev += 1;
   m.sequence = await nextSequence(m);
   await m.save();
   await recordAudit({ actor, entity: 'meeting', entityId: m._id, action: 'cancel' });
   return m.toObject() as MeetingDoc;
 }
 
-export async function saveMinutes(actor: MeetingActor, id: Types.ObjectId, notes: { agenda: string; minutes: string; decisions: string }) {
+export async function saveMinutes(
+  actor: MeetingActor,
+  id: Types.ObjectId,
+  notes: { agenda: string; minutes: string; decisions: string },
+  rev: unknown,
+) {
   const m = await editable(actor, id);
+  await claimEdit(m, rev);
   const changes = (['agenda', 'minutes', 'decisions'] as const)
     .filter((f) => m[f] !== notes[f])
     .map((f) => ({ field: f, from: m[f].slice(0, 200), to: notes[f].slice(0, 200) }));

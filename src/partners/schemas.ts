@@ -36,7 +36,8 @@ export const partnerSchema = z.object({
       ].slice(0, 20),
     ),
   priority: z.enum(priorities, { message: 'validation:choice' }).default('medium'),
-  rev: z.coerce.number().int().min(0).optional(),
+  // Checked by the revision rule (db/revision.ts), which refuses a missing or malformed one.
+  rev: z.string().optional(),
 });
 export type PartnerInput = z.output<typeof partnerSchema>;
 

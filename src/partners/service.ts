@@ -1,7 +1,7 @@
 // Partner records: the rules for creating, editing (with conflict detection), archiving, finding them.
 import { Types, type QueryFilter } from 'mongoose';
 import { diffFields, recordAudit, type Actor, type FieldChange } from '../audit/service.js';
-import { claimOnce } from '../db/claim.js';
+import { claimRevision } from '../db/revision.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import type { SessionUser } from '../users/service.js';
@@ -78,8 +78,8 @@ export type UpdateResult = { ok: true } | { ok: false; conflict: { current: Part
  */
 export async function updatePartner(actor: SessionUser, id: Types.ObjectId, input: PartnerInput): Promise<UpdateResult> {
   const partner = await loadForEdit(actor, id);
-  const rev = input.rev ?? partner.rev;
-  if (partner.rev !== rev || !(await claimOnce(`partner:${String(id)}:rev:${rev}`))) {
+  const rev = partner.rev;
+  if (!(await claimRevision('partner', id, partner.rev, input.rev))) {
     const current = (await PartnerModel.findById(id).lean())!;
     return { ok: false, conflict: { current } };
   }

@@ -210,7 +210,15 @@ describe('partners', () => {
     const contact = (await PartnerModel.findById(id).lean())!.contacts[0]!;
     await postForm(agent, `/partners/${id}/contacts/${String(contact._id)}/remove`, {}, `/partners/${id}`);
     // Last: the partner then belongs to someone else.
-    const edit = { name: 'École Saint-Esprit', type: 'community', ownerId: String(other._id), region: 'Laval', tags: 'jeunesse, stages' };
+    const rev = String((await PartnerModel.findById(id).lean())!.rev);
+    const edit = {
+      name: 'École Saint-Esprit',
+      type: 'community',
+      ownerId: String(other._id),
+      region: 'Laval',
+      tags: 'jeunesse, stages',
+      rev,
+    };
     expect((await postForm(agent, `/partners/${id}`, edit, `/partners/${id}/edit`)).status).to.equal(302);
 
     const timeline = async (who: Agent) => {
