@@ -8,7 +8,7 @@ import { flash } from '../http/flash.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
-import { formInput, formValues, parseInput } from '../http/validate.js';
+import { formInput, formValues, numberInput, parseInput } from '../http/validate.js';
 import { activeUserOptions } from '../users/service.js';
 import { ownerNames } from '../partners/service.js';
 import { completeness, fundingGap } from './completeness.js';
@@ -154,9 +154,9 @@ agreementsRouter.get('/admin/kpi-thresholds', requireRole('admin'), async (req, 
 
 const thresholdsSchema = z
   .object({
-    onTrack: z.coerce.number().min(0).max(2),
-    atRisk: z.coerce.number().min(0).max(2),
-    maintainTolerance: z.coerce.number().min(0).max(1),
+    onTrack: numberInput(z.number().min(0).max(2)),
+    atRisk: numberInput(z.number().min(0).max(2)),
+    maintainTolerance: numberInput(z.number().min(0).max(1)),
   })
   .refine((v) => v.atRisk < v.onTrack, { path: ['atRisk'], message: 'agreements:thresholds.order' });
 

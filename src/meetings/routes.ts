@@ -7,11 +7,12 @@ import { config } from '../config.js';
 import { flash } from '../http/flash.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
-import { formValues, parseInput } from '../http/validate.js';
+import { formValues, parseFormNumber, parseInput } from '../http/validate.js';
 import { PartnerModel } from '../partners/model.js';
 import { UserModel } from '../users/model.js';
 import { meetingKinds, type MeetingDoc } from './model.js';
 import { RevisionConflict } from '../db/revision.js';
+import { skippedTime } from './recurrence.js';
 import type { ListedMeeting } from './directory.js';
 import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
 import { clockIn, dayIn } from '../util/formats.js';
@@ -159,6 +160,17 @@ meetingsRouter.post('/meetings', refusedTo('/meetings/new'), async (req, res) =>
       .status(422)
       .render('meetings/new', { title: req.t('meetings:new.title'), values, errors: parsed.errors, ...(await formOptions()) });
   const d = parsed.data;
+  // A time the clocks skip is not moved behind the user's back: they confirm the time it becomes.
+  const shifted = skippedTime(d.date, d.time, d.zone);
+  if (shifted && values.confirmShiftedTime !== shifted)
+    return res.status(422).render('meetings/new', {
+      title: req.t('meetings:new.title'),
+      values,
+      errors: { _form: 'meetings:validation.skipped' },
+      errorParams: { date: d.date, time: d.time, zone: d.zone, shifted },
+      shifted,
+      ...(await formOptions()),
+    });
   const meeting = await scheduleMeeting(req.user!, {
     ...d,
     partnerId: new Types.ObjectId(d.partnerId),
@@ -166,7 +178,7 @@ meetingsRouter.post('/meetings', refusedTo('/meetings/new'), async (req, res) =>
     userIds: pickIds(values, 'user_'),
     contactIds: pickIds(values, 'contact_'),
     untilDate: d.endMode === 'until' ? d.untilDate : null,
-    count: d.endMode === 'count' ? Number(d.count) : null,
+    count: d.endMode === 'count' ? parseFormNumber(d.count) : null,
   });
   await notifyMeetingChange(meeting._id, 'invite');
   flash(req, 'success', 'meetings:new.saved');
@@ -276,6 +288,18 @@ meetingsRouter.post('/meetings/:id/occurrence', refusedTo('/meetings/:id'), asyn
   const values = formValues(req.body);
   const parsed = parseInput(occurrenceSchema, values);
   if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { occValues: values, occErrors: parsed.errors }));
+  const zone = (await getMeeting(id))?.zone ?? '';
+  const shifted = zone ? skippedTime(parsed.data.date, parsed.data.time, zone) : null;
+  if (shifted && values.confirmShiftedTime !== shifted)
+    return res.status(422).render(
+      'meetings/show',
+      await showMeeting(req, {
+        occValues: values,
+        occErrors: { _form: 'meetings:validation.skipped' },
+        occErrorParams: { date: parsed.data.date, time: parsed.data.time, zone, shifted },
+        occShifted: shifted,
+      }),
+    );
   const m = await updateMeeting(req.user!, id, parsed.data, parsed.data.scope, values.rev).catch(keptOnConflict);
   if (m instanceof RevisionConflict)
     return res
