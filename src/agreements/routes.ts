@@ -26,7 +26,7 @@ import {
 } from './constants.js';
 import { defaultThresholds, expectedProgress, getThresholds, kpiProgress, kpiTrend, setThresholds } from './kpis.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
-import { formRevision, RevisionConflict } from '../db/revision.js';
+import { conflictOrThrow, formRevision, RevisionConflict } from '../db/revision.js';
 import { measurementsOf } from './measurements-directory.js';
 import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
 import { listQuerySchema, measurementCsvQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
@@ -292,12 +292,6 @@ agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
   });
 });
 
-/** A refused save as a value the route re-renders the form with; any other error goes on. */
-const keptOnConflict = (err: unknown): RevisionConflict => {
-  if (err instanceof RevisionConflict) return err;
-  throw err;
-};
-
 agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, res) => {
   const element = String(req.params.element);
   if (!isElement(element)) throw notFound();
@@ -313,7 +307,7 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
         errors: parsed.errors,
         agreementId: String(id),
       });
-    const saved = await editAgreement(req.user!, id, rev, 'basics', parsed.data).catch(keptOnConflict);
+    const saved = await editAgreement(req.user!, id, rev, 'basics', parsed.data).catch(conflictOrThrow);
     if (saved instanceof RevisionConflict)
       return basicsForm(req, res, {
         status: 409,
@@ -335,7 +329,7 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
         ...choices,
       });
     }
-    const saved = await editAgreement(req.user!, id, rev, element, parsed.patch).catch(keptOnConflict);
+    const saved = await editAgreement(req.user!, id, rev, element, parsed.patch).catch(conflictOrThrow);
     if (saved instanceof RevisionConflict) {
       const current = saved.current as AgreementDoc;
       return res.status(409).render('agreements/element', {

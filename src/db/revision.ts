@@ -31,3 +31,9 @@ export async function claimRevision(kind: string, id: Types.ObjectId, stored: nu
   if (rev === null || rev !== stored) return false;
   return claimOnce(`${kind}:${String(id)}:rev:${rev}`);
 }
+
+/** For `.catch(conflictOrThrow)`: a refused save becomes a value the route re-renders its form with. */
+export function conflictOrThrow<T = unknown>(err: unknown): RevisionConflict<T> {
+  if (err instanceof RevisionConflict) return err as RevisionConflict<T>;
+  throw err;
+}

@@ -11,7 +11,7 @@ import { formValues, parseFormNumber, parseInput } from '../http/validate.js';
 import { PartnerModel } from '../partners/model.js';
 import { UserModel } from '../users/model.js';
 import { meetingKinds, type MeetingDoc } from './model.js';
-import { RevisionConflict } from '../db/revision.js';
+import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
 import { skippedTime } from './recurrence.js';
 import type { ListedMeeting } from './directory.js';
 import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
@@ -243,11 +243,7 @@ meetingsRouter.get('/meetings/:id', async (req, res) => {
   res.render('meetings/show', await showMeeting(req));
 });
 
-/** A refused save as a value the route re-renders the form with; any other error goes on. */
-const keptOnConflict = (err: unknown): RevisionConflict<MeetingDoc> => {
-  if (err instanceof RevisionConflict) return err as RevisionConflict<MeetingDoc>;
-  throw err;
-};
+const keptOnConflict = conflictOrThrow<MeetingDoc>;
 const revOf = (c: RevisionConflict<MeetingDoc>) => String(c.current?.rev ?? '');
 
 meetingsRouter.post('/meetings/:id/minutes', refusedTo('/meetings/:id'), async (req, res) => {

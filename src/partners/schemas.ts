@@ -93,6 +93,7 @@ export type ListQuery = z.output<typeof listQuerySchema>;
 export const explorationSchema = z.object({
   interestConfirmedAt: optionalCalendarDate.transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null)),
   interestConfirmedBy: text(120),
+  rev: z.string().optional(), // checked by the revision rule (db/revision.ts)
   interestHow: text(500),
   sharedGoals: text(5000),
   collaboration: text(5000),

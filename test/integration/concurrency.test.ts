@@ -49,6 +49,38 @@ describe('concurrent edits: one revision rule for every edit form', () => {
     expect((await PartnerModel.findById(id).lean())!.name).to.equal('Centre Accueil');
   });
 
+  it('a partner’s exploration saved from an older revision, or without one, is a 409 with the typed goals kept', async () => {
+    const id = await makePartner(pro, 'Centre Accueil');
+    const url = `/partners/${String(id)}/exploration`;
+    const fields = { interestConfirmedAt: '', sharedGoals: 'Place 20 young people' };
+    expect((await postForm(agent, url, { ...fields, rev: '0' }, `/partners/${String(id)}`)).status).to.equal(302);
+    for (const rev of ['0', undefined]) {
+      const res = await postForm(agent, url, { ...fields, sharedGoals: 'Place 30 young people', ...(rev ? { rev } : {}) }, '/');
+      expect(res.status, `rev ${rev}`).to.equal(409);
+      expect(res.text).to.contain('Place 30 young people').and.contain('Someone else saved this partner');
+      expect(res.text).to.contain('name="rev" value="1"');
+    }
+    expect((await PartnerModel.findById(id).lean())!.exploration.sharedGoals).to.equal('Place 20 young people');
+  });
+
+  it('a contact edited from an older revision of its partner, or without one, is a 409 with the typed name kept', async () => {
+    const id = await makePartner(pro, 'Centre Accueil');
+    await PartnerModel.updateOne(
+      { _id: id },
+      { $set: { rev: 2, contacts: [{ name: 'Rita', email: 'rita@partner.test', primary: true }] } },
+    );
+    const contactId = String((await PartnerModel.findById(id).lean())!.contacts[0]!._id);
+    const url = `/partners/${String(id)}/contacts/${contactId}`;
+    for (const rev of ['1', undefined]) {
+      const res = await postForm(agent, url, { name: 'Rita Typed', email: 'rita@partner.test', ...(rev ? { rev } : {}) }, '/');
+      expect(res.status, `rev ${rev}`).to.equal(409);
+      expect(res.text).to.contain('value="Rita Typed"').and.contain('name="rev" value="2"');
+    }
+    expect((await PartnerModel.findById(id).lean())!.contacts[0]!.name).to.equal('Rita');
+    expect((await postForm(agent, url, { name: 'Rita Saved', email: 'rita@partner.test', rev: '2' }, '/')).status).to.equal(302);
+    expect((await PartnerModel.findById(id).lean())!.contacts[0]!.name).to.equal('Rita Saved');
+  });
+
   it('an agreement element saved from an older revision is a 409 with the element form and the typed text, the first save kept', async () => {
     const a = await fullAgreement(pro, [await makePartner(pro, 'Centre Accueil')], { status: 'draft' });
     const url = `/agreements/${String(a._id)}/edit/purpose`;

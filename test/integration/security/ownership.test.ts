@@ -125,7 +125,7 @@ function requests(f: Fixture, a: TestUser): Record<string, { params: Record<stri
       body: { name: 'Hijacked', type: 'community', ownerId: String(a._id), rev: '0' },
     },
     'POST /partners/:id/stage': { params: partner, body: { stage: 'closed', reason: 'Taken over' } },
-    'POST /partners/:id/exploration': { params: partner, body: { interestConfirmedAt: '', sharedGoals: 'Overwritten' } },
+    'POST /partners/:id/exploration': { params: partner, body: { interestConfirmedAt: '', sharedGoals: 'Overwritten', rev: '0' } },
     'POST /partners/:id/resources': { params: partner, body: { category: 'material', description: 'A hall' } },
     'POST /partners/:id/resources/:resourceId/remove': { params: { ...partner, resourceId: String(f.resource) }, body: {} },
     'POST /partners/:id/interactions': { params: partner, body: { kind: 'call', date: day(-1), summary: 'Called them' } },
@@ -134,7 +134,7 @@ function requests(f: Fixture, a: TestUser): Record<string, { params: Record<stri
     'POST /partners/:id/contacts': { params: partner, body: { name: 'New Contact', email: 'new@partner.test' } },
     'POST /partners/:id/contacts/:contactId': {
       params: { ...partner, contactId: String(f.contact) },
-      body: { name: 'Rita Renamed', email: 'rita@partner.test' },
+      body: { name: 'Rita Renamed', email: 'rita@partner.test', rev: '0' },
     },
     'POST /partners/:id/contacts/:contactId/remove': { params: { ...partner, contactId: String(f.contact) }, body: {} },
     'POST /partners/:id/apply-template': { params: partner, body: { templateId: String(f.template) } },
