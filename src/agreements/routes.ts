@@ -4,9 +4,10 @@ import { flash } from '../http/flash.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { existing, orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
-import { formValues, parseInput } from '../http/validate.js';
+import { formInput, formValues, numberInput, parseInput } from '../http/validate.js';
 import { requireRole } from '../http/guards.js';
 import { refusedTo } from '../http/refusal.js';
+import { conflictOrThrow, formRevision, RevisionConflict } from '../db/revision.js';
 import { partnerDirectory } from '../partners/directory.js';
 import { ownerNames } from '../partners/service.js';
 import { overdueChecks } from '../progress/schedule.js';
@@ -14,7 +15,7 @@ import { isManager } from '../users/roles.js';
 import { activeUserOptions } from '../users/service.js';
 import { elements, type AgreementElement } from './constants.js';
 import { defaultThresholds, getThresholds, setThresholds } from './kpis.js';
-import { AgreementModel } from './model.js';
+import { AgreementModel, type AgreementDoc } from './model.js';
 import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
 import { listQuerySchema, measurementCsvQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
 import {
@@ -127,9 +128,9 @@ agreementsRouter.get('/admin/kpi-thresholds', requireRole('admin'), async (req, 
 
 const thresholdsSchema = z
   .object({
-    onTrack: z.coerce.number().min(0).max(2),
-    atRisk: z.coerce.number().min(0).max(2),
-    maintainTolerance: z.coerce.number().min(0).max(1),
+    onTrack: numberInput(z.number().min(0).max(2)),
+    atRisk: numberInput(z.number().min(0).max(2)),
+    maintainTolerance: numberInput(z.number().min(0).max(1)),
   })
   .refine((v) => v.atRisk < v.onTrack, { path: ['atRisk'], message: 'agreements:thresholds.order' });
 
@@ -214,18 +215,27 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
   const element = String(req.params.element);
   if (!isElement(element)) throw notFound();
   const id = parseId(req.params.id);
-  const rev = Number(formValues(req.body).rev);
+  // A missing or malformed revision is no revision: the rule (db/revision.ts) refuses it.
+  const rev = formRevision(formValues(req.body).rev) ?? -1;
   let outcome: Awaited<ReturnType<typeof editAgreement>>;
   if (element === 'basics') {
     const parsed = parseBasics(req.body);
     if (!parsed.ok)
       return basicsForm(req, res, {
         status: 422,
-        values: { ...parsed.values, rev: String(rev) },
+        values: { ...parsed.values, rev: formValues(req.body).rev ?? '' },
         errors: parsed.errors,
         agreementId: String(id),
       });
-    outcome = await editAgreement(req.user!, id, rev, 'basics', parsed.data);
+    const saved = await editAgreement(req.user!, id, rev, 'basics', parsed.data).catch(conflictOrThrow);
+    if (saved instanceof RevisionConflict)
+      return basicsForm(req, res, {
+        status: 409,
+        values: { ...formInput(req.body, ['otherPartnerIds', 'teamIds']), rev: String((saved.current as { rev: number }).rev) },
+        errors: { _form: saved.messageKey },
+        agreementId: String(id),
+      });
+    outcome = saved;
   } else {
     const parsed = parseElement(element, req.body);
     if (!parsed.ok) {
@@ -240,7 +250,20 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
         ...choices,
       });
     }
-    outcome = await editAgreement(req.user!, id, rev, element, parsed.patch);
+    const saved = await editAgreement(req.user!, id, rev, element, parsed.patch).catch(conflictOrThrow);
+    if (saved instanceof RevisionConflict) {
+      const current = withAmendment(saved.current as AgreementDoc);
+      return res.status(409).render('agreements/element', {
+        title: req.t(`agreements:elements.${element}`),
+        element,
+        // The user's element over the agreement as it now is, at its current revision: compare, save again.
+        a: { ...current, ...parsed.patch, rev: current.rev },
+        names: await partyNames(current.partnerIds, req.t('agreements:deletedPartner')),
+        errors: { _form: saved.messageKey },
+        ...choices,
+      });
+    }
+    outcome = saved;
   }
   flash(req, 'success', outcome === 'proposed' ? 'agreements:amendment.saved' : 'agreements:element.saved');
   res.redirect(`/agreements/${String(id)}#${element}`);

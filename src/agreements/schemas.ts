@@ -1,6 +1,17 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { formInput, formLists, formValues, isCalendarDate, issueKey, parseInput, type FieldErrors } from '../http/validate.js';
+import {
+  calendarDate,
+  formInput,
+  formLists,
+  formValues,
+  issueKey,
+  numberInput,
+  optionalCalendarDate,
+  parseFormNumber,
+  parseInput,
+  type FieldErrors,
+} from '../http/validate.js';
 import { kpiValueProblem } from './kpis.js';
 import { locales } from '../users/roles.js';
 import {
@@ -17,16 +28,13 @@ import {
 } from './constants.js';
 
 const id = z.string().regex(/^[a-f0-9]{24}$/i, 'validation:choice');
-const optionalDate = z
-  .string()
-  .refine((v) => v === '' || isCalendarDate(v), 'validation:date')
-  .transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null));
+const optionalDate = optionalCalendarDate.transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null));
 const text = (max: number) => z.string().trim().max(max, 'validation:tooLong');
 const num = z
   .string()
   .trim()
-  .refine((v) => v === '' || Number.isFinite(Number(v.replace(',', '.'))), 'validation:number')
-  .transform((v) => (v === '' ? null : Number(v.replace(',', '.'))));
+  .refine((v) => v === '' || parseFormNumber(v) !== null, 'validation:number')
+  .transform((v) => (v === '' ? null : parseFormNumber(v)));
 // An amount of money: a total, a contribution, an installment is never below zero.
 const amount = num.refine((x) => x === null || x >= 0, 'validation:notNegative');
 
@@ -39,11 +47,7 @@ export const basicsSchema = z
     ownerId: id,
     startDate: optionalDate,
     endDate: optionalDate,
-    renewalNoticeDays: z.coerce
-      .number({ message: 'validation:number' })
-      .int('validation:number')
-      .min(0, 'validation:number')
-      .max(730, 'validation:number'),
+    renewalNoticeDays: numberInput(z.number().int('validation:number').min(0, 'validation:number').max(730, 'validation:number')),
   })
   .refine((v) => !v.startDate || !v.endDate || v.endDate > v.startDate, { path: ['endDate'], message: 'agreements:errors.endBeforeStart' });
 
@@ -251,10 +255,7 @@ export const measurementCsvQuerySchema = listQuerySchema.extend({
 export const measurementSchema = z.object({
   value: num.refine((x) => x !== null, 'validation:number').transform((x) => x),
   periodStart: optionalDate.default(null),
-  periodEnd: z
-    .string()
-    .refine(isCalendarDate, 'validation:date')
-    .transform((d) => new Date(`${d}T12:00:00Z`)),
+  periodEnd: calendarDate.transform((d) => new Date(`${d}T12:00:00Z`)),
   comment: text(2000).default(''),
 });
 

@@ -5,9 +5,11 @@ import { partnerDirectory, partnerNamesById } from '../partners/directory.js';
 import { Types, type QueryFilter } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
+import { claimRevision, RevisionConflict } from '../db/revision.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import { changeStage } from '../partners/stage.js';
+import { assertMayInvolvePartners } from '../partners/policy.js';
 import { UserModel } from '../users/model.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
@@ -56,6 +58,7 @@ async function assertUsers(ids: Types.ObjectId[]) {
 }
 
 export async function createAgreement(actor: SessionUser, input: BasicsInput) {
+  await assertMayInvolvePartners(actor, input.partnerIds, 'agreements:errors.partnerNotYours');
   await assertPartners(input.partnerIds);
   await assertUsers([input.ownerId, ...input.teamIds]);
   const a = await AgreementModel.create({ ...input, titleFolded: foldText(input.title), status: 'draft', completeness: 0 });
@@ -78,7 +81,14 @@ export async function editAgreement(
   patch: Record<string, unknown>,
 ) {
   const a = await loadForEdit(actor, id);
-  if (a.rev !== rev || !(await claimOnce(`agreement:${String(id)}:rev:${rev}`))) throw new RuleError('agreements:errors.conflict');
+  if (element === 'basics')
+    await assertMayInvolvePartners(
+      actor,
+      (patch as { partnerIds: Types.ObjectId[] }).partnerIds,
+      'agreements:errors.partnerNotYours',
+      a.partnerIds,
+    );
+  if (!(await claimRevision('agreement', id, a.rev, rev))) throw new RevisionConflict('agreements:errors.conflictKept', a.toObject());
   if (element === 'basics') {
     const p = patch as unknown as BasicsInput;
     await assertPartners(p.partnerIds);

@@ -97,3 +97,42 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Pars
 
 /** A real day of the calendar written YYYY-MM-DD (30 February is refused, not moved to 2 March). */
 export const isCalendarDate = (v: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v, { zone: 'utc' }).isValid;
+
+/** A well-formed YYYY-MM-DD that is a real day: malformed and nonexistent (30 February) say different things. */
+export const calendarDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation:date')
+  .refine(isCalendarDate, 'validation:dateNotExist');
+
+/** A date field that may be left blank: blank, or a real day (the same two messages as calendarDate). */
+export const optionalCalendarDate = z
+  .string()
+  .trim()
+  .refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), 'validation:date')
+  .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || isCalendarDate(v), 'validation:dateNotExist');
+
+// Digits with at most one decimal point or comma, and a sign: what people type in a number field.
+// Number() alone would also take 0x10, 0b1, 1e3, Infinity and blank (as 16, 1, 1000, Infinity, 0).
+const numberText = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/;
+
+/** The one reading of a number typed in a form, or null when it is not one written that way. */
+export function parseFormNumber(raw: string): number | null {
+  const v = raw.trim();
+  if (!numberText.test(v)) return null;
+  const n = Number(v.replace(',', '.'));
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * A required number field read with parseFormNumber, then checked by `rules` (int, min, max with
+ * their messages). Blank is 'required'; anything not written as a number is `message`.
+ */
+export function numberInput<T extends z.ZodType<unknown, number>>(rules: T, message = 'validation:number') {
+  return z
+    .string({ message: 'validation:required' })
+    .refine((v) => v.trim() !== '', 'validation:required')
+    .refine((v) => v.trim() === '' || parseFormNumber(v) !== null, message)
+    .transform((v) => parseFormNumber(v) ?? Number.NaN)
+    .pipe(rules);
+}

@@ -67,6 +67,8 @@ const meetingSchema = new Schema(
     moved: { type: Boolean, default: false },
     cancelled: { type: Boolean, default: false },
     sequence: { type: Number, default: 0 }, // incremented on every change (iCalendar SEQUENCE)
+    // The revision its edit forms were read at (db/revision.ts): bumped by every save from a form.
+    rev: { type: Number, default: 0 },
     archived: { type: Boolean, default: false },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
   },

@@ -13,7 +13,11 @@ export type Cadence = (typeof cadences)[number];
 export const monthlyModes = ['date', 'weekday'] as const;
 export type MonthlyMode = (typeof monthlyModes)[number];
 
-/** Materialize at most this many occurrences, and no further than this many years ahead. */
+/**
+ * A series has at most this many occurrences: a longer one is refused with this number named
+ * (seriesTooLong), never cut short. A series with neither end (not offered by the forms) stops at
+ * the limit or this many years ahead.
+ */
 export const MAX_OCCURRENCES = 200;
 export const MAX_YEARS = 2;
 
@@ -87,13 +91,24 @@ export function toLocal(floatingDate: Date, zone: string): DateTime {
 
 export const occurrenceKey = (local: DateTime): string => local.toFormat("yyyy-MM-dd'T'HH:mm");
 
-/** Every occurrence of a series (capped), as UTC instants with their stable local keys. */
+/** True when the series would have more than MAX_OCCURRENCES occurrences (counted no further). */
+export function seriesTooLong(spec: RecurrenceSpec): boolean {
+  if (spec.count) return spec.count > MAX_OCCURRENCES;
+  if (!spec.untilDate) return false;
+  return new RRule(ruleOptions(spec)).all((_d, i) => i <= MAX_OCCURRENCES).length > MAX_OCCURRENCES;
+}
+
+/** Every occurrence of a series (at most MAX_OCCURRENCES), as UTC instants with their stable local keys. */
 export function occurrences(spec: RecurrenceSpec): Occurrence[] {
   const rule = new RRule(ruleOptions(spec));
   const start = floating(spec.startDate, spec.startTime);
   const horizon = new Date(start.getTime());
   horizon.setUTCFullYear(horizon.getUTCFullYear() + MAX_YEARS);
-  const dates = rule.between(start, horizon, true, (_d, i) => i < MAX_OCCURRENCES);
+  // A count or an end date bounds the series itself; only an open-ended one stops at the horizon.
+  const dates =
+    spec.count || spec.untilDate
+      ? rule.all((_d, i) => i < MAX_OCCURRENCES)
+      : rule.between(start, horizon, true, (_d, i) => i < MAX_OCCURRENCES);
   return dates.map((d) => {
     const local = toLocal(d, spec.zone);
     return { key: occurrenceKey(local), start: local.toUTC().toJSDate() };
@@ -105,6 +120,16 @@ export function rruleText(spec: RecurrenceSpec): string {
   const opts = ruleOptions(spec);
   delete opts.dtstart;
   return new RRule(opts).toString().replace(/^RRULE:/, '');
+}
+
+/**
+ * When a local time does not exist on that day in the zone (the clocks move forward over it, e.g.
+ * 02:30 in America/Toronto on 2027-03-14), the local time it would become ('03:30'); else null.
+ */
+export function skippedTime(date: string, time: string, zone: string): string | null {
+  const dt = DateTime.fromISO(`${date}T${time}`, { zone });
+  if (!dt.isValid) return null;
+  return dt.toFormat("yyyy-MM-dd'T'HH:mm") === `${date}T${time}` ? null : dt.toFormat('HH:mm');
 }
 
 /** A local date and time in a zone, as a UTC Date (null when the input is not a valid time). */

@@ -7,10 +7,12 @@ import { config } from '../config.js';
 import { flash } from '../http/flash.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
-import { formValues, parseInput } from '../http/validate.js';
+import { formValues, parseFormNumber, parseInput } from '../http/validate.js';
 import { PartnerModel } from '../partners/model.js';
 import { UserModel } from '../users/model.js';
-import { meetingKinds } from './model.js';
+import { meetingKinds, type MeetingDoc } from './model.js';
+import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
+import { skippedTime } from './recurrence.js';
 import type { ListedMeeting } from './directory.js';
 import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
 import { clockIn, dayIn } from '../util/formats.js';
@@ -158,6 +160,17 @@ meetingsRouter.post('/meetings', refusedTo('/meetings/new'), async (req, res) =>
       .status(422)
       .render('meetings/new', { title: req.t('meetings:new.title'), values, errors: parsed.errors, ...(await formOptions()) });
   const d = parsed.data;
+  // A time the clocks skip is not moved behind the user's back: they confirm the time it becomes.
+  const shifted = skippedTime(d.date, d.time, d.zone);
+  if (shifted && values.confirmShiftedTime !== shifted)
+    return res.status(422).render('meetings/new', {
+      title: req.t('meetings:new.title'),
+      values,
+      errors: { _form: 'meetings:validation.skipped' },
+      errorParams: { date: d.date, time: d.time, zone: d.zone, shifted },
+      shifted,
+      ...(await formOptions()),
+    });
   const meeting = await scheduleMeeting(req.user!, {
     ...d,
     partnerId: new Types.ObjectId(d.partnerId),
@@ -165,7 +178,7 @@ meetingsRouter.post('/meetings', refusedTo('/meetings/new'), async (req, res) =>
     userIds: pickIds(values, 'user_'),
     contactIds: pickIds(values, 'contact_'),
     untilDate: d.endMode === 'until' ? d.untilDate : null,
-    count: d.endMode === 'count' ? Number(d.count) : null,
+    count: d.endMode === 'count' ? parseFormNumber(d.count) : null,
   });
   await notifyMeetingChange(meeting._id, 'invite');
   flash(req, 'success', 'meetings:new.saved');
@@ -208,7 +221,7 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
     series,
     canEdit: await canEditMeeting(req.user!, m),
     localStart: local.toFormat('yyyy-MM-dd HH:mm'),
-    values: { agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id },
+    values: { agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id, rev: String(m.rev ?? 0) },
     occValues: {
       title: m.title,
       date: local.toISODate(),
@@ -217,6 +230,7 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
       location: m.location,
       videoUrl: m.videoUrl,
       scope: 'one',
+      rev: String(m.rev ?? 0),
     },
     errors: {},
     occErrors: {},
@@ -229,12 +243,22 @@ meetingsRouter.get('/meetings/:id', async (req, res) => {
   res.render('meetings/show', await showMeeting(req));
 });
 
+const keptOnConflict = conflictOrThrow<MeetingDoc>;
+const revOf = (c: RevisionConflict<MeetingDoc>) => String(c.current?.rev ?? '');
+
 meetingsRouter.post('/meetings/:id/minutes', refusedTo('/meetings/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(minutesSchema, formValues(req.body));
   if (!parsed.ok)
     return res.status(422).render('meetings/show', await showMeeting(req, { values: formValues(req.body), errors: parsed.errors }));
-  await saveMinutes(req.user!, id, parsed.data);
+  const saved = await saveMinutes(req.user!, id, parsed.data, formValues(req.body).rev).catch(keptOnConflict);
+  if (saved instanceof RevisionConflict)
+    return res
+      .status(409)
+      .render(
+        'meetings/show',
+        await showMeeting(req, { values: { ...formValues(req.body), rev: revOf(saved) }, errors: { _form: saved.messageKey } }),
+      );
   flash(req, 'success', 'meetings:show.minutesSaved');
   res.redirect(`/meetings/${String(id)}`);
 });
@@ -260,7 +284,23 @@ meetingsRouter.post('/meetings/:id/occurrence', refusedTo('/meetings/:id'), asyn
   const values = formValues(req.body);
   const parsed = parseInput(occurrenceSchema, values);
   if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { occValues: values, occErrors: parsed.errors }));
-  const m = await updateMeeting(req.user!, id, parsed.data, parsed.data.scope);
+  const zone = (await getMeeting(id))?.zone ?? '';
+  const shifted = zone ? skippedTime(parsed.data.date, parsed.data.time, zone) : null;
+  if (shifted && values.confirmShiftedTime !== shifted)
+    return res.status(422).render(
+      'meetings/show',
+      await showMeeting(req, {
+        occValues: values,
+        occErrors: { _form: 'meetings:validation.skipped' },
+        occErrorParams: { date: parsed.data.date, time: parsed.data.time, zone, shifted },
+        occShifted: shifted,
+      }),
+    );
+  const m = await updateMeeting(req.user!, id, parsed.data, parsed.data.scope, values.rev).catch(keptOnConflict);
+  if (m instanceof RevisionConflict)
+    return res
+      .status(409)
+      .render('meetings/show', await showMeeting(req, { occValues: { ...values, rev: revOf(m) }, occErrors: { _form: m.messageKey } }));
   // "From this date onward" answers the first meeting of a new series: the old one was cut.
   if (String(m._id) !== String(id)) await notifySeriesSplit(id, m._id);
   else await notifyMeetingChange(m._id, 'update');

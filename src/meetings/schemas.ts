@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { hasLineControls, multiLine, singleLine } from '../http/text-fields.js';
-import { isCalendarDate } from '../http/validate.js';
+import { calendarDate, isCalendarDate, numberInput, parseFormNumber } from '../http/validate.js';
 import { meetingKinds } from './model.js';
-import { cadences, monthlyModes } from './recurrence.js';
+import { cadences, monthlyModes, seriesTooLong } from './recurrence.js';
 
 const zones = new Set(Intl.supportedValuesOf('timeZone'));
 zones.add('UTC');
@@ -11,11 +11,8 @@ zones.add('UTC');
 const title = singleLine(300).min(1, 'validation:required');
 const place = singleLine(500).default('');
 const text = (max: number) => multiLine(max).default('');
-export const isoDate = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'validation:date')
-  .refine(isCalendarDate, 'validation:date');
+export const isoDate = calendarDate;
+const duration = numberInput(z.number().int('validation:number').min(5, 'validation:number').max(720, 'validation:number'));
 const time = z
   .string()
   .trim()
@@ -38,11 +35,7 @@ export const meetingSchema = z
       .default(''),
     date: isoDate,
     time,
-    durationMinutes: z.coerce
-      .number({ message: 'validation:number' })
-      .int('validation:number')
-      .min(5, 'validation:number')
-      .max(720, 'validation:number'),
+    durationMinutes: duration,
     zone: z.string().refine((v) => zones.has(v), 'validation:timezone'),
     location: place,
     videoUrl: optionalUrl,
@@ -56,21 +49,28 @@ export const meetingSchema = z
   .superRefine((v, ctx) => {
     if (v.cadence === 'none') return;
     if (v.endMode === 'count') {
-      const n = Number(v.count);
+      const n = parseFormNumber(v.count) ?? Number.NaN;
       if (!Number.isInteger(n) || n < 1 || n > 200) ctx.addIssue({ code: 'custom', path: ['count'], message: 'meetings:validation.count' });
-    } else if (!/^\d{4}-\d{2}-\d{2}$/.test(v.untilDate) || v.untilDate < v.date)
+    } else if (!isCalendarDate(v.untilDate) || v.untilDate < v.date)
       ctx.addIssue({ code: 'custom', path: ['untilDate'], message: 'meetings:validation.until' });
+    else if (
+      seriesTooLong({
+        cadence: v.cadence,
+        monthlyMode: v.monthlyMode,
+        startDate: v.date,
+        startTime: v.time,
+        zone: v.zone,
+        untilDate: v.untilDate,
+      })
+    )
+      ctx.addIssue({ code: 'custom', path: ['untilDate'], message: 'meetings:validation.tooMany' });
   });
 
 export const occurrenceSchema = z.object({
   title,
   date: isoDate,
   time,
-  durationMinutes: z.coerce
-    .number({ message: 'validation:number' })
-    .int('validation:number')
-    .min(5, 'validation:number')
-    .max(720, 'validation:number'),
+  durationMinutes: duration,
   location: place,
   videoUrl: optionalUrl,
   scope: z.enum(['one', 'following'], { message: 'validation:choice' }).default('one'),

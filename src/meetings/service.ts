@@ -2,6 +2,7 @@
 // action items, calendar queries, .ics output and the private calendar feed.
 import { PartnerModel } from '../partners/model.js';
 import { partnerNamesById } from '../partners/directory.js';
+import { mayWritePartner } from '../partners/policy.js';
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
@@ -9,6 +10,7 @@ import { config } from '../config.js';
 import { recordAudit, type Actor } from '../audit/service.js';
 import { AgreementModel } from '../agreements/model.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
+import { claimRevision, RevisionConflict } from '../db/revision.js';
 import { TaskModel } from '../tasks/model.js';
 import { UserModel } from '../users/model.js';
 import { isManager, type Role } from '../users/roles.js';
@@ -81,9 +83,23 @@ async function assertAgreement(input: Pick<MeetingInput, 'agreementId' | 'partne
   if (!a || !a.partnerIds.some((p) => String(p) === String(input.partnerId))) throw new RuleError('meetings:errors.agreement');
 }
 
+/**
+ * Inviting a partner's contacts mails them, so it is a write on the partner (partners/policy.ts); the
+ * team of the agreement the meeting is for may too (assertAgreement checked the partner is on it).
+ */
+async function assertMayInviteContacts(actor: MeetingActor, input: Pick<MeetingInput, 'agreementId' | 'partnerId' | 'contactIds'>) {
+  if (!input.contactIds.length) return;
+  const partner = await PartnerModel.findById(input.partnerId, { ownerId: 1, name: 1 }).lean();
+  if (!partner || mayWritePartner(actor, partner)) return; // an unknown partner is refused by attendeesFor
+  const a = input.agreementId ? await AgreementModel.findById(input.agreementId, { ownerId: 1, teamIds: 1 }).lean() : null;
+  if (a && [a.ownerId, ...a.teamIds].some((u) => String(u) === String(actor._id))) return;
+  throw new RuleError('meetings:errors.contactsNotYours', { name: partner.name });
+}
+
 /** Schedules a single meeting, or a series whose occurrences are materialized; returns the first meeting. */
 export async function scheduleMeeting(actor: MeetingActor, input: MeetingInput): Promise<MeetingDoc> {
   await assertAgreement(input);
+  await assertMayInviteContacts(actor, input);
   const attendees = await attendeesFor(input.partnerId, input.userIds, input.contactIds);
   const common = {
     kind: input.kind,
@@ -154,6 +170,12 @@ async function editable(actor: MeetingActor, id: Types.ObjectId) {
   return m;
 }
 
+/** The form's revision wins the save (db/revision.ts), else a RevisionConflict with the meeting as it is. */
+async function claimEdit(m: Awaited<ReturnType<typeof editable>>, rev: unknown) {
+  if (!(await claimRevision('meeting', m._id, m.rev, rev))) throw new RevisionConflict('meetings:errors.conflict', m.toObject());
+  m.rev += 1;
+}
+
 export interface OccurrenceChange {
   title: string;
   date: string;
@@ -168,10 +190,17 @@ export interface OccurrenceChange {
  * untouched), or with scope 'following' the series from this occurrence onward: the series ends
  * the day before and a new series starts here, keeping occurrences that already have minutes.
  */
-export async function updateMeeting(actor: MeetingActor, id: Types.ObjectId, change: OccurrenceChange, scope: 'one' | 'following' = 'one') {
+export async function updateMeeting(
+  actor: MeetingActor,
+  id: Types.ObjectId,
+  change: OccurrenceChange,
+  scope: 'one' | 'following',
+  rev: unknown,
+) {
   const m = await editable(actor, id);
   const start = localToUtc(change.date, change.time, m.zone);
   if (!start) throw new RuleError('meetings:errors.time');
+  await claimEdit(m, rev);
   if (scope === 'following' && m.seriesId) return splitSeries(actor, m.toObject(), change);
   const before = { title: m.title, start: m.start, durationMinutes: m.durationMinutes, location: m.location, videoUrl: m.videoUrl };
   m.title = change.title;
@@ -296,7 +325,7 @@ export async function cancelFollowing(actor: MeetingActor, id: Types.ObjectId): 
   if (targets.length) {
     // One change, one new SEQUENCE for the series: the occurrences it cancelled are those carrying it.
     const sequence = await nextSeriesSequence(m.seriesId);
-    await MeetingModel.updateMany({ _id: { $in: targets.map((o) => o._id) } }, { $set: { cancelled: true, sequence } });
+    await MeetingModel.updateMany({ _id: { $in: targets.map((o) => o._id) } }, { $set: { cancelled: true, sequence }, $inc: { rev: 1 } });
   }
   await recordAudit({
     actor,
@@ -312,14 +341,21 @@ export async function cancelFollowing(actor: MeetingActor, id: Types.ObjectId): 
 export async function cancelMeeting(actor: MeetingActor, id: Types.ObjectId) {
   const m = await editable(actor, id);
   m.cancelled = true;
+  m.rev += 1;
   m.sequence = await nextSequence(m);
   await m.save();
   await recordAudit({ actor, entity: 'meeting', entityId: m._id, action: 'cancel' });
   return m.toObject() as MeetingDoc;
 }
 
-export async function saveMinutes(actor: MeetingActor, id: Types.ObjectId, notes: { agenda: string; minutes: string; decisions: string }) {
+export async function saveMinutes(
+  actor: MeetingActor,
+  id: Types.ObjectId,
+  notes: { agenda: string; minutes: string; decisions: string },
+  rev: unknown,
+) {
   const m = await editable(actor, id);
+  await claimEdit(m, rev);
   const changes = (['agenda', 'minutes', 'decisions'] as const)
     .filter((f) => m[f] !== notes[f])
     .map((f) => ({ field: f, from: m[f].slice(0, 200), to: notes[f].slice(0, 200) }));

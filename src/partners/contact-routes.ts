@@ -8,6 +8,8 @@ import { orNotFound, parseId } from '../http/ids.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { refusedTo } from '../http/refusal.js';
 import { contactSchema } from './schemas.js';
+import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
+import type { PartnerDoc } from './model.js';
 import { addContact, canEditPartner, getPartner, removeContact, updateContact } from './service.js';
 
 export const contactsRouter = Router();
@@ -31,9 +33,10 @@ function renderForm(
     contactId?: Types.ObjectId;
     values: Record<string, unknown>;
     errors?: Record<string, string>;
+    status?: number;
   },
 ) {
-  res.status(opts.errors ? 422 : 200).render('partners/contact', {
+  res.status(opts.status ?? (opts.errors ? 422 : 200)).render('partners/contact', {
     title: req.t(opts.contactId ? 'partners:contacts.editTitle' : 'partners:contacts.add'),
     partner: opts.partner,
     action: `/partners/${String(opts.partner._id)}/contacts${opts.contactId ? `/${String(opts.contactId)}` : ''}`,
@@ -73,6 +76,7 @@ contactsRouter.get('/partners/:id/contacts/:contactId/edit', async (req, res) =>
       locale: c.locale,
       emailConsent: c.emailConsent ? 'on' : '',
       primary: c.primary ? 'on' : '',
+      rev: String(partner.rev),
     },
   });
 });
@@ -83,7 +87,15 @@ contactsRouter.post('/partners/:id/contacts/:contactId', refusedTo('/partners/:i
   const values = formValues(req.body);
   const parsed = parseInput(contactSchema, values);
   if (!parsed.ok) return renderForm(req, res, { partner, contactId, values, errors: parsed.errors });
-  await updateContact(req.user!, partner._id, contactId, parsed.data);
+  const saved = await updateContact(req.user!, partner._id, contactId, parsed.data, values.rev).catch(conflictOrThrow<PartnerDoc>);
+  if (saved instanceof RevisionConflict)
+    return renderForm(req, res, {
+      partner,
+      contactId,
+      status: 409,
+      values: { ...values, rev: String(saved.current?.rev ?? '') },
+      errors: { _form: saved.messageKey },
+    });
   flash(req, 'success', 'partners:contacts.saved');
   res.redirect(back(partner._id));
 });

@@ -31,6 +31,7 @@ import {
   ownerNames,
   removeResource,
   resourceInventory,
+  explorationRecord,
   saveExploration,
   setArchived,
   updatePartner,
@@ -45,6 +46,7 @@ import { overdueChecks } from '../progress/schedule.js';
 import { allPartnerTasks, partnerTaskList } from '../tasks/service.js';
 import { TaskTemplateModel } from '../tasks/templates.model.js';
 import { refusedTo } from '../http/refusal.js';
+import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
 
 export const partnersRouter = Router();
 partnersRouter.use(contactsRouter);
@@ -163,7 +165,12 @@ partnersRouter.get('/resources', async (req, res) => {
   });
 });
 
-partnersRouter.get('/partners/:id', async (req, res) => {
+/** The partner's page; a refused exploration form shows it again with the user's draft (`extra`). */
+async function showPartner(
+  req: Request,
+  res: Response,
+  extra: { status?: number; exploration?: unknown; rev?: number; explorationErrors?: Record<string, string> } = {},
+) {
   const partner = orNotFound(await getPartner(parseId(req.params.id)));
   const tasksRead = allPartnerTasks(partner._id);
   const [allTasks, timeline, agreements, overdueAgreements, templates, users] = await Promise.all([
@@ -179,9 +186,10 @@ partnersRouter.get('/partners/:id', async (req, res) => {
     users.find((u) => String(u._id) === String(partner.ownerId))?.name ??
     (await ownerNames([partner.ownerId]))[String(partner.ownerId)] ??
     '';
-  res.render('partners/show', {
+  res.status(extra.status ?? 200).render('partners/show', {
     title: partner.name,
-    partner,
+    partner: extra.exploration ? { ...partner, exploration: extra.exploration, rev: extra.rev ?? partner.rev } : partner,
+    explorationErrors: extra.explorationErrors ?? {},
     timeline,
     ownerName,
     agreements,
@@ -193,7 +201,9 @@ partnersRouter.get('/partners/:id', async (req, res) => {
     canEdit: canEditPartner(req.user!, partner),
     ...choices,
   });
-});
+}
+
+partnersRouter.get('/partners/:id', (req, res) => showPartner(req, res));
 
 partnersRouter.get('/partners/:id/edit', async (req, res) => {
   const partner = orNotFound(await getPartner(parseId(req.params.id)));
@@ -245,7 +255,14 @@ partnersRouter.post('/partners/:id/exploration', refusedTo('/partners/:id'), par
     flash(req, 'error', Object.values(parsed.errors)[0]!);
     return res.redirect(`${back(id)}#exploration`);
   }
-  await saveExploration(req.user!, id, parsed.data);
+  const saved = await saveExploration(req.user!, id, parsed.data).catch(conflictOrThrow);
+  if (saved instanceof RevisionConflict)
+    return showPartner(req, res, {
+      status: 409,
+      exploration: explorationRecord(parsed.data),
+      rev: (saved.current as { rev: number }).rev,
+      explorationErrors: { _form: saved.messageKey },
+    });
   flash(req, 'success', 'partners:exploration.saved');
   res.redirect(`${back(id)}#exploration`);
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { singleLine } from '../http/text-fields.js';
-import { isCalendarDate } from '../http/validate.js';
+import { calendarDate, optionalCalendarDate } from '../http/validate.js';
 import { locales } from '../users/roles.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
 
@@ -36,7 +36,8 @@ export const partnerSchema = z.object({
       ].slice(0, 20),
     ),
   priority: z.enum(priorities, { message: 'validation:choice' }).default('medium'),
-  rev: z.coerce.number().int().min(0).optional(),
+  // Checked by the revision rule (db/revision.ts), which refuses a missing or malformed one.
+  rev: z.string().optional(),
 });
 export type PartnerInput = z.output<typeof partnerSchema>;
 
@@ -69,7 +70,7 @@ export const stageSchema = z
 
 export const interactionSchema = z.object({
   kind: z.enum(['call', 'email', 'meeting', 'visit', 'event', 'note'], { message: 'validation:choice' }),
-  date: z.string().refine(isCalendarDate, 'validation:date'),
+  date: calendarDate,
   summary: z.string().trim().min(1, 'validation:required').max(5000, 'validation:tooLong'),
 });
 
@@ -90,11 +91,9 @@ export const listQuerySchema = z.object({
 export type ListQuery = z.output<typeof listQuerySchema>;
 
 export const explorationSchema = z.object({
-  interestConfirmedAt: z
-    .string()
-    .refine((v) => v === '' || isCalendarDate(v), 'validation:date')
-    .transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null)),
+  interestConfirmedAt: optionalCalendarDate.transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null)),
   interestConfirmedBy: text(120),
+  rev: z.string().optional(), // checked by the revision rule (db/revision.ts)
   interestHow: text(500),
   sharedGoals: text(5000),
   collaboration: text(5000),

@@ -1,17 +1,17 @@
 // Partner records: the rules for creating, editing (with conflict detection), archiving, finding them.
 import { Types, type QueryFilter } from 'mongoose';
 import { diffFields, recordAudit, type Actor, type FieldChange } from '../audit/service.js';
-import { claimOnce } from '../db/claim.js';
+import { claimRevision, RevisionConflict } from '../db/revision.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import type { SessionUser } from '../users/service.js';
-import { isManager } from '../users/roles.js';
 import { UserModel } from '../users/model.js';
 import { escapeRegex, foldText } from '../util/text.js';
 import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
 import type { z } from 'zod';
 import type { ContactInput, explorationSchema, ListQuery, PartnerInput } from './schemas.js';
 import { changeStage } from './stage.js';
+import { mayWritePartner } from './policy.js';
 import { blockingReferences, removeDependentRecords } from './deletion.js';
 import { partnerDirectory, partnersSorted, type ListedPartner } from './directory.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
@@ -32,8 +32,9 @@ export function derivedFields(p: PartnerLike) {
   };
 }
 
+/** The partners feature's one answer (policy.ts), under the name its pages use. */
 export function canEditPartner(user: SessionUser, partner: Pick<PartnerDoc, 'ownerId'>): boolean {
-  return isManager(user.role) || String(partner.ownerId) === user.id;
+  return mayWritePartner(user, partner);
 }
 
 async function loadForEdit(actor: SessionUser, id: Types.ObjectId) {
@@ -77,8 +78,8 @@ export type UpdateResult = { ok: true } | { ok: false; conflict: { current: Part
  */
 export async function updatePartner(actor: SessionUser, id: Types.ObjectId, input: PartnerInput): Promise<UpdateResult> {
   const partner = await loadForEdit(actor, id);
-  const rev = input.rev ?? partner.rev;
-  if (partner.rev !== rev || !(await claimOnce(`partner:${String(id)}:rev:${rev}`))) {
+  const rev = partner.rev;
+  if (!(await claimRevision('partner', id, partner.rev, input.rev))) {
     const current = (await PartnerModel.findById(id).lean())!;
     return { ok: false, conflict: { current } };
   }
@@ -102,8 +103,12 @@ async function saveContacts(
   mutate: (p: Awaited<ReturnType<typeof loadForEdit>>) => void | { note: string; changes?: FieldChange[] },
   action: string,
   note: string,
+  /** An edit form's revision (db/revision.ts): given, the save must be made from the partner's current one. */
+  from?: { rev: unknown },
 ) {
   const partner = await loadForEdit(actor, id);
+  if (from && !(await claimRevision('partner', id, partner.rev, from.rev)))
+    throw new RevisionConflict('partners:errors.contactConflict', partner.toObject());
   // The mutation may say what the timeline should tell (the name of a removed contact, what was edited).
   const told = mutate(partner) ?? { note };
   Object.assign(partner, derivedFields(partner), { rev: partner.rev + 1, lastActivityAt: new Date() });
@@ -125,7 +130,7 @@ export async function addContact(actor: SessionUser, id: Types.ObjectId, c: Cont
   );
 }
 
-export async function updateContact(actor: SessionUser, id: Types.ObjectId, contactId: Types.ObjectId, c: ContactInput) {
+export async function updateContact(actor: SessionUser, id: Types.ObjectId, contactId: Types.ObjectId, c: ContactInput, rev: unknown) {
   await saveContacts(
     actor,
     id,
@@ -139,6 +144,7 @@ export async function updateContact(actor: SessionUser, id: Types.ObjectId, cont
     },
     'contact-update',
     c.name,
+    { rev },
   );
 }
 
@@ -303,23 +309,28 @@ export async function distinctRegions(): Promise<string[]> {
   return regions;
 }
 
+/** The exploration as stored (and as a refused form shows it again). */
+export const explorationRecord = (e: z.output<typeof explorationSchema>) => ({
+  interestConfirmedAt: e.interestConfirmedAt,
+  interestConfirmedBy: e.interestConfirmedBy,
+  interestHow: e.interestHow,
+  sharedGoals: e.sharedGoals,
+  collaboration: e.collaboration,
+  requirements: {
+    workSchedules: e.workSchedules,
+    financialMechanisms: e.financialMechanisms,
+    reporting: e.reporting,
+    successIndicators: e.successIndicators,
+  },
+});
+
 /** D3: the exploration record (interest, shared goals, collaboration, the four requirements). */
 export async function saveExploration(actor: SessionUser, id: Types.ObjectId, e: z.output<typeof explorationSchema>) {
   const partner = await loadForEdit(actor, id);
+  if (!(await claimRevision('partner', id, partner.rev, e.rev)))
+    throw new RevisionConflict('partners:errors.explorationConflict', partner.toObject());
   const before = partner.exploration ? JSON.stringify(partner.exploration) : '';
-  partner.exploration = {
-    interestConfirmedAt: e.interestConfirmedAt,
-    interestConfirmedBy: e.interestConfirmedBy,
-    interestHow: e.interestHow,
-    sharedGoals: e.sharedGoals,
-    collaboration: e.collaboration,
-    requirements: {
-      workSchedules: e.workSchedules,
-      financialMechanisms: e.financialMechanisms,
-      reporting: e.reporting,
-      successIndicators: e.successIndicators,
-    },
-  };
+  partner.exploration = explorationRecord(e);
   partner.rev += 1;
   partner.lastActivityAt = new Date();
   await partner.save();

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { kpiValueProblem } from '../agreements/kpis.js';
 import { isoDate } from '../meetings/schemas.js';
+import { numberInput, parseFormNumber } from '../http/validate.js';
 import { checkStatuses, healthDimensions } from './model.js';
 
-const rating = z.coerce
-  .number({ message: 'progress:validation.rating' })
-  .int('progress:validation.rating')
-  .min(1, 'progress:validation.rating')
-  .max(5, 'progress:validation.rating');
+const rating = numberInput(
+  z.number().int('progress:validation.rating').min(1, 'progress:validation.rating').max(5, 'progress:validation.rating'),
+  'progress:validation.rating',
+);
 const text = (max: number) => z.string().max(max, 'validation:tooLong').default('');
 
 export const checkSchema = z
@@ -34,12 +34,12 @@ export function kpiValuesFrom(values: Record<string, string>, kpis: { id: string
   const out: { kpiId: string; value: number }[] = [];
   const errors: Record<string, string> = {};
   for (const { id, unit } of kpis) {
-    const raw = (values[`kpi_${id}`] ?? '').trim().replace(',', '.');
+    const raw = (values[`kpi_${id}`] ?? '').trim();
     if (!raw) continue;
-    const n = Number(raw);
-    const problem = Number.isFinite(n) ? kpiValueProblem(unit, n) : 'validation:number';
+    const n = parseFormNumber(raw);
+    const problem = n !== null ? kpiValueProblem(unit, n) : 'validation:number';
     if (problem) errors[`kpi_${id}`] = problem;
-    else out.push({ kpiId: id, value: n });
+    else out.push({ kpiId: id, value: n! });
   }
   return { values: out, errors };
 }

@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { numberInput } from '../http/validate.js';
 import { readinessCriteria } from './model.js';
 
-const score = z.coerce
-  .number({ message: 'validation:choice' })
-  .int('validation:choice')
-  .min(1, 'validation:choice')
-  .max(5, 'validation:choice');
+const score = numberInput(z.number().int('validation:choice').min(1, 'validation:choice').max(5, 'validation:choice'), 'validation:choice');
 const comment = z.string().trim().max(1000, 'validation:tooLong').default('');
 
 export const assessmentSchema = z.object(

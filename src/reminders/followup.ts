@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/service.js';
 import { config } from '../config.js';
 import { claimOnce } from '../db/claim.js';
 import { forbidden } from '../http/errors.js';
+import { numberInput, parseFormNumber } from '../http/validate.js';
 import { PartnerModel } from '../partners/model.js';
 import { healthBand, healthDimensions, ProgressCheckModel, type CheckStatus } from '../progress/model.js';
 import type { SessionUser } from '../users/service.js';
@@ -54,12 +55,15 @@ export async function openFollowUp(token: unknown, now = new Date()) {
   };
 }
 
-const rating = z.coerce.number().int('validation:invalid').min(1, 'validation:invalid').max(5, 'validation:invalid');
+const rating = numberInput(
+  z.number().int('validation:invalid').min(1, 'validation:invalid').max(5, 'validation:invalid'),
+  'validation:invalid',
+);
 const number = z
   .string()
   .trim()
-  .transform((v) => v.replace(',', '.'))
-  .refine((v) => v === '' || Number.isFinite(Number(v)), { message: 'validation:number' });
+  .refine((v) => v === '' || parseFormNumber(v) !== null, { message: 'validation:number' })
+  .transform((v) => (v === '' ? '' : String(parseFormNumber(v))));
 
 /** The partner's answer; each KPI value must be one its unit allows (no negative count, 0–100 %). */
 export function answerSchema(kpis: { _id: string; unit: string }[]) {

@@ -13,6 +13,10 @@ export async function organizationName(): Promise<string> {
 export async function setOrganizationName(actor: Actor, name: string): Promise<void> {
   const before = await organizationName();
   if (before === name) return;
-  const row = await SettingModel.findOneAndUpdate({ key: KEY }, { $set: { value: name } }, { upsert: true, returnDocument: 'after' }).lean();
+  const row = await SettingModel.findOneAndUpdate(
+    { key: KEY },
+    { $set: { value: name } },
+    { upsert: true, returnDocument: 'after' },
+  ).lean();
   await recordAudit({ actor, entity: 'setting', entityId: row._id, action: 'update', changes: [{ field: KEY, from: before, to: name }] });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { flash } from '../http/flash.js';
 import { requireRole } from '../http/guards.js';
 import { existing, parseId } from '../http/ids.js';
-import { formValues, parseInput } from '../http/validate.js';
+import { formValues, optionalCalendarDate, parseInput } from '../http/validate.js';
 import { Types } from 'mongoose';
 import { TaskModel, taskStatuses } from './model.js';
 import { applyTemplate, createTask, myTasks, parseTemplateLines, setStatus, taskContexts } from './service.js';
@@ -21,10 +21,7 @@ export const tasksRouter = Router();
 const taskSchema = z.object({
   title: z.string().trim().min(1, 'validation:required').max(300, 'validation:tooLong'),
   ownerId: z.string().regex(/^[a-f0-9]{24}$/i, 'validation:choice'),
-  dueDate: z
-    .string()
-    .refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), 'validation:date')
-    .transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null)),
+  dueDate: optionalCalendarDate.transform((v) => (v ? new Date(`${v}T12:00:00Z`) : null)),
   partnerId: z
     .string()
     .refine((v) => v === '' || /^[a-f0-9]{24}$/i.test(v), 'validation:choice')

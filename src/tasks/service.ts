@@ -5,7 +5,7 @@ import { forbidden, notFound } from '../http/errors.js';
 import { agreementDirectory } from '../agreements/directory.js';
 import { MeetingModel } from '../meetings/model.js';
 import { partnerNamesById } from '../partners/directory.js';
-import { PartnerModel } from '../partners/model.js';
+import { assertMayWritePartner } from '../partners/policy.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
 import { TaskModel, type TaskStatus, type TaskDoc } from './model.js';
@@ -23,11 +23,7 @@ export async function createTask(
   return task._id;
 }
 
-async function assertCanEditPartner(actor: SessionUser, partnerId: Types.ObjectId) {
-  const p = await PartnerModel.findById(partnerId, { ownerId: 1 }).lean();
-  if (!p) throw notFound();
-  if (!isManager(actor.role) && String(p.ownerId) !== actor.id) throw forbidden();
-}
+const assertCanEditPartner = (actor: SessionUser, partnerId: Types.ObjectId) => assertMayWritePartner(actor, partnerId);
 
 export async function setStatus(actor: SessionUser, id: Types.ObjectId, status: TaskStatus, now = new Date()) {
   const task = await TaskModel.findById(id, { ownerId: 1, createdBy: 1, status: 1 }).lean();

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import ICAL from 'ical.js';
 import { getTestSmtp, type ReceivedMail } from './smtp.js';
+import { MeetingModel } from '../../src/meetings/model.js';
 
 export const received = (to: string): ReceivedMail[] => getTestSmtp().messages.filter((m) => m.to.includes(to));
 export const rsvpPath = (m: ReceivedMail): string => /http:\/\/passerelle\.test(\/p\/rsvp\/[A-Za-z0-9_\-.]+)/.exec(m.text)?.[1] ?? '';
@@ -59,3 +60,6 @@ export function expectReadsAsCancellation(m: ReceivedMail, lang: 'en' | 'fr'): v
   expect(m.html).to.not.contain('/p/rsvp/');
   expect(method(m)).to.equal('CANCEL');
 }
+
+/** The revision a meeting's edit forms would carry now (its page puts it in a hidden field). */
+export const meetingRev = async (id: unknown): Promise<string> => String((await MeetingModel.findById(id, { rev: 1 }).lean())?.rev ?? 0);

@@ -213,7 +213,9 @@ describe('agreements', () => {
     const id = await draft();
     await postForm(agent, `/agreements/${id}/edit/purpose`, { rev: '0', purpose: 'First' }, `/agreements/${id}`);
     const second = await postForm(agent, `/agreements/${id}/edit/purpose`, { rev: '0', purpose: 'Second' }, `/agreements/${id}`);
-    expect(second.status).to.equal(303);
+    // The form again, with what this user typed: nothing of either edit is lost.
+    expect(second.status).to.equal(409);
+    expect(second.text).to.contain('Second');
     expect((await AgreementModel.findById(id).lean())!.purpose).to.equal('First');
   });
 

@@ -2,6 +2,7 @@
 // every kind of message that goes to a contact; the unsubscribe link of each message works; the
 // owner is told who was asked for a follow-up and who could not be.
 import { expect } from 'chai';
+import { meetingRev } from '../helpers/meeting-mail.js';
 import type { Express } from 'express';
 import supertest from 'supertest';
 import { clearDatabase } from '../helpers/db.js';
@@ -77,11 +78,20 @@ describe('partner contacts: consent and opt-out', () => {
     return (await MeetingModel.findOne({ title }).lean())!;
   }
 
-  const move = (id: string, time: string) =>
+  const move = async (id: string, time: string) =>
     postForm(
       agent,
       `/meetings/${id}/occurrence`,
-      { title: 'Planning', date: '2027-03-10', time, durationMinutes: '60', location: '', videoUrl: '', scope: 'one' },
+      {
+        title: 'Planning',
+        date: '2027-03-10',
+        time,
+        durationMinutes: '60',
+        location: '',
+        videoUrl: '',
+        scope: 'one',
+        rev: await meetingRev(id),
+      },
       `/meetings/${id}`,
     );
 

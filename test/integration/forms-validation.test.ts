@@ -217,7 +217,7 @@ describe('forms: refused input is said clearly, in the user’s language', () =>
         `/agreements/${String(a._id)}/progress/new`,
       );
       expect(res.status).to.equal(422);
-      expect(res.text).to.contain('Enter a valid date.');
+      expect(res.text).to.contain('This date does not exist in the calendar.');
     });
   });
 

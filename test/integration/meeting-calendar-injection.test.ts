@@ -110,11 +110,11 @@ describe('calendar injection through meeting texts', () => {
     const moved = await postForm(
       agent,
       `${from}/occurrence`,
-      { title: 'Budget\r\nORGANIZER:mailto:x@y.z', date: '2027-03-10', time: '09:00', durationMinutes: '60', scope: 'one' },
+      { title: 'Budget\r\nORGANIZER:mailto:x@y.z', date: '2027-03-10', time: '09:00', durationMinutes: '60', scope: 'one', rev: '0' },
       from,
     );
     expect(moved.status).to.equal(422);
-    const minutes = await postForm(agent, `${from}/minutes`, { agenda: '', minutes: 'Noted\u0000', decisions: '' }, from);
+    const minutes = await postForm(agent, `${from}/minutes`, { agenda: '', minutes: 'Noted\u0000', decisions: '', rev: '0' }, from);
     expect(minutes.status).to.equal(422);
     const after = (await MeetingModel.findById(m._id).lean())!;
     expect([after.title, after.minutes, after.sequence]).to.deep.equal(['Budget', '', 0]);

@@ -11,6 +11,7 @@ import { clearDatabase } from '../helpers/db.js';
 import { createUser, makeApp, postForm, signIn, type Agent, type TestUser } from '../helpers/app.js';
 import { getTestSmtp } from '../helpers/smtp.js';
 import {
+  meetingRev,
   events,
   expectReadsAsCancellation,
   expectSequencesIncrease,
@@ -94,7 +95,7 @@ describe('cancelling occurrences of a changed series: what each attendee receive
     const res = await postForm(
       agent,
       `${from}/occurrence`,
-      { title: o.title, durationMinutes: '60', location: o.location, videoUrl: '', scope: 'one', ...fields },
+      { title: o.title, durationMinutes: '60', location: o.location, videoUrl: '', scope: 'one', rev: await meetingRev(o._id), ...fields },
       from,
     );
     expect(res.status).to.equal(302);

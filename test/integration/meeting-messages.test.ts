@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { meetingRev } from '../helpers/meeting-mail.js';
 import type { Express } from 'express';
 import supertest from 'supertest';
 import { clearDatabase } from '../helpers/db.js';
@@ -101,7 +102,16 @@ describe('meeting invitations, updates, cancellations, reminders and answers', (
     const moved = await postForm(
       agent,
       `/meetings/${String(m._id)}/occurrence`,
-      { title: m.title, date: '2027-03-11', time: '10:00', durationMinutes: '60', location: '', videoUrl: '', scope: 'one' },
+      {
+        title: m.title,
+        date: '2027-03-11',
+        time: '10:00',
+        durationMinutes: '60',
+        location: '',
+        videoUrl: '',
+        scope: 'one',
+        rev: await meetingRev(m._id),
+      },
       from,
     );
     expect(moved.status).to.equal(302);

@@ -126,6 +126,7 @@ describe('meetings and series (HTTP)', () => {
     });
     const occ = await MeetingModel.find({ partnerId: partner._id }).sort({ start: 1 }).lean();
     const moved = await postForm(agent, `/meetings/${String(occ[1]!._id)}/occurrence`, {
+      rev: '0',
       title: 'Série',
       date: '2026-03-10',
       time: '14:00',
@@ -176,7 +177,12 @@ describe('meetings and series (HTTP)', () => {
     const occ = await MeetingModel.find({ partnerId: partner._id }).sort({ start: 1 }).lean();
     expect(occ).to.have.length(5);
     const third = occ[2]!;
-    await postForm(agent, `/meetings/${String(third._id)}/minutes`, { agenda: 'A', minutes: 'Nous avons convenu…', decisions: 'Go' });
+    await postForm(agent, `/meetings/${String(third._id)}/minutes`, {
+      agenda: 'A',
+      minutes: 'Nous avons convenu…',
+      decisions: 'Go',
+      rev: '0',
+    });
     await postForm(agent, `/meetings/${String(third._id)}/action-items`, {
       itemTitle: 'Envoyer le rapport',
       itemOwnerId: String(user._id),
@@ -208,13 +214,19 @@ describe('meetings and series (HTTP)', () => {
       count: '4',
     });
     const occ = await MeetingModel.find({ partnerId: partner._id }).sort({ start: 1 }).lean();
-    await postForm(agent, `/meetings/${String(occ[3]!._id)}/minutes`, { agenda: '', minutes: 'Notes écrites à l’avance', decisions: '' });
+    await postForm(agent, `/meetings/${String(occ[3]!._id)}/minutes`, {
+      agenda: '',
+      minutes: 'Notes écrites à l’avance',
+      decisions: '',
+      rev: '0',
+    });
     await postForm(agent, `/meetings/${String(occ[3]!._id)}/action-items`, {
       itemTitle: 'Préparer',
       itemOwnerId: String(user._id),
       itemDueDate: '',
     });
     await postForm(agent, `/meetings/${String(occ[2]!._id)}/occurrence`, {
+      rev: '0',
       title: 'Série (après-midi)',
       date: '2026-03-16',
       time: '13:00',
@@ -251,7 +263,7 @@ describe('meetings and series (HTTP)', () => {
     const m = (await MeetingModel.findOne({ partnerId: partner._id }).lean())!;
     const otherAgent = await signIn(app, other);
     expect((await otherAgent.get(`/meetings/${String(m._id)}`)).status).to.equal(200); // everyone reads
-    const res = await postForm(otherAgent, `/meetings/${String(m._id)}/minutes`, { agenda: '', minutes: 'x', decisions: '' });
+    const res = await postForm(otherAgent, `/meetings/${String(m._id)}/minutes`, { agenda: '', minutes: 'x', decisions: '', rev: '0' });
     expect(res.status).to.equal(403);
     const manager = await createUser({ role: 'manager' });
     const managerAgent = await signIn(app, manager);

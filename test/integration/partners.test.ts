@@ -197,11 +197,17 @@ describe('partners', () => {
     const id = await newPartner(agent, pro, { contactName: 'Marie Tremblay' });
     const other = await createUser({ role: 'professional', name: 'Bruno Ouellet' });
     const exploration = { interestConfirmedAt: '', interestConfirmedBy: '', interestHow: '', collaboration: '', workSchedules: '' };
-    const explore = (fields: Record<string, string>) =>
+    const explore = async (fields: Record<string, string>) =>
       postForm(
         agent,
         `/partners/${id}/exploration`,
-        { ...exploration, financialMechanisms: '', successIndicators: '', ...fields },
+        {
+          ...exploration,
+          financialMechanisms: '',
+          successIndicators: '',
+          rev: String((await PartnerModel.findById(id).lean())!.rev),
+          ...fields,
+        },
         `/partners/${id}`,
       );
     await explore({ sharedGoals: 'Placer 20 jeunes', reporting: '' });
@@ -210,7 +216,15 @@ describe('partners', () => {
     const contact = (await PartnerModel.findById(id).lean())!.contacts[0]!;
     await postForm(agent, `/partners/${id}/contacts/${String(contact._id)}/remove`, {}, `/partners/${id}`);
     // Last: the partner then belongs to someone else.
-    const edit = { name: 'École Saint-Esprit', type: 'community', ownerId: String(other._id), region: 'Laval', tags: 'jeunesse, stages' };
+    const rev = String((await PartnerModel.findById(id).lean())!.rev);
+    const edit = {
+      name: 'École Saint-Esprit',
+      type: 'community',
+      ownerId: String(other._id),
+      region: 'Laval',
+      tags: 'jeunesse, stages',
+      rev,
+    };
     expect((await postForm(agent, `/partners/${id}`, edit, `/partners/${id}/edit`)).status).to.equal(302);
 
     const timeline = async (who: Agent) => {
@@ -256,7 +270,15 @@ describe('partners', () => {
     const ok = await postForm(
       agent,
       action,
-      { name: 'Marie Tremblay-Roy', role: 'Directrice', email: 'MTR@example.org', phone: '514-555-0100', locale: 'en', emailConsent: 'on' },
+      {
+        name: 'Marie Tremblay-Roy',
+        role: 'Directrice',
+        email: 'MTR@example.org',
+        phone: '514-555-0100',
+        locale: 'en',
+        emailConsent: 'on',
+        rev: String((await PartnerModel.findById(id).lean())!.rev),
+      },
       edit,
     );
     expect(ok.status).to.equal(302);

@@ -136,6 +136,7 @@ describe('tasks, action plans and exploration', () => {
         financialMechanisms: 'In kind',
         reporting: 'Quarterly',
         successIndicators: 'Placements',
+        rev: String((await PartnerModel.findById(partnerId).lean())!.rev),
       },
       `/partners/${partnerId}`,
     );

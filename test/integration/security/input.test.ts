@@ -181,7 +181,7 @@ describe('security: hostile input', () => {
       [`/partners/${String(p._id)}/archive`, {}],
       [`/partners/${String(p._id)}/stage`, { stage: 'contacted', reason: '' }],
       [`/agreements/${String(a._id)}/edit/purpose`, { purpose: 'Hijacked' }],
-      [`/meetings/${String(m._id)}/minutes`, { agenda: '', minutes: 'Hijacked', decisions: '' }],
+      [`/meetings/${String(m._id)}/minutes`, { agenda: '', minutes: 'Hijacked', decisions: '', rev: '0' }],
       [`/meetings/${String(m._id)}/cancel`, {}],
       [`/tasks/${String(t._id)}/status`, { status: 'done' }],
     ];
