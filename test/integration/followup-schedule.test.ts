@@ -75,6 +75,13 @@ describe('progress checks due: one rule from frequency, start and last check', (
     return { id: String(a._id), start };
   }
 
+  /** A change to an active agreement is an amendment: the owner submits it, the manager approves it. */
+  async function applyAmendment(id: string) {
+    await postForm(ownerAgent, `/agreements/${id}/amendment`, { action: 'submit' }, `/agreements/${id}`);
+    const res = await postForm(managerAgent, `/agreements/${id}/amendment`, { action: 'approve' }, `/agreements/${id}`);
+    expect(res.status).to.equal(302);
+  }
+
   async function approve(id: string) {
     const res = await postForm(managerAgent, `/agreements/${id}/transition`, { action: 'approve' }, `/agreements/${id}`);
     expect(res.status).to.equal(302);
@@ -127,6 +134,8 @@ describe('progress checks due: one rule from frequency, start and last check', (
       `/agreements/${id}/edit/followUp`,
     );
     expect(res.status).to.equal(302);
+    expect((await AgreementModel.findById(id).lean())!.followUp?.nextCheckDue?.getTime()).to.equal(due.getTime()); // in review
+    await applyAmendment(id);
     const after = (await AgreementModel.findById(id).lean())!;
     expect(after.followUp?.reportingDuties).to.equal('Un rapport par mois');
     expect(after.followUp?.nextCheckDue?.getTime()).to.equal(due.getTime());
@@ -148,6 +157,7 @@ describe('progress checks due: one rule from frequency, start and last check', (
       { rev: String(rev), checkFrequency: 'semiannual', meetingCadence: 'monthly', reportingDuties: 'Rapport', nextReviewDate: '' },
       `/agreements/${id}/edit/followUp`,
     );
+    await applyAmendment(id);
     const zoned = DateTime.fromJSDate(start).setZone('America/Toronto');
     expect((await AgreementModel.findById(id).lean())!.followUp?.nextCheckDue?.toISOString()).to.equal(
       zoned.plus({ months: 6 }).toUTC().toISO(),

@@ -44,6 +44,8 @@ interface Fixture {
   contact: Types.ObjectId;
   resource: Types.ObjectId;
   agreement: Types.ObjectId;
+  /** Active, with an amendment in preparation. */
+  amended: Types.ObjectId;
   kpi: Types.ObjectId;
   meeting: Types.ObjectId;
   task: Types.ObjectId;
@@ -64,6 +66,16 @@ async function records(a: TestUser): Promise<Fixture> {
     resources: [{ category: 'material', description: 'Rooms' }],
   });
   const agreement = await fullAgreement(a, [p._id], { kind: 'memorandum' });
+  const amended = await fullAgreement(a, [p._id], {
+    status: 'active',
+    amendment: {
+      status: 'draft',
+      changes: { purpose: { purpose: 'Wider' } },
+      elements: ['purpose'],
+      authorIds: [a._id],
+      startedAt: new Date(),
+    },
+  });
   const start = new Date(Date.now() + 7 * 86400_000);
   const contact = p.contacts[0]!;
   const meeting = await MeetingModel.create({
@@ -92,6 +104,7 @@ async function records(a: TestUser): Promise<Fixture> {
     contact: contact._id,
     resource: p.resources[0]!._id,
     agreement: agreement._id,
+    amended: amended._id,
     kpi: agreement.kpis[0]!._id,
     meeting: meeting._id,
     task: task._id,
@@ -143,6 +156,7 @@ function requests(f: Fixture, a: TestUser): Record<string, { params: Record<stri
     'POST /agreements': { params: {}, body: basics },
     'POST /agreements/:id/edit/:element': { params: { ...agreement, element: 'purpose' }, body: { rev: '0', purpose: 'Rewritten' } },
     'POST /agreements/:id/transition': { params: agreement, body: { action: 'submit' } },
+    'POST /agreements/:id/amendment': { params: { id: String(f.amended) }, body: { action: 'withdraw' } },
     'POST /agreements/:id/kpis/:kpiId/measurements': {
       params: { ...agreement, kpiId: String(f.kpi) },
       body: { value: '12', periodStart: day(-30), periodEnd: day(-1), comment: '' },
