@@ -33,4 +33,14 @@ describe('catalogs: French and English side by side', () => {
       expect(keys(fr), 'keys').to.deep.equal(keys(en));
       for (const [k, v] of en) if (fr.has(k)) expect(placeholders(fr.get(k)!), k).to.deep.equal(placeholders(v));
     });
+
+  // One word per idea: a KPI's state reads the same on the agreement, the dashboard and the progress check.
+  for (const lng of ['en', 'fr'])
+    it(`${lng}: a KPI state has one name in every catalog`, () => {
+      const [agreements, dashboard, progress] = ['agreements', 'dashboard', 'progress'].map((ns) => read(lng, `${ns}.json`));
+      for (const state of ['on_track', 'at_risk', 'off_track']) {
+        const names = [agreements!.get(`kpiStatus.${state}`), dashboard!.get(`kpiStatus.${state}`), progress!.get(`statuses.${state}`)];
+        expect(new Set(names).size, `${state}: ${names.join(' / ')}`).to.equal(1);
+      }
+    });
 });
