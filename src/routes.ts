@@ -11,6 +11,7 @@ import { partnerImportRouter } from './partners/import.routes.js';
 import { agreementsRouter } from './agreements/routes.js';
 import { amendmentRouter } from './agreements/amendment-routes.js';
 import { agreementDocumentsRouter } from './agreements/document-routes.js';
+import { agreementViewLocals } from './agreements/page-data.js';
 import { tasksRouter } from './tasks/routes.js';
 import { settingsRouter } from './settings/routes.js';
 import { readinessRouter } from './readiness/routes.js';
@@ -25,6 +26,7 @@ export const memberRouters: Router[] = [
   homeRouter,
   partnerImportRouter,
   partnersRouter,
+  agreementViewLocals,
   agreementsRouter,
   amendmentRouter,
   agreementDocumentsRouter,

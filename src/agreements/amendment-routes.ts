@@ -8,15 +8,13 @@ import { formValues } from '../http/validate.js';
 import { ownerNames } from '../partners/service.js';
 import { isManager } from '../users/roles.js';
 import { amendmentMoves, elements, type AmendmentMove } from './constants.js';
-import { moveAmendment, withAmendment } from './amendments.js';
+import { amendmentMovesFor, moveAmendment, withAmendment } from './amendments.js';
 import { AgreementModel } from './model.js';
-import { withOurSide } from './page-data.js';
 import { signatoriesFrom } from './schemas.js';
-import { canEditAgreement, partyNames } from './service.js';
+import { partyNames } from './service.js';
 import { approvalRight } from './status.js';
 
 export const amendmentRouter = Router();
-amendmentRouter.use('/agreements', withOurSide);
 
 amendmentRouter.get('/agreements/:id/amendment', async (req, res) => {
   const current = orNotFound(await AgreementModel.findById(parseId(req.params.id)).lean());
@@ -24,20 +22,14 @@ amendmentRouter.get('/agreements/:id/amendment', async (req, res) => {
   const a = withAmendment(current);
   const open = current.amendment;
   const user = req.user!;
-  const writer = canEditAgreement(user, current);
   const right = approvalRight(user, current, open.authorIds ?? []);
-  const moves: AmendmentMove[] = amendmentMoves.filter((m) =>
-    open.status === 'draft'
-      ? writer && (m === 'submit' || m === 'withdraw')
-      : (m === 'send_back' && writer) || (m === 'approve' && isManager(user.role) && right !== 'refused'),
-  );
   res.render('agreements/amendment', {
     title: req.t('agreements:amendment.title', { title: current.title }),
     a,
     current,
     open,
     changed: open.elements ?? [],
-    moves,
+    moves: amendmentMovesFor(user, current),
     approval: right,
     approvalBlocked: open.status === 'in_review' && isManager(user.role) && right === 'refused',
     authors: await ownerNames(open.authorIds ?? []),

@@ -11,7 +11,7 @@ import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
 import { completeness } from './completeness.js';
-import type { AgreementElement, AmendmentMove } from './constants.js';
+import { amendmentMoves, type AgreementElement, type AmendmentMove } from './constants.js';
 import { refreshKpiStatus } from './kpis.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
 import { canEditAgreement } from './service.js';
@@ -70,6 +70,20 @@ const allowed: Record<AmendmentMove, Amendment['status']> = {
   send_back: 'in_review',
   withdraw: 'draft',
 };
+
+/** The moves offered to `user` on the agreement's open amendment (moveAmendment's rules, read from the same table). */
+export function amendmentMovesFor(
+  user: SessionUser,
+  a: Pick<AgreementDoc, 'status' | 'amendment' | 'ownerId' | 'teamIds'>,
+): AmendmentMove[] {
+  const open = a.amendment;
+  if (a.status !== 'active' || !open || !canEditAgreement(user, a)) return [];
+  return amendmentMoves.filter(
+    (m) =>
+      allowed[m] === open.status &&
+      (m !== 'approve' || (isManager(user.role) && approvalRight(user, a, open.authorIds ?? []) !== 'refused')),
+  );
+}
 
 export async function moveAmendment(actor: SessionUser, id: Types.ObjectId, move: AmendmentMove, input: AmendmentInput) {
   const a = await AgreementModel.findById(id);

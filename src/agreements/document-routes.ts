@@ -6,11 +6,10 @@ import { i18n } from '../i18n/index.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { completeness } from './completeness.js';
 import { AgreementVersionModel } from './model.js';
-import { choices, loadView, ourSide, withOurSide } from './page-data.js';
+import { choices, loadView, ourSide } from './page-data.js';
 import { partyNames } from './service.js';
 
 export const agreementDocumentsRouter = Router();
-agreementDocumentsRouter.use('/agreements', withOurSide);
 
 /** Dates, numbers and amounts in the agreement's language (the document is not the reader's page). */
 function documentFormat(language: string) {

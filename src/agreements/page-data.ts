@@ -1,6 +1,6 @@
 // What the agreement's page and its printed document show: the agreement, its parties and people,
 // its indicators with their history and progress, completeness and the funding gap.
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { TFunction } from 'i18next';
 import type { Types } from 'mongoose';
 import { organizationName } from '../settings/organization.js';
@@ -62,8 +62,8 @@ export async function ourSide(t: TFunction): Promise<() => string> {
   return () => name || t('agreements:ownOrg');
 }
 
-/** Gives the agreement views `ourSide()` in the reader's language. */
-export const withOurSide: RequestHandler = async (req, res, next) => {
+/** Gives the agreement views `ourSide()` in the reader's language: mounted once, before the agreement routers. */
+export const agreementViewLocals = Router().use('/agreements', (async (req, res, next) => {
   res.locals.ourSide = await ourSide(req.t);
   next();
-};
+}) as RequestHandler);

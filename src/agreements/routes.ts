@@ -30,7 +30,7 @@ import {
   versionsOf,
 } from './service.js';
 import { agreementHistory } from './timeline.js';
-import { choices, loadView, withOurSide } from './page-data.js';
+import { choices, loadView } from './page-data.js';
 import { withAmendment } from './amendments.js';
 import { approvalRight, openStatuses, transitions, type Transition } from './status.js';
 
@@ -38,7 +38,6 @@ import { approvalRight, openStatuses, transitions, type Transition } from './sta
 const toAgreement = refusedTo('/agreements/:id');
 
 export const agreementsRouter = Router();
-agreementsRouter.use('/agreements', withOurSide);
 
 async function basicsForm(
   req: Request,
