@@ -14,3 +14,26 @@ export async function clearDatabase(): Promise<void> {
   // Emptied behind the models' backs: the in-memory directories must forget what they held.
   resetDirectories();
 }
+
+/** Collections no request's outcome is judged by: sessions and the app's bookkeeping. */
+const bookkeeping = new Set(['sessions', 'change_log', 'claims', 'loginfailures']);
+
+/**
+ * The collections a request could change, as one string to compare before and after it: each one's
+ * document count, or (`contents`) every document in _id order.
+ */
+export async function databaseSnapshot(what: 'counts' | 'contents'): Promise<string> {
+  const db = mongoose.connection.db!;
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => c.name)
+    .filter((n) => !bookkeeping.has(n))
+    .sort();
+  const parts = await Promise.all(
+    names.map(async (n) =>
+      what === 'counts'
+        ? `${n}:${await db.collection(n).countDocuments({})}`
+        : `${n}:${JSON.stringify(await db.collection(n).find({}).sort({ _id: 1 }).toArray())}`,
+    ),
+  );
+  return parts.join(what === 'counts' ? ' ' : '\n');
+}

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import mongoose, { type Types } from 'mongoose';
 import { createUser, csrfFrom, makeApp, signIn, type Agent, type TestUser } from '../../helpers/app.js';
-import { clearDatabase } from '../../helpers/db.js';
+import { clearDatabase, databaseSnapshot } from '../../helpers/db.js';
 import { fullAgreement } from '../../helpers/agreements.js';
 import { fillPath, listRoutes } from '../../helpers/routes.js';
 import { resetDirectories } from '../../../src/db/directory.js';
@@ -17,19 +17,6 @@ import { foldText } from '../../../src/util/text.js';
 // as it was, side effects included (stage moves and their records, mail queued, audit entries). The
 // same request from an administrator does change it, so a refusal here is the permission, not a
 // body the route would have refused anyway.
-
-/** The whole content of the collections a request could change (sessions and bookkeeping aside). */
-async function snapshot(): Promise<string> {
-  const db = mongoose.connection.db!;
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
-    .map((c) => c.name)
-    .filter((n) => !['sessions', 'change_log', 'claims', 'loginfailures'].includes(n))
-    .sort();
-  const parts = await Promise.all(
-    names.map(async (n) => `${n}:${JSON.stringify(await db.collection(n).find({}).sort({ _id: 1 }).toArray())}`),
-  );
-  return parts.join('\n');
-}
 
 /** Empties everything but the users, their sessions and the settings: the agents stay signed in. */
 async function clearRecords() {
@@ -248,12 +235,12 @@ describe('security: a professional writing on records another one owns', functio
         const { params, body } = requests(f, owner)[route]!;
         const url = fillPath(route.slice('POST '.length), (name) => params[name]!);
         const _csrf = await csrfFrom(agent, '/profile');
-        const before = await snapshot();
+        const before = await databaseSnapshot('contents');
         const res = await agent
           .post(url)
           .type('form')
           .send({ ...body, _csrf });
-        const changed = (await snapshot()) !== before;
+        const changed = (await databaseSnapshot('contents')) !== before;
         if (who === 'other' && changed) leaks.push(`${route} → ${res.status}`);
         if (who === 'admin' && !changed) inert.push(`${route} → ${res.status} ${res.headers.location ?? ''}`);
       }

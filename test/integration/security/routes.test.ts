@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import mongoose from 'mongoose';
 import supertest from 'supertest';
 import { createUser, csrfFrom, makeApp, signIn, type Agent } from '../../helpers/app.js';
-import { clearDatabase } from '../../helpers/db.js';
+import { clearDatabase, databaseSnapshot } from '../../helpers/db.js';
 import { fillPath, listRoutes, paramsOf, type RouteInfo } from '../../helpers/routes.js';
 
 // Every route, enumerated from the routers: sign-in required unless allow-listed, CSRF on every
@@ -13,17 +12,6 @@ const publicAllowList =
 // RFC 8058 one-click opt-out is POSTed by mail clients without a session: the signed link authorizes it.
 const csrfExempt = new Set(['POST /p/optout/:token']);
 const UNKNOWN_ID = '0123456789abcdef01234567';
-
-/** Documents in the collections a request could change (sessions and bookkeeping aside). */
-async function snapshot(): Promise<string> {
-  const db = mongoose.connection.db!;
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
-    .map((c) => c.name)
-    .filter((n) => !['sessions', 'change_log', 'claims', 'loginfailures'].includes(n))
-    .sort();
-  const counts = await Promise.all(names.map(async (n) => `${n}:${await db.collection(n).countDocuments({})}`));
-  return counts.join(' ');
-}
 
 describe('security: every route, from the router', function () {
   this.timeout(120_000);
@@ -60,7 +48,7 @@ describe('security: every route, from the router', function () {
   });
 
   it('every state-changing route refuses a missing or wrong CSRF token (403) and changes nothing', async () => {
-    const before = await snapshot();
+    const before = await databaseSnapshot('counts');
     const accepted: string[] = [];
     for (const r of routes.filter((x) => x.method !== 'GET' && !csrfExempt.has(`${x.method} ${x.path}`))) {
       const url = fillPath(r.path, () => UNKNOWN_ID);
@@ -69,7 +57,7 @@ describe('security: every route, from the router', function () {
       if (missing.status !== 403 || wrong.status !== 403) accepted.push(`${r.method} ${r.path} → ${missing.status}/${wrong.status}`);
     }
     expect(accepted).to.deep.equal([]);
-    expect(await snapshot()).to.equal(before);
+    expect(await databaseSnapshot('counts')).to.equal(before);
   });
 
   it('every route with an id answers 404, never 500, to a malformed or an unknown id', async () => {
