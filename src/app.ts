@@ -61,7 +61,7 @@ export function createApp(): Express {
 
   app.get('/healthz', async (_req, res) => {
     const report = await healthReport();
-    res.status(report.database === 'up' ? 200 : 503).json(report);
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
 
   app.use(formBody({ extended: false, limit: '200kb', parameterLimit: 2000 }));

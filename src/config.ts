@@ -52,6 +52,8 @@ const schema = z.object({
   MEETING_REMINDER_HOURS: z.coerce.number().min(0).default(24),
   QUIET_PARTNERSHIP_DAYS: z.coerce.number().int().min(1).default(60),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
+  // How long the change log keeps entries; the in-memory read model reloads in the background every half of it.
+  CHANGE_RETENTION_MINUTES: z.coerce.number().int().min(2).default(60),
 });
 
 export type Config = Readonly<{
@@ -79,6 +81,7 @@ export type Config = Readonly<{
   passwordHashMemoryKiB: number;
   scheduler: { enabled: boolean; tick: string; daily: string; weeklyDigest: string };
   reminders: { meetingLeadHours: number; quietPartnershipDays: number; maxAttempts: number };
+  changeRetentionMs: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -182,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       quietPartnershipDays: e.QUIET_PARTNERSHIP_DAYS,
       maxAttempts: e.MAIL_MAX_ATTEMPTS,
     },
+    changeRetentionMs: e.CHANGE_RETENTION_MINUTES * 60_000,
   });
 }
 

@@ -7,6 +7,13 @@ export const setSchedulerState = (s: SchedulerState): void => {
   schedulerState = s;
 };
 
+/** `warming` while the server loads its in-memory read model at start (a load balancer waits for `ready`). */
+export type ReadModelState = 'warming' | 'ready';
+let readModelState: ReadModelState = 'ready';
+export const setReadModelState = (s: ReadModelState): void => {
+  readModelState = s;
+};
+
 export async function healthReport() {
   let database: 'up' | 'down' = 'down';
   try {
@@ -18,8 +25,9 @@ export async function healthReport() {
     database = 'down';
   }
   return {
-    status: database === 'up' ? 'ok' : 'degraded',
+    status: database === 'down' ? 'degraded' : readModelState === 'warming' ? 'warming' : 'ok',
     database,
+    readModel: readModelState,
     scheduler: schedulerState,
     uptimeSeconds: Math.round(process.uptime()),
   };

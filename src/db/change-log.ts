@@ -3,6 +3,7 @@
 // (an insert: atomic on every backend) naming the documents it touched, or `all` for a write too
 // large to list. Entries older than the retention are purged by the maintenance job.
 import { Schema, Types, model, type Model, type QueryFilter } from 'mongoose';
+import { config } from '../config.js';
 
 const changeSchema = new Schema(
   {
@@ -39,10 +40,13 @@ export async function advanceLogHead(): Promise<void> {
   }
 }
 
-/** How long entries are kept; a directory older than half of this reloads everything. */
-export const CHANGE_RETENTION_MS = 60 * 60_000;
-/** Above this many documents in one write, the entry says `all` (the directories reload). */
-const MAX_IDS = 500;
+/** How long entries are kept (CHANGE_RETENTION_MINUTES); a directory reloads in the background every half of it. */
+export const changeRetentionMs = (): number => config.changeRetentionMs;
+/**
+ * Above this many documents in one write, the entry says `all` (the directories load a new snapshot
+ * in the background). Up to it, they apply the write row by row, at once.
+ */
+const MAX_IDS = 2000;
 
 export async function recordChange(coll: string, ids: unknown[], everything = false): Promise<void> {
   const all = everything || ids.length > MAX_IDS;
@@ -50,7 +54,7 @@ export async function recordChange(coll: string, ids: unknown[], everything = fa
   await advanceLogHead();
 }
 
-export const purgeChanges = (now = new Date()) => ChangeModel.deleteMany({ at: { $lt: new Date(now.getTime() - CHANGE_RETENTION_MS) } });
+export const purgeChanges = (now = new Date()) => ChangeModel.deleteMany({ at: { $lt: new Date(now.getTime() - changeRetentionMs()) } });
 
 /** The documents a filtered write will touch: read from an _id filter, else looked up before the write. */
 async function idsOfFilter(m: Model<unknown>, filter: QueryFilter<unknown> & { _id?: unknown }): Promise<unknown[]> {
@@ -58,6 +62,24 @@ async function idsOfFilter(m: Model<unknown>, filter: QueryFilter<unknown> & { _
   if (id instanceof Types.ObjectId || typeof id === 'string') return [id];
   if (id && typeof id === 'object' && Array.isArray((id as { $in?: unknown[] }).$in)) return (id as { $in: unknown[] }).$in;
   return (await m.find(filter, { _id: 1 }).lean<{ _id: unknown }[]>()).map((d) => d._id);
+}
+
+/**
+ * A bulk write whose every operation names one document by _id, logged with those ids (a bulk write
+ * made otherwise is logged as `all`, and the directories reload). The model's own post hook is
+ * skipped: this logs the write.
+ */
+export async function bulkUpdateById(
+  m: Model<unknown>,
+  coll: string,
+  ops: { updateOne: { filter: { _id: Types.ObjectId }; update: Record<string, unknown> } }[],
+): Promise<void> {
+  if (!ops.length) return;
+  await m.bulkWrite(ops, { middleware: { post: false } });
+  await recordChange(
+    coll,
+    ops.map((o) => o.updateOne.filter._id),
+  );
 }
 
 type WithIds = { _changedIds?: unknown[] };

@@ -7,31 +7,36 @@
 // Freshness: every read applies the log as of the start of the current request (or of the call,
 // outside a request), so a user's own change, written before their redirect, is always in what they
 // see next. One log read serves every directory and every request that began before it started.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RequestHandler } from 'express';
-import { Types } from 'mongoose';
-import { CHANGE_RETENTION_MS, ChangeModel, logHead } from './change-log.js';
+//
+// No request waits for a full load once a process is warm: the server loads every directory at start
+// (warmDirectories) and applies the log in the background (keepDirectoriesCurrent), so a request only
+// applies the last moment's changes. A change too large to apply row by row, and the periodic
+// safety reload, load a new snapshot in the background while the previous one keeps serving.
+import type { Types } from 'mongoose';
+import pMap from 'p-map';
+import { changeRetentionMs, ChangeModel, logHead } from './change-log.js';
+import {
+  backgroundFailure,
+  catchUp,
+  oidAt,
+  registerDirectory,
+  requestStartedAt,
+  WINDOW_MS,
+  type Entry,
+  type LogReader,
+} from './log-readers.js';
+
+// The process-wide parts (request freshness, warm-up, background tick, reset) live with the log read.
+export { directoriesAsOfRequest, keepDirectoriesCurrent, readingAsOfNow, resetDirectories, warmDirectories } from './log-readers.js';
 import { idKey, Interner } from './intern.js';
 import { pushTo } from '../util/group.js';
 
 /** Documents per batch of a full load's cursor. */
 export const LOAD_BATCH = 1000;
-/** Applies at most this many changed documents one by one; more, and the directory reloads. */
-const MAX_INCREMENTAL = 200;
-/**
- * Log entries from several processes are not written in _id order (an ObjectId orders by second,
- * then by process), and an entry may commit a moment after its _id was made: each read re-reads the
- * last seconds and skips the entries it already applied.
- */
-const WINDOW_MS = 10_000;
-
-interface Entry {
-  _id: Types.ObjectId;
-  coll: string;
-  ids: Types.ObjectId[];
-  all?: boolean;
-}
-
+/** Applies at most this many changed documents one by one; more, and the directory reloads in the background. */
+const MAX_INCREMENTAL = 2000;
+/** Changed documents read at once (each by _id, the one lookup FerretDB answers without a scan). */
+const LOOKUP_CONCURRENCY = 8;
 /**
  * Where a directory keeps its rows, by id key. A Map by default; a directory of many small rows may
  * keep them packed (see agreements/measurement-columns.ts) and hand out row objects on demand.
@@ -61,29 +66,6 @@ interface State<T, S extends RowStore<T>> {
   head: number;
 }
 
-const oidAt = (ms: number) => Types.ObjectId.createFromTime(Math.floor(ms / 1000));
-const requestStart = new AsyncLocalStorage<number>();
-
-/**
- * Directories read while answering a GET see every change logged before the request began. Mount
- * early. Other methods (which write, then may read) and code outside requests read as of each call.
- */
-export const directoriesAsOfRequest: RequestHandler = (req, _res, next) =>
-  req.method === 'GET' || req.method === 'HEAD' ? requestStart.run(Date.now(), next) : next();
-
-/** Runs fn with every directory read as of now (one log read for all), as a GET request does. */
-export const readingAsOfNow = <T>(fn: () => Promise<T>): Promise<T> => requestStart.run(Date.now(), fn);
-
-/** What the shared log read needs of each directory. */
-interface LogReader {
-  readonly loadedSince: number | null;
-  readonly headSeen: number;
-  advance(readAt: number): void;
-  apply(entries: Entry[], readAt: number, head: number): Promise<void>;
-  reset(): void;
-}
-const all = new Set<LogReader>();
-
 export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> = MapStore<T>> implements LogReader {
   private state: State<T, S> | null = null;
   private loading: Promise<State<T, S>> | null = null;
@@ -98,7 +80,7 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
     private readonly loadOne: (id: string) => Promise<T | null>,
     private readonly newStore: () => S = () => new MapStore<T>() as unknown as S,
   ) {
-    all.add(this);
+    registerDirectory(this);
   }
 
   /**
@@ -154,8 +136,11 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
     });
   }
 
-  private async current(asOf: number = requestStart.getStore() ?? Date.now()): Promise<void> {
-    if (!this.state || Date.now() - this.state.loadedAt > CHANGE_RETENTION_MS / 2) await this.load();
+  private async current(asOf: number = requestStartedAt() ?? Date.now()): Promise<void> {
+    // Log entries older than the retention may be purged: a state that has not read the log for that
+    // long cannot catch up, and must load again before answering (a process kept current never does).
+    if (!this.state || Date.now() - this.state.seenAt > changeRetentionMs() * 0.9) await this.load();
+    else if (Date.now() - this.state.loadedAt > changeRetentionMs() / 2) this.reloadInBackground();
     if (this.state!.seenAt < asOf) await catchUp(asOf);
     // Joined a full load that began before this request while a log read went by without it: read again.
     if (this.state!.seenAt < asOf) await catchUp(Date.now());
@@ -189,10 +174,31 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
     return this.state ? this.state.head : -1;
   }
 
+  /** Loads every row now (a first load, or a state too old to catch up): callers wait for it. */
   private async load(): Promise<void> {
-    // One full load at a time per directory; callers arriving meanwhile share it.
-    this.loading ??= this.fullLoad().finally(() => (this.loading = null));
-    this.state = await this.loading;
+    this.state = await this.startLoad();
+  }
+
+  /** Loads a new snapshot while the current one keeps serving (and keeps applying the log). */
+  private reloadInBackground(): void {
+    if (this.loading) return;
+    this.startLoad().then(
+      (s) => (this.state = s),
+      // The current snapshot stays; the next read or tick tries again.
+      (err: unknown) => backgroundFailure(this.coll, err),
+    );
+  }
+
+  // One full load at a time per directory; callers arriving meanwhile share it.
+  private startLoad(): Promise<State<T, S>> {
+    return (this.loading ??= this.fullLoad().finally(() => (this.loading = null)));
+  }
+
+  /** Loads the directory if it is not loaded yet; resolves with the time it took (ms). */
+  async warm(): Promise<number> {
+    const t0 = Date.now();
+    if (!this.state) await this.load();
+    return Date.now() - t0;
   }
 
   private async fullLoad(): Promise<State<T, S>> {
@@ -208,13 +214,15 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
 
   /** Nothing was logged since the last read: the directory is current as of `readAt`. */
   advance(readAt: number): void {
-    if (this.state && !this.loading) this.state.seenAt = Math.max(this.state.seenAt, readAt);
+    if (this.state) this.state.seenAt = Math.max(this.state.seenAt, readAt);
   }
 
   /** Applies the log entries read at `readAt` (all collections'; this one picks its own). */
   async apply(entries: Entry[], readAt: number, head: number): Promise<void> {
+    // While a background load runs, the serving snapshot keeps applying the log; the new snapshot
+    // reads again, from its own start, what the log holds (re-reading a row is harmless).
     const current = this.state;
-    if (!current || this.loading) return; // a full load under way reads everything itself
+    if (!current) return; // a first load under way reads everything itself
     const from = oidAt(current.seenAt - WINDOW_MS)
       .getTimestamp()
       .getTime();
@@ -222,18 +230,23 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
     const fresh = mine.filter((c) => !current.applied.has(String(c._id)));
     const applied = new Set(mine.map((c) => String(c._id)));
     const ids = new Set<string>();
+    let everything = false;
     for (const c of fresh) {
-      if (c.all) return this.load();
+      if (c.all) everything = true;
       for (const id of c.ids) ids.add(idKey(id));
     }
-    if (ids.size > MAX_INCREMENTAL) return this.load();
-    // One read by _id each: the one lookup FerretDB answers without a scan.
-    for (const id of ids) {
-      const d = await this.loadOne(id);
+    // Too large to apply row by row: a new snapshot loads in the background. Until it is in, the
+    // current one serves, with the smaller writes of this read applied, and marked as read up to here
+    // so that later small writes still apply to it.
+    if (everything || ids.size > MAX_INCREMENTAL) this.reloadInBackground();
+    if (ids.size > MAX_INCREMENTAL) return void Object.assign(current, { applied, seenAt: readAt, head });
+    const found = await pMap(ids, (id) => this.loadOne(id), { concurrency: LOOKUP_CONCURRENCY });
+    if (this.state !== current) return; // a new snapshot replaced it meanwhile: it has read these rows
+    [...ids].forEach((id, i) => {
+      const d = found[i];
       if (d) current.rows.set(id, d);
       else current.rows.delete(id);
-    }
-    if (this.state !== current) return;
+    });
     if (ids.size) this.state = { rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt, head };
     else Object.assign(current, { applied, seenAt: readAt, head }); // nothing changed: the derived views stay
   }
@@ -249,47 +262,4 @@ export function countBefore<T>(list: readonly T[], before: (row: T) => boolean):
     else hi = mid;
   }
   return lo;
-}
-
-// ---------- one log read for every directory ----------
-
-let pending: { startedAt: number; done: Promise<void> } | null = null;
-let lastReadAt = 0;
-
-/** Waits until a log read that started at or after `asOf` has been applied to every loaded directory. */
-async function catchUp(asOf: number): Promise<void> {
-  for (;;) {
-    if (lastReadAt >= asOf) return;
-    if (pending && pending.startedAt >= asOf) return pending.done;
-    if (pending) {
-      await pending.done.catch(() => undefined);
-      continue;
-    }
-    const startedAt = Date.now();
-    const done = readLog(startedAt).finally(() => (pending = null));
-    pending = { startedAt, done };
-    return done;
-  }
-}
-
-async function readLog(startedAt: number): Promise<void> {
-  const loaded = [...all].filter((d) => d.loadedSince !== null);
-  if (loaded.length) {
-    // The head first: an entry logged after this read moves it on, and is read next time.
-    const head = await logHead();
-    const behind = loaded.filter((d) => d.headSeen !== head);
-    for (const d of loaded) if (d.headSeen === head) d.advance(startedAt);
-    if (behind.length) {
-      const since = Math.min(...behind.map((d) => d.loadedSince!)) - WINDOW_MS;
-      const entries = await ChangeModel.find({ _id: { $gte: oidAt(since) } }).lean<Entry[]>();
-      await Promise.all(behind.map((d) => d.apply(entries, startedAt, head)));
-    }
-  }
-  lastReadAt = Math.max(lastReadAt, startedAt);
-}
-
-/** Forgets every directory's contents (tests, after the database is emptied behind the models). */
-export function resetDirectories(): void {
-  for (const d of all) d.reset();
-  lastReadAt = 0;
 }

@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType, type Model, type Types } from 'mongoose';
-import { logWrites } from '../db/change-log.js';
+import { bulkUpdateById, logWrites } from '../db/change-log.js';
 import { cadences, monthlyModes } from './recurrence.js';
 
 export const meetingKinds = ['exploration', 'planning', 'progress_check', 'review', 'other'] as const;
@@ -100,3 +100,7 @@ feedSchema.index({ tokenHash: 1 }, { unique: true });
 feedSchema.index({ userId: 1, revoked: 1 });
 
 export const CalendarFeedModel = model('CalendarFeed', feedSchema);
+
+/** Updates meetings, each named by _id, in one bulk write logged with their ids (applied at once by every directory). */
+export const updateMeetingsById = (ops: Parameters<typeof bulkUpdateById>[2]): Promise<void> =>
+  bulkUpdateById(MeetingModel as unknown as Model<unknown>, 'meetings', ops);

@@ -16,7 +16,7 @@ import { UserModel } from '../users/model.js';
 import { isManager, type Role } from '../users/roles.js';
 import { addSeries, addSingle, newCalendar } from './ics.js';
 import { nextSequence, nextSeriesSequence } from './sequence.js';
-import { CalendarFeedModel, MeetingModel, MeetingSeriesModel, type MeetingDoc, type MeetingKind, type MeetingSeriesDoc } from './model.js';
+import { CalendarFeedModel, MeetingModel, MeetingSeriesModel, updateMeetingsById, type MeetingDoc, type MeetingKind, type MeetingSeriesDoc } from './model.js';
 import { localToUtc, occurrences, type Cadence, type MonthlyMode } from './recurrence.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
 import { agreementDirectory, involves } from '../agreements/directory.js';
@@ -305,7 +305,7 @@ async function carryOver(replaced: MeetingDoc[], newSeriesId: Types.ObjectId, zo
     const moved = tasks.filter((t) => String(t.meetingId) === String(r._id)).map((t) => t._id);
     if (moved.length) taskOps.push({ updateMany: { filter: { _id: { $in: moved } }, update: { $set: { meetingId: target } } } });
   }
-  if (meetingOps.length) await MeetingModel.bulkWrite(meetingOps);
+  await updateMeetingsById(meetingOps);
   if (taskOps.length) await TaskModel.bulkWrite(taskOps);
 }
 

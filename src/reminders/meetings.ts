@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
 import { lineText } from '../meetings/ics-text.js';
-import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from '../meetings/model.js';
+import { MeetingModel, MeetingSeriesModel, updateMeetingsById, type MeetingDoc } from '../meetings/model.js';
 import { PartnerModel } from '../partners/model.js';
 import { UserModel } from '../users/model.js';
 import type { Locale } from '../users/roles.js';
@@ -238,6 +238,6 @@ export async function recordRsvp(meeting: MeetingDoc, contactId: string, answer:
         update: { $set: { attendees: d.attendees.map((a) => (String(a.contactId) === contactId ? { ...a, response: answer } : a)) } },
       },
     }));
-  if (ops.length) await MeetingModel.bulkWrite(ops);
+  await updateMeetingsById(ops);
   return true;
 }

@@ -1,62 +1,15 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import supertest from 'supertest';
+import { startChildServer as startServer, type ChildServer as Server } from '../helpers/child-server.js';
 import { freePort, startDatabase, type RunningDatabase } from '../../src/db/embedded.js';
 
-// The real server as a child process on its own real database server, which the test stops and
-// starts again underneath it.
 const root = path.resolve(import.meta.dirname, '../..');
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-/** The server on the database at `dbUri`, or (`{ dataDir }`) on the embedded database it starts itself. */
-async function startServer(db: string | { dataDir: string; ferretdbPort: number }): Promise<Server> {
-  const port = await freePort();
-  const { MONGODB_URI: _harnessDb, ...harnessEnv } = process.env;
-  const dbEnv = typeof db === 'string' ? { MONGODB_URI: db } : { DATA_DIR: db.dataDir, FERRETDB_PORT: String(db.ferretdbPort) };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: {
-      ...harnessEnv,
-      ...dbEnv,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BASE_URL: `http://127.0.0.1:${port}`,
-      SCHEDULER: 'on',
-      CRON_TICK: '*/2 * * * * *',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let buffer = '';
-  child.stdout.on('data', (c: Buffer) => {
-    buffer += c.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop()!;
-    lines.push(...parts);
-  });
-  child.stderr.on('data', (c: Buffer) => lines.push(c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (lines.some((l) => l.includes('is ready on'))) return { child, url, lines, exited };
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not start:\n${lines.join('\n')}`);
-}
 
 const health = async (url: string) => {
   const res = await fetch(`${url}/healthz`);
