@@ -8,6 +8,7 @@ import { PartnerModel } from './model.js';
 export const listedFields = {
   name: 1,
   nameFolded: 1,
+  websiteFolded: 1,
   searchFolded: 1,
   type: 1,
   stage: 1,
@@ -26,6 +27,8 @@ export interface ListedPartner {
   _id: Types.ObjectId;
   name: string;
   nameFolded: string;
+  /** The website without scheme, www. or trailing slash, folded; '' without one. */
+  websiteFolded?: string | null;
   searchFolded: string;
   type: string;
   stage: string;
@@ -60,4 +63,14 @@ export const partnersSorted = (key: string, compare: (a: ListedPartner, b: Liste
 export async function partnerNamesById(ids: readonly { toString(): string }[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
   return new Map([...(await directory.byIds(ids))].map(([id, p]) => [id, p.name]));
+}
+
+/**
+ * Partners, archived ones too, whose folded name or folded website is one of these: the duplicate
+ * checks of the form and of the import, answered from memory (the database would scan for it).
+ */
+export async function partnersNamedOrAt(names: Iterable<string>, sites: Iterable<string>): Promise<ListedPartner[]> {
+  const byName = new Set(names);
+  const bySite = new Set([...sites].filter(Boolean));
+  return (await directory.rows()).filter((p) => byName.has(p.nameFolded) || (!!p.websiteFolded && bySite.has(p.websiteFolded)));
 }

@@ -18,6 +18,7 @@ import { foldText } from '../util/text.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
 import { PartnerImportModel } from './import.model.js';
 import { PartnerModel, StageChangeModel } from './model.js';
+import { partnersNamedOrAt } from './directory.js';
 import { derivedFields } from './service.js';
 import { csvColumns } from './csv.js';
 import { importsStopping, markImportsStopping, removeImported, startHeartbeat } from './import-recovery.js';
@@ -245,20 +246,7 @@ export async function prepareImport(headers: string[], rows: string[][], mapping
   }));
   const names = derived.map((x) => x.d.nameFolded);
   const sites = derived.map((x) => x.d.websiteFolded).filter(Boolean);
-  const clashes: { nameFolded: string; websiteFolded?: string | null; name: string }[] = [];
-  for (let i = 0; i < names.length; i += 1000) {
-    clashes.push(
-      ...(await PartnerModel.find({ nameFolded: { $in: names.slice(i, i + 1000) } }, { nameFolded: 1, websiteFolded: 1, name: 1 }).lean()),
-    );
-  }
-  for (let i = 0; i < sites.length; i += 1000) {
-    clashes.push(
-      ...(await PartnerModel.find(
-        { websiteFolded: { $in: sites.slice(i, i + 1000) } },
-        { nameFolded: 1, websiteFolded: 1, name: 1 },
-      ).lean()),
-    );
-  }
+  const clashes = await partnersNamedOrAt(names, sites);
   const takenNames = new Map(clashes.map((c) => [c.nameFolded, c.name]));
   const takenSites = new Map(clashes.filter((c) => c.websiteFolded).map((c) => [c.websiteFolded!, c.name]));
   const seenSites = new Map<string, string>();

@@ -13,7 +13,7 @@ import type { ContactInput, explorationSchema, ListQuery, PartnerInput } from '.
 import { changeStage } from './stage.js';
 import { mayWritePartner } from './policy.js';
 import { blockingReferences, removeDependentRecords } from './deletion.js';
-import { partnerDirectory, partnersSorted, type ListedPartner } from './directory.js';
+import { partnerDirectory, partnersNamedOrAt, partnersSorted, type ListedPartner } from './directory.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
 
 const contactFields = ['name', 'role', 'email', 'phone', 'locale', 'emailConsent', 'primary'] as const;
@@ -50,14 +50,15 @@ async function assertOwner(ownerId: string): Promise<Types.ObjectId> {
   return owner._id;
 }
 
-/** Partners whose name or website matches, ignoring case and accents (duplicate detection). */
+/** Partners whose name or website matches, ignoring case and accents (duplicate detection): at most 5. */
 export async function findDuplicates(name: string, website = '', exceptId?: Types.ObjectId) {
   const d = derivedFields({ name, website, contacts: [], resources: [] });
-  const or: QueryFilter<PartnerDoc>[] = [{ nameFolded: d.nameFolded }];
-  if (d.websiteFolded) or.push({ websiteFolded: d.websiteFolded });
-  return PartnerModel.find({ $or: or, ...(exceptId ? { _id: { $ne: exceptId } } : {}) }, { name: 1, website: 1, archived: 1 })
-    .limit(5)
-    .lean();
+  const found = (await partnersNamedOrAt([d.nameFolded], [d.websiteFolded]))
+    .filter((p) => !exceptId || !p._id.equals(exceptId))
+    .slice(0, 5);
+  // The website to show them by: each read by _id (the one lookup the embedded database answers without a scan).
+  const docs = await Promise.all(found.map((p) => PartnerModel.findById(p._id, { name: 1, website: 1, archived: 1 }).lean()));
+  return docs.filter((p) => p !== null);
 }
 
 export async function createPartner(actor: Actor, input: PartnerInput, contact?: ContactInput | null) {

@@ -72,6 +72,8 @@ describe('partner directory (in-memory list kept current through the change log)
       rows = (await partnerDirectory()).length;
     }
     expect(rows, 'the new snapshot, once loaded').to.equal(2502);
-    expect(await names()).to.include('Foxtrot').and.include('Bulk 2499');
+    expect(await names())
+      .to.include('Foxtrot')
+      .and.include('Bulk 2499');
   });
 });
