@@ -3,13 +3,14 @@ import { partnerNamesById } from '../partners/directory.js';
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { QueryFilter } from 'mongoose';
 import type { SessionUser } from '../users/service.js';
 import { UserModel } from '../users/model.js';
 import { completeness } from './completeness.js';
 import { AgreementModel, KpiMeasurementModel, type AgreementDoc } from './model.js';
-import { listFilter, type AgreementListQuery } from './service.js';
+import { agreementListSort, listFilter, type AgreementListQuery } from './service.js';
+import { findSorted, type Filter } from '../db/query.js';
 
 export const agreementColumns = [
   'title',
@@ -69,7 +70,8 @@ export async function streamAgreementsCsv(res: Response, q: AgreementListQuery, 
   const [users, partners] = await Promise.all([UserModel.find({}, { email: 1 }).lean(), partnerNameMap(f)]);
   const emails = new Map(users.map((u) => [String(u._id), u.email]));
   start(res, 'agreements');
-  const cursor = AgreementModel.find(f).sort({ updatedAt: -1, _id: 1 }).lean().cursor({ batchSize: 200 });
+  // The list's own query (filter and order), answered by the database: a stream, whatever the size.
+  const cursor = Readable.from(findSorted(AgreementModel, f as Filter, agreementListSort));
   const toRows = new Transform({
     objectMode: true,
     transform(a: AgreementDoc | null, _enc, done) {

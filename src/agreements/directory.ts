@@ -4,6 +4,7 @@
 // instead of scanning the collection. About 1.9 KB per agreement (seeded portfolio).
 import type { Types } from 'mongoose';
 import { Directory, LOAD_BATCH } from '../db/directory.js';
+import type { Filter, Page, SortSpec } from '../db/query.js';
 import { AgreementModel, type AgreementDoc } from './model.js';
 
 const listedFields = {
@@ -51,6 +52,12 @@ const directory = new Directory<ListedAgreement>(
 
 /** Every agreement's listed fields (archived ones too), current as of this call. */
 export const agreementDirectory = (): Promise<readonly ListedAgreement[]> => directory.rows();
+
+/** The agreements matching a MongoDB filter, in a MongoDB sort's order (src/db/query.ts), shared per change. */
+export const agreementsMatching = (filter: Filter, sort: SortSpec): Promise<readonly ListedAgreement[]> => directory.matching(filter, sort);
+
+/** One page of agreementsMatching, with the number that match. */
+export const listedAgreements = (filter: Filter, sort: SortSpec, page: Page) => directory.list(filter, sort, page);
 
 /** The agreements naming a partner (archived ones too), in no order. */
 export const agreementsOfPartner = async (partnerId: Types.ObjectId | string): Promise<readonly ListedAgreement[]> =>

@@ -1,7 +1,8 @@
 // Agreements: drafting the eight elements, the status lifecycle, versions of active agreements, KPIs.
-import { agreementDirectory, agreementsOfPartner } from './directory.js';
+import { agreementsOfPartner, listedAgreements } from './directory.js';
+import type { SortSpec } from '../db/query.js';
 import { PartnerModel } from '../partners/model.js';
-import { partnerDirectory, partnerNamesById } from '../partners/directory.js';
+import { partnerNamesById, partnersMatching } from '../partners/directory.js';
 import { Types, type QueryFilter } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
@@ -236,32 +237,19 @@ export async function listFilter(q: AgreementListQuery, user: SessionUser, now =
   if (q.kpiStatus) f['kpis.status'] = q.kpiStatus;
   if (q.endingWithin) f.endDate = { $gte: now, $lte: new Date(now.getTime() + q.endingWithin * 86400_000) };
   if (q.partnerType) {
-    const ids = (await partnerDirectory()).filter((p) => p.type === q.partnerType).slice(0, 5000);
+    // Every partner of that type (the page and the exports alike): the ids come from the partner directory.
+    const ids = await partnersMatching({ type: q.partnerType }, { _id: 1 });
     f.partnerIds = { $in: ids.map((p) => p._id) };
   }
   return f;
 }
 
-/** The list page: filters and one page, computed over the agreement directory (latest changes first). */
+/** The list's order (latest changes first), for the page and the exports. */
+export const agreementListSort: SortSpec = { updatedAt: -1, _id: 1 };
+
+/** The list page: the list's filter and order over the agreement directory, one page. */
 export async function listAgreements(q: AgreementListQuery, user: SessionUser, page: Page, now = new Date()) {
-  const owner = q.owner ? (q.owner === 'me' ? user.id : q.owner) : '';
-  const types = q.partnerType
-    ? new Set((await partnerDirectory()).filter((p) => p.type === q.partnerType).map((p) => String(p._id)))
-    : null;
-  const until = q.endingWithin ? now.getTime() + q.endingWithin * 86400_000 : 0;
-  const matches = (await agreementDirectory()).filter(
-    (a) =>
-      !a.archived &&
-      (!q.status || a.status === q.status) &&
-      (!q.kind || a.kind === q.kind) &&
-      (!owner || String(a.ownerId) === owner) &&
-      (!q.kpiStatus || a.kpis.some((k) => k.status === q.kpiStatus)) &&
-      (!until || (a.endDate && a.endDate.getTime() >= now.getTime() && a.endDate.getTime() <= until)) &&
-      (!types || a.partnerIds.some((p) => types.has(String(p)))),
-  );
-  matches.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (String(a._id) < String(b._id) ? -1 : 1));
-  const items = matches.slice((page.page - 1) * page.perPage, page.page * page.perPage);
-  const total = matches.length;
+  const { items, total } = await listedAgreements(await listFilter(q, user, now), agreementListSort, page);
   const names = await partyNames(items.flatMap((a) => a.partnerIds));
   return { items, total, names };
 }

@@ -13,7 +13,9 @@
 // applies the last moment's changes. A change too large to apply row by row, and the periodic
 // safety reload, load a new snapshot in the background while the previous one keeps serving.
 import type { Types } from 'mongoose';
+import { mongo } from 'mongoose';
 import pMap from 'p-map';
+import { comparatorOf, matcher, type Filter, type Page, type SortSpec } from './query.js';
 import { changeRetentionMs, ChangeModel, logHead } from './change-log.js';
 import {
   backgroundFailure,
@@ -26,6 +28,8 @@ import {
   type LogReader,
 } from './log-readers.js';
 
+const { EJSON } = mongo.BSON;
+
 // The process-wide parts (request freshness, warm-up, background tick, reset) live with the log read.
 export { directoriesAsOfRequest, keepDirectoriesCurrent, readingAsOfNow, resetDirectories, warmDirectories } from './log-readers.js';
 import { idKey, Interner } from './intern.js';
@@ -37,6 +41,8 @@ export const LOAD_BATCH = 1000;
 const MAX_INCREMENTAL = 2000;
 /** Changed documents read at once (each by _id, the one lookup FerretDB answers without a scan). */
 const LOOKUP_CONCURRENCY = 8;
+/** Derived views (sorted lists, query results) kept per state before they are dropped and made again. */
+const MAX_VIEWS = 200;
 /**
  * Where a directory keeps its rows, by id key. A Map by default; a directory of many small rows may
  * keep them packed (see agreements/measurement-columns.ts) and hand out row objects on demand.
@@ -113,6 +119,25 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
   async sorted(key: string, compare: (a: T, b: T) => number, asOf?: number): Promise<readonly T[]> {
     await this.current(asOf);
     return this.view(`sorted:${key}`, () => [...this.state!.rows.values()].sort(compare));
+  }
+
+  /**
+   * The rows matching a MongoDB filter (src/db/query.ts), in the sort's order: the same query the
+   * database answers for the exports. Computed once per change of the directory and query.
+   */
+  async matching(filter: Filter, sort: SortSpec, asOf?: number): Promise<readonly T[]> {
+    const sortKey = EJSON.stringify(sort);
+    const ordered = await this.sorted(sortKey, comparatorOf<T>(sort), asOf);
+    if (!Object.keys(filter).length) return ordered;
+    if (this.views.size > MAX_VIEWS) this.views.clear(); // many distinct queries since the last change
+    // EJSON tells an ObjectId, a date and a string apart, so two different filters never share a key.
+    return this.view(`match:${sortKey}:${EJSON.stringify(filter)}`, () => ordered.filter(matcher<T>(filter)));
+  }
+
+  /** One page of `matching`, with the number of rows that match. */
+  async list(filter: Filter, sort: SortSpec, page: Page, asOf?: number): Promise<{ items: T[]; total: number }> {
+    const all = await this.matching(filter, sort, asOf);
+    return { items: all.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: all.length };
   }
 
   /**

@@ -16,11 +16,20 @@ import { UserModel } from '../users/model.js';
 import { isManager, type Role } from '../users/roles.js';
 import { addSeries, addSingle, newCalendar } from './ics.js';
 import { nextSequence, nextSeriesSequence } from './sequence.js';
-import { CalendarFeedModel, MeetingModel, MeetingSeriesModel, updateMeetingsById, type MeetingDoc, type MeetingKind, type MeetingSeriesDoc } from './model.js';
+import {
+  CalendarFeedModel,
+  MeetingModel,
+  MeetingSeriesModel,
+  updateMeetingsById,
+  type MeetingDoc,
+  type MeetingKind,
+  type MeetingSeriesDoc,
+} from './model.js';
 import { localToUtc, occurrences, type Cadence, type MonthlyMode } from './recurrence.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
-import { agreementDirectory, involves } from '../agreements/directory.js';
-import { meetingsStartingBetween, sameId, type ListedMeeting } from './directory.js';
+import { agreementsMatching } from '../agreements/directory.js';
+import { matcher, type Filter } from '../db/query.js';
+import { meetingsStartingBetween, type ListedMeeting } from './directory.js';
 
 export interface MeetingActor extends Actor {
   role: Role;
@@ -401,49 +410,35 @@ export interface MeetingFilter {
   includeCancelled?: boolean;
 }
 
-async function scopeFilter(f: MeetingFilter): Promise<Record<string, unknown>> {
-  const q: Record<string, unknown> = { archived: false };
+/**
+ * The scope as a MongoDB filter: matched against the meeting directory's rows by the pages, and sent
+ * to the database by the calendar feed. The agreements "I am on" come from the agreement directory.
+ */
+export async function meetingScopeFilter(f: MeetingFilter): Promise<Filter> {
+  const q: Filter = { archived: false };
   if (!f.includeCancelled) q.cancelled = false;
   if (f.partnerId) q.partnerId = f.partnerId;
   if (f.agreementId) q.agreementId = f.agreementId;
   if (f.userId && f.scope !== 'all') {
-    const or: Record<string, unknown>[] = [{ ownerId: f.userId }, { attendeeUserIds: f.userId }];
+    const or: Filter[] = [{ ownerId: f.userId }, { attendeeUserIds: f.userId }];
     if (f.scope === 'team') {
-      const ids = await AgreementModel.find({ $or: [{ ownerId: f.userId }, { teamIds: f.userId }] }, { _id: 1 }).lean();
-      if (ids.length) or.push({ agreementId: { $in: ids.map((a) => a._id) } });
+      const mine = await agreementsMatching({ $or: [{ ownerId: f.userId }, { teamIds: f.userId }] }, { _id: 1 });
+      if (mine.length) or.push({ agreementId: { $in: mine.map((a) => a._id) } });
     }
     q.$or = or;
   }
   return q;
 }
 
-/** The same scope as scopeFilter, as a test on the meeting directory's rows. */
-async function scopeMatcher(f: MeetingFilter): Promise<(m: ListedMeeting) => boolean> {
-  const userId = f.userId && f.scope !== 'all' ? String(f.userId) : null;
-  const team =
-    userId && f.scope === 'team'
-      ? new Set((await agreementDirectory()).filter((a) => involves(a, userId)).map((a) => String(a._id)))
-      : null;
-  return (m) =>
-    !m.archived &&
-    (f.includeCancelled || !m.cancelled) &&
-    (!f.partnerId || sameId(m.partnerId, f.partnerId)) &&
-    (!f.agreementId || sameId(m.agreementId, f.agreementId)) &&
-    (!userId ||
-      String(m.ownerId) === userId ||
-      m.attendeeUserIds.some((u) => String(u) === userId) ||
-      (!!team && !!m.agreementId && team.has(String(m.agreementId))));
-}
-
 /** Meetings starting in [from, to), oldest first (at most 1,000): for the calendar and the home page. */
 export async function meetingsBetween(from: Date, to: Date, filter: MeetingFilter = {}): Promise<ListedMeeting[]> {
-  const [rows, matches] = await Promise.all([meetingsStartingBetween(from, to), scopeMatcher(filter)]);
-  return rows.filter(matches).slice(0, 1000);
+  const [rows, scope] = await Promise.all([meetingsStartingBetween(from, to), meetingScopeFilter(filter)]);
+  return rows.filter(matcher<ListedMeeting>(scope)).slice(0, 1000);
 }
 
 export async function upcomingMeetings(from: Date, filter: MeetingFilter, page: { page: number; perPage: number }) {
-  const [rows, matches] = await Promise.all([meetingsStartingBetween(from, null), scopeMatcher(filter)]);
-  const all = rows.filter(matches);
+  const [rows, scope] = await Promise.all([meetingsStartingBetween(from, null), meetingScopeFilter(filter)]);
+  const all = rows.filter(matcher<ListedMeeting>(scope));
   return { items: all.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: all.length };
 }
 
@@ -531,7 +526,7 @@ export async function feedIcs(token: string, now = new Date()): Promise<string |
   const to = DateTime.fromJSDate(now).plus({ years: 2 }).toJSDate();
   // The feed needs whole meetings (attendees, place, link): read from the collection.
   const meetings = await MeetingModel.find({
-    ...(await scopeFilter({ scope: 'mine', userId: user._id, includeCancelled: true })),
+    ...(await meetingScopeFilter({ scope: 'mine', userId: user._id, includeCancelled: true })),
     start: { $gte: from, $lt: to },
   })
     .sort({ start: 1 })

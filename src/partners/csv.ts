@@ -2,11 +2,12 @@
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { SessionUser } from '../users/service.js';
-import { PartnerModel } from './model.js';
+import { PartnerModel, type PartnerDoc } from './model.js';
 import type { ListQuery } from './schemas.js';
-import { listFilter } from './service.js';
+import { listFilter, listSorts } from './service.js';
+import { findSorted } from '../db/query.js';
 import { UserModel } from '../users/model.js';
 
 export const csvColumns = [
@@ -36,12 +37,12 @@ export async function streamPartnersCsv(res: Response, q: ListQuery, user: Sessi
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="partners-${new Date().toISOString().slice(0, 10)}.csv"`);
   res.write('\uFEFF'); // BOM: spreadsheets then read UTF-8 accents correctly
-  const cursor = PartnerModel.find(listFilter(q, user)).sort({ nameFolded: 1, _id: 1 }).lean().cursor({ batchSize: 500 });
+  // The list's own query (filter and sort), answered by the database: a stream, whatever the size.
+  const cursor = Readable.from(findSorted(PartnerModel, listFilter(q, user), listSorts[q.sort]));
   // One row per contact (the partner's fields repeated), or one row when it has none.
   const toRows = new Transform({
     objectMode: true,
-    transform(p: Awaited<ReturnType<typeof cursor.next>>, _enc, done) {
-      if (!p) return done();
+    transform(p: PartnerDoc, _enc, done) {
       const base = [
         p.name,
         p.type,

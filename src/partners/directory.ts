@@ -3,6 +3,7 @@
 // board, regions, the resource inventory and partner names come from it. About 1.5 KB per partner.
 import type { Types } from 'mongoose';
 import { Directory, LOAD_BATCH } from '../db/directory.js';
+import type { Filter, Page, SortSpec } from '../db/query.js';
 import { PartnerModel } from './model.js';
 
 export const listedFields = {
@@ -55,9 +56,11 @@ export const partnerDirectory = (): Promise<readonly ListedPartner[]> => directo
 /** Every partner's listed fields by id. */
 export const partnersById = (): Promise<ReadonlyMap<string, ListedPartner>> => directory.byId();
 
-/** Every partner's listed fields in one order, sorted once per change of the directory (filtering keeps the order). */
-export const partnersSorted = (key: string, compare: (a: ListedPartner, b: ListedPartner) => number): Promise<readonly ListedPartner[]> =>
-  directory.sorted(key, compare);
+/** The partners matching a MongoDB filter, in a MongoDB sort's order (src/db/query.ts), shared per change. */
+export const partnersMatching = (filter: Filter, sort: SortSpec): Promise<readonly ListedPartner[]> => directory.matching(filter, sort);
+
+/** One page of partnersMatching, with the number that match. */
+export const listedPartners = (filter: Filter, sort: SortSpec, page: Page) => directory.list(filter, sort, page);
 
 /** Names of partners by id, from the directory (no database scan). */
 export async function partnerNamesById(ids: readonly { toString(): string }[]): Promise<Map<string, string>> {

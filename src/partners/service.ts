@@ -13,7 +13,8 @@ import type { ContactInput, explorationSchema, ListQuery, PartnerInput } from '.
 import { changeStage } from './stage.js';
 import { mayWritePartner } from './policy.js';
 import { blockingReferences, removeDependentRecords } from './deletion.js';
-import { partnerDirectory, partnersNamedOrAt, partnersSorted, type ListedPartner } from './directory.js';
+import { listedPartners, partnerDirectory, partnersMatching, partnersNamedOrAt, type ListedPartner } from './directory.js';
+import type { SortSpec } from '../db/query.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
 
 const contactFields = ['name', 'role', 'email', 'phone', 'locale', 'emailConsent', 'primary'] as const;
@@ -226,46 +227,23 @@ export function listFilter(q: ListQuery, user: SessionUser): QueryFilter<Partner
   return f;
 }
 
-/** The list page: filters, search, sort and one page, computed over the partner directory. */
-/** A sorted list split into current and archived partners, once per list (the list is new after each change). */
-const splitLists = new WeakMap<readonly ListedPartner[], { current: ListedPartner[]; archived: ListedPartner[] }>();
-function split(all: readonly ListedPartner[]) {
-  let parts = splitLists.get(all);
-  if (!parts) {
-    parts = { current: all.filter((p) => !p.archived), archived: all.filter((p) => p.archived) };
-    splitLists.set(all, parts);
-  }
-  return parts;
-}
-
-export async function listPartners(q: ListQuery, user: SessionUser, page: Page) {
-  const sorted = split(await partnersSorted(q.sort, listOrders[q.sort]));
-  const owner = q.owner ? (q.owner === 'me' ? user.id : q.owner) : '';
-  const needle = foldText(q.q);
-  const all = q.archived === '1' ? sorted.archived : sorted.current;
-  const tests: ((p: ListedPartner) => boolean)[] = [];
-  if (q.type) tests.push((p) => p.type === q.type);
-  if (q.stage) tests.push((p) => p.stage === q.stage);
-  if (owner) tests.push((p) => String(p.ownerId) === owner);
-  if (q.region) tests.push((p) => p.region === q.region);
-  if (q.tag) tests.push((p) => p.tags.includes(q.tag!));
-  if (q.resource) tests.push((p) => p.resourceCategories.includes(q.resource!));
-  if (needle) tests.push((p) => p.searchFolded.includes(needle));
-  const matches = tests.length ? all.filter((p) => tests.every((test) => test(p))) : all;
-  const items = matches.slice((page.page - 1) * page.perPage, page.page * page.perPage);
-  const owners = await ownerNames(items.map((p) => p.ownerId));
-  return { items, total: matches.length, owners };
-}
-
-const byName = (a: ListedPartner, b: ListedPartner) => cmp(a.nameFolded, b.nameFolded) || cmp(String(a._id), String(b._id));
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const byLatestMove = (a: ListedPartner, b: ListedPartner) => b.stageChangedAt.getTime() - a.stageChangedAt.getTime() || byName(a, b);
-const listOrders: Record<ListQuery['sort'], (a: ListedPartner, b: ListedPartner) => number> = {
-  name: byName,
-  '-updated': (a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || cmp(String(a._id), String(b._id)),
-  stage: (a, b) => stages.indexOf(a.stage as Stage) - stages.indexOf(b.stage as Stage) || byName(a, b),
-  type: (a, b) => cmp(a.type, b.type) || byName(a, b),
+/**
+ * The list's orders, as MongoDB sorts (the stage one in pipeline order): the page sorts the partner
+ * directory by them, the CSV export asks the database for the same.
+ */
+export const listSorts: Record<ListQuery['sort'], SortSpec> = {
+  name: { nameFolded: 1, _id: 1 },
+  '-updated': { updatedAt: -1, _id: 1 },
+  stage: { stage: stages, nameFolded: 1, _id: 1 },
+  type: { type: 1, nameFolded: 1, _id: 1 },
 };
+
+/** The list page: the list's filter and sort over the partner directory, one page. */
+export async function listPartners(q: ListQuery, user: SessionUser, page: Page) {
+  const { items, total } = await listedPartners(listFilter(q, user), listSorts[q.sort], page);
+  const owners = await ownerNames(items.map((p) => p.ownerId));
+  return { items, total, owners };
+}
 
 /** Names of users by id, in one query. */
 export async function ownerNames(ids: Types.ObjectId[]): Promise<Record<string, string>> {
@@ -281,7 +259,8 @@ export async function getPartner(id: Types.ObjectId) {
 
 /** Partners grouped by stage for the pipeline board (bounded per column, latest moves first). */
 export async function board(user: SessionUser, mineOnly: boolean, perStage = 50) {
-  const rows = (await partnersSorted('board', byLatestMove)).filter((p) => !p.archived && (!mineOnly || String(p.ownerId) === user.id));
+  const filter = { archived: false, ...(mineOnly ? { ownerId: new Types.ObjectId(user.id) } : {}) };
+  const rows = await partnersMatching(filter, { stageChangedAt: -1, nameFolded: 1, _id: 1 });
   return stages.map((stage) => {
     const inStage = rows.filter((p) => p.stage === stage);
     return { stage, partners: inStage.slice(0, perStage), total: inStage.length };
@@ -290,10 +269,8 @@ export async function board(user: SessionUser, mineOnly: boolean, perStage = 50)
 
 /** Who offers what: partners with community resources, by category. */
 export async function resourceInventory(category: ResourceCategory | undefined, page: Page) {
-  const rows = (await partnersSorted('name', byName)).filter(
-    (p) => !p.archived && (category ? p.resourceCategories.includes(category) : p.resources.length > 0),
-  );
-  return { items: rows.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: rows.length };
+  const filter = { archived: false, ...(category ? { resourceCategories: category } : { 'resources.0': { $exists: true } }) };
+  return listedPartners(filter, listSorts.name, page);
 }
 
 const regionsOf = new WeakMap<readonly ListedPartner[], string[]>();
