@@ -3,23 +3,38 @@
 // (data/bench-N, kept between runs), starts the production server on each, and measures every page
 // with autocannon (20 connections, after a warm-up) against a baseline measured in the same run: a
 // bare Express + EJS server rendering the same partner-list template from memory. Then mail delivery,
-// CSV import and CSV export. Prints tables; changes nothing outside data/bench-*.
+// CSV import and CSV export. Then, per size, first requests against the warm p50: after a cold start,
+// after a 600-row import through the UI, after an idle spell past the read model's reload (a server
+// of its own, CHANGE_RETENTION_MINUTES=2); and the time to create a partner through the form.
+// Prints tables; changes nothing outside data/bench-* (what the bench writes is removed again, db.ts).
 // Options: --partners N (the large size), env BENCH_DURATION (seconds per page, default 10),
-// BENCH_JOBS=off (no mail delivery and CSV import jobs), BENCH_IMPORT_ROWS (default 50,000).
+// BENCH_JOBS=off (no mail delivery and CSV import jobs), BENCH_IMPORT_ROWS (default 50,000),
+// BENCH_IDLE_SECONDS (the idle spell, default 70).
 import autocannon from 'autocannon';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../src/db/embedded.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
+import { pickIds, removeBenchWrites, type BenchWrites } from './db.js';
+import {
+  afterIdle,
+  attempt,
+  firstRequestTable,
+  firstRequests,
+  idleSeconds,
+  lazySession,
+  pagesFor,
+  writeTable,
+  type FirstRequest,
+} from './first-requests.js';
+import { nodeFlags, root, startConfig, startEnv, startServer, stopServer, waitHttp, waitReady } from './server.js';
+import { importThroughUi, timeCreates } from './writes.js';
 const { values } = parseArgs({ options: { partners: { type: 'string', default: '20000' } } });
 const large = Number(values.partners);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const warmup = Math.max(2, Math.round(duration / 3));
-const PASSWORD = 'passerelle-demo-2026';
 const say = (m: string) => process.stderr.write(`${m}\n`);
 
 interface PageResult {
@@ -51,72 +66,6 @@ function seed(size: number, dataDir: string, dbPort: number): void {
   if (r.status !== 0) throw new Error(`seed failed (${r.status})`);
   fs.writeFileSync(marker, new Date().toISOString());
 }
-
-async function waitHttp(url: string, child: ChildProcess, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode})`);
-    const ok = await fetch(url).then(
-      (r) => r.status < 500,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer`);
-}
-
-/** How `npm start` runs the server (package.json config: V8 flags, glibc malloc arenas): measure what runs. */
-const startConfig =
-  (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string; mallocArenaMax?: string } })
-    .config ?? {};
-const nodeFlags = startConfig.nodeFlags?.split(/\s+/).filter(Boolean) ?? [];
-const startEnv = startConfig.mallocArenaMax ? { MALLOC_ARENA_MAX: startConfig.mallocArenaMax } : {};
-
-function startServer(dataDir: string, dbPort: number, port: number): ChildProcess {
-  // No SMTP_URL: mail would go to the development outbox (nothing is sent during the bench).
-  const { SMTP_URL: _unused, MONGODB_URI: _unusedToo, ...env } = process.env;
-  return spawn(process.execPath, [...nodeFlags, 'dist/src/server.js'], {
-    cwd: root,
-    env: {
-      ...env,
-      ...startEnv,
-      NODE_ENV: 'production',
-      SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-42',
-      DATA_DIR: dataDir,
-      FERRETDB_PORT: String(dbPort),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BASE_URL: `http://127.0.0.1:${port}`,
-      SCHEDULER: 'off',
-      COUNT_DB_COMMANDS: 'on',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-/** Signs in as the seeded administrator; returns the session cookie. */
-async function signIn(base: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const cookie = (page.headers.getSetCookie()[0] ?? '').split(';')[0]!;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: 'admin@passerelle.local', password: PASSWORD, _csrf: csrf }).toString(),
-  });
-  if (res.status !== 302) throw new Error(`sign-in failed: ${res.status}`);
-  return (res.headers.getSetCookie()[0] ?? cookie).split(';')[0]!;
-}
-
-const firstId = async (base: string, cookie: string, listPath: string, prefix: string): Promise<string> => {
-  const html = await (await fetch(`${base}${listPath}`, { headers: { cookie } })).text();
-  const m = new RegExp(`href="${prefix}/([a-f0-9]{24})"`).exec(html);
-  if (!m) throw new Error(`no ${prefix} link on ${listPath}`);
-  return m[1]!;
-};
 
 async function commandsOf(url: string, cookie: string): Promise<string> {
   const get = (headers: Record<string, string>) => fetch(url, { headers: { cookie, ...headers }, signal: AbortSignal.timeout(600_000) });
@@ -220,28 +169,30 @@ const memory: Record<number, number> = {};
 let exportPeak = NaN;
 let jobs: Record<string, unknown>[] = [];
 let directories: Record<string, unknown> = {};
+const readySeconds: Record<number, number> = {};
+const cold: FirstRequest[] = [];
+const afterImport: FirstRequest[] = [];
+const idle: FirstRequest[] = [];
+const creates: [number, number[]][] = [];
+const IMPORT_ROWS = 600;
 for (const size of [100, large]) {
   const dataDir = path.join(root, 'data', `bench-${size}`);
   const dbPort = await freePort();
   seed(size, dataDir, dbPort);
   const port = await freePort();
+  const writes: BenchWrites = { importIds: [], partnerIds: [], since: new Date() };
+  const spawnedAt = performance.now();
   const server = startServer(dataDir, dbPort, port);
   const url = `http://127.0.0.1:${port}`;
+  let pages: ReturnType<typeof pagesFor> = [];
   try {
-    await waitHttp(`${url}/healthz`, server);
-    const cookie = await signIn(url);
-    const partnerId = await firstId(url, cookie, '/partners', '/partners');
-    const agreementId = await firstId(url, cookie, '/agreements?status=active', '/agreements');
-    const pages: [string, string, boolean][] = [
-      ['sign-in page', '/login', false],
-      ['partner list', '/partners', true],
-      ['partner list, filtered', '/partners?type=school&stage=exploring', true],
-      ['partner list, searched', '/partners?q=ecole', true],
-      ['partner page', `/partners/${partnerId}`, true],
-      ['agreement page (KPIs)', `/agreements/${agreementId}`, true],
-      ['dashboard', '/dashboard?owner=all', true],
-      ['calendar month', '/meetings/calendar', true],
-    ];
+    readySeconds[size] = Math.round((await waitReady(url, server, spawnedAt)) / 100) / 10;
+    say(`  ready (healthz 200) ${readySeconds[size]} s after spawn; first request of each page…`);
+    const ids = await pickIds(dbPort);
+    pages = pagesFor(ids.partnerId, ids.agreementId);
+    const session = lazySession(url);
+    cold.push(...(await firstRequests(url, size, pages, session)));
+    const cookie = (await session()).cookie;
     for (const [name, p, auth] of pages) results.push(await measure(name, size, `${url}${p}`, auth ? cookie : null, server.pid));
     memory[size] = peakRss(server.pid!);
     if (size === large) {
@@ -260,10 +211,41 @@ for (const size of [100, large]) {
       jobs = [runJob('mail', dbPort), runJob('import', dbPort)];
       for (const j of jobs) say(`    ${JSON.stringify(j)}`);
     }
+    say('  creating partners through the form…');
+    const ms = await attempt('write', async () => timeCreates(await session(), 7, writes));
+    if (ms) creates.push([size, ms]);
+    say(`    ${ms?.join(', ')} ms`);
+    say(`  importing ${IMPORT_ROWS} partners through the UI…`);
+    const seconds = await attempt('import', async () => importThroughUi(await session(), IMPORT_ROWS, writes));
+    if (seconds !== undefined) {
+      say(`    done in ${seconds.toFixed(1)} s; first request of each page…`);
+      afterImport.push(...(await firstRequests(url, size, pages, session)));
+    }
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await stopServer(server);
+    const removed = await attempt('clean-up', () => removeBenchWrites(dataDir, dbPort, writes));
+    say(`  removed what the bench wrote: ${JSON.stringify(removed)}`);
   }
+  idle.push(...((await attempt('after idle', () => afterIdle(dataDir, dbPort, size, pages))) ?? []));
+}
+
+function firstRequestTables(): string[] {
+  const warmP50 = (size: number, page: string) => results.find((r) => r.size === size && r.page === page)?.p50 ?? NaN;
+  const ready = Object.entries(readySeconds).map(([size, sec]) => `${sec} s at ${size} partners`);
+  return [
+    ...firstRequestTable(
+      `Cold start: ready (/healthz 200) ${ready.join(', ')} after spawn; then each page once, before any warm-up`,
+      cold,
+      warmP50,
+    ),
+    ...firstRequestTable(`After a ${IMPORT_ROWS}-row import through the UI: each page once`, afterImport, warmP50),
+    ...firstRequestTable(
+      `After idle: ${idleSeconds} s without requests, CHANGE_RETENTION_MINUTES=2 (reload due after 60 s)`,
+      idle,
+      warmP50,
+    ),
+    ...writeTable(creates),
+  ];
 }
 
 const ratio = (r: PageResult) => (base.rps ? (r.rps / base.rps).toFixed(2) : '—');
@@ -282,5 +264,7 @@ const lines = [
     .join(', ')}; during a CSV export of ${large} partners: ${exportPeak} MB.`,
   `Memory held by the in-memory directories at ${large} partners (MB, heap and typed arrays): ${JSON.stringify(directories)}.`,
   ...jobs.map((j) => `${String(j.job)}: ${JSON.stringify(j)}`),
+  '',
+  ...firstRequestTables(),
 ];
 console.log(lines.join('\n'));
