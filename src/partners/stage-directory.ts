@@ -27,6 +27,10 @@ const directory = new Directory<ListedStageChange>(
 /** Every stage change, current as of this request. */
 export const stageChanges = (): Promise<readonly ListedStageChange[]> => directory.rows();
 
+/** One partner's stage changes, in no order: grouped by partner once per change of the directory. */
+export const stageChangesOf = async (partnerId: Types.ObjectId | string): Promise<readonly ListedStageChange[]> =>
+  (await directory.groupedBy('partner', (s) => String(s.partnerId))).get(String(partnerId)) ?? [];
+
 /** The stage changes in [since, until], latest first: a binary search in the list sorted by date once per change. */
 export async function stageChangesBetween(since: Date, until: Date): Promise<ListedStageChange[]> {
   const list = await directory.sorted('at', (a, b) => a.at.getTime() - b.at.getTime());

@@ -6,7 +6,7 @@ import { AuditModel } from '../audit/model.js';
 import { byStart, meetingsOfPartner } from '../meetings/directory.js';
 import { TaskModel, type TaskDoc } from '../tasks/model.js';
 import { InteractionModel } from './interactions.model.js';
-import { stageChanges } from './stage-directory.js';
+import { stageChangesOf } from './stage-directory.js';
 import { describeAudit, ownerNamesOf, type TimelineLine } from './timeline-audit.js';
 
 export interface TimelineEntry {
@@ -46,8 +46,7 @@ const sources: TimelineSource[] = [
       by: i.byName,
     })),
   async (partnerId, limit) =>
-    (await stageChanges())
-      .filter((s) => String(s.partnerId) === String(partnerId))
+    [...(await stageChangesOf(partnerId))]
       .sort((a, b) => b.at.getTime() - a.at.getTime())
       .slice(0, limit)
       .map((s): TimelineEntry => ({
