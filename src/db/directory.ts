@@ -78,6 +78,8 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
   /** Derived views of the current state (the row list, sorted lists), dropped whenever it changes. */
   private views = new Map<string, readonly T[] | ReadonlyMap<string, readonly T[]>>();
   private viewsOf: State<T, S> | null = null;
+  /** Counts resets: a load that began before one is not installed after it. */
+  private generation = 0;
 
   constructor(
     readonly coll: string,
@@ -188,6 +190,8 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
   /** Forgets what this process holds. */
   reset(): void {
     this.state = null;
+    this.loading = null;
+    this.generation += 1; // a load under way read what is now forgotten: it must not come back
   }
 
   get loadedSince(): number | null {
@@ -201,14 +205,20 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
 
   /** Loads every row now (a first load, or a state too old to catch up): callers wait for it. */
   private async load(): Promise<void> {
-    this.state = await this.startLoad();
+    const generation = this.generation;
+    const loaded = await this.startLoad();
+    if (generation === this.generation) this.state = loaded;
+    else await this.load();
   }
 
   /** Loads a new snapshot while the current one keeps serving (and keeps applying the log). */
   private reloadInBackground(): void {
     if (this.loading) return;
+    const generation = this.generation;
     this.startLoad().then(
-      (s) => (this.state = s),
+      (s) => {
+        if (generation === this.generation) this.state = s;
+      },
       // The current snapshot stays; the next read or tick tries again.
       (err: unknown) => backgroundFailure(this.coll, err),
     );
@@ -216,7 +226,11 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
 
   // One full load at a time per directory; callers arriving meanwhile share it.
   private startLoad(): Promise<State<T, S>> {
-    return (this.loading ??= this.fullLoad().finally(() => (this.loading = null)));
+    if (this.loading) return this.loading;
+    const loading: Promise<State<T, S>> = this.fullLoad().finally(() => {
+      if (this.loading === loading) this.loading = null;
+    });
+    return (this.loading = loading);
   }
 
   /** Loads the directory if it is not loaded yet; resolves with the time it took (ms). */
@@ -275,16 +289,4 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
     if (ids.size) this.state = { rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt, head };
     else Object.assign(current, { applied, seenAt: readAt, head }); // nothing changed: the derived views stay
   }
-}
-
-/** In a list ordered so that `before` holds for a prefix, the length of that prefix (binary search). */
-export function countBefore<T>(list: readonly T[], before: (row: T) => boolean): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before(list[mid]!)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

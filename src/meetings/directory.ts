@@ -3,7 +3,8 @@
 // log (src/db/directory.ts). The calendar, the agenda, the home page, the partner timeline, the
 // dashboard and the shared page filter it instead of scanning the collection. About 0.7 KB a meeting.
 import type { Types } from 'mongoose';
-import { countBefore, Directory, LOAD_BATCH } from '../db/directory.js';
+import { Directory, LOAD_BATCH } from '../db/directory.js';
+import { countBefore } from '../util/sorted.js';
 import { MeetingModel, type MeetingDoc } from './model.js';
 
 const listedFields = {

@@ -2,7 +2,8 @@
 // (src/db/directory.ts): the partner timeline and the dashboard's funnel read it instead of scanning
 // the collection (tens of thousands of changes at 20,000 partners). About 0.35 KB each.
 import type { Types } from 'mongoose';
-import { countBefore, Directory, LOAD_BATCH } from '../db/directory.js';
+import { Directory, LOAD_BATCH } from '../db/directory.js';
+import { countBefore } from '../util/sorted.js';
 import { StageChangeModel } from './model.js';
 import type { Stage } from './constants.js';
 
