@@ -10,8 +10,10 @@ import { meetingsStartingBetween, sameId, type ListedMeeting } from '../meetings
 import type { PartnerType, Stage } from '../partners/constants.js';
 import { partnerDirectory, partnersById } from '../partners/directory.js';
 import { stageChangesBetween, type ListedStageChange } from '../partners/stage-directory.js';
-import { ProgressCheckModel, type HealthDimension } from '../progress/model.js';
-import { TaskModel, type TaskStatus } from '../tasks/model.js';
+import { ProgressCheckModel } from '../progress/model.js';
+import type { HealthDimension } from '../progress/constants.js';
+import { TaskModel } from '../tasks/model.js';
+import type { TaskStatus } from '../tasks/constants.js';
 import { UserModel } from '../users/model.js';
 
 export const periods = [30, 90, 365] as const;

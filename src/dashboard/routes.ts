@@ -9,7 +9,7 @@ import { parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { partnerTypes, stages } from '../partners/constants.js';
 import { agreementStatuses } from '../agreements/constants.js';
-import { healthDimensions } from '../progress/model.js';
+import { healthDimensions } from '../progress/constants.js';
 import { UserModel } from '../users/model.js';
 import { blockSchema, filterFrom, rowKeyFrom } from './schemas.js';
 import {

@@ -8,7 +8,7 @@ import { orNotFound, parseId } from '../http/ids.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { AgreementModel } from '../agreements/model.js';
 import { TaskModel } from '../tasks/model.js';
-import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthDimension } from './model.js';
+import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthDimension } from './constants.js';
 import { checkSchema, kpiValuesFrom } from './schemas.js';
 import { agreementForCheck, dimensionSummary, getCheck, healthTrend, recordCheck, sparklinePoints } from './service.js';
 import { measurementsOfCheck } from '../agreements/measurements-directory.js';

@@ -8,7 +8,8 @@ import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { MeetingActor } from '../meetings/service.js';
 import { TaskModel } from '../tasks/model.js';
 import { isManager } from '../users/roles.js';
-import { healthBand, healthDimensions, ProgressCheckModel, type CheckStatus, type HealthDimension } from './model.js';
+import { ProgressCheckModel } from './model.js';
+import { healthBand, healthDimensions, type CheckStatus, type HealthDimension } from './constants.js';
 import { refreshNextCheckDue } from './schedule.js';
 
 export interface CheckInput {

@@ -5,13 +5,14 @@ import { orNotFound, parseId } from '../http/ids.js';
 import { flash } from '../http/flash.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
-import { healthDimensions } from '../progress/model.js';
+import { healthDimensions } from '../progress/constants.js';
 import type { Locale } from '../users/roles.js';
 import { resendFailed } from './deliver.js';
 import { answerSchema, openFollowUp, optOut, optOutLocale, recordAnswer, revokeFollowUpRequest, type LinkRefusal } from './followup.js';
 import { registeredKinds } from './kinds.js';
 import './followup-kinds.js'; // registered, so the outbox filter lists them
-import { OutboxModel, outboxStates } from './outbox.model.js';
+import { OutboxModel } from './outbox.model.js';
+import { outboxStates } from './constants.js';
 import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.js';
 import { DateTime } from 'luxon';
 import { refusedTo } from '../http/refusal.js';

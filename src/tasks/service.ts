@@ -8,7 +8,8 @@ import { partnerNamesById } from '../partners/directory.js';
 import { assertMayWritePartner } from '../partners/policy.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
-import { TaskModel, type TaskStatus, type TaskDoc } from './model.js';
+import { TaskModel, type TaskDoc } from './model.js';
+import type { TaskStatus } from './constants.js';
 import { TaskTemplateModel } from './templates.model.js';
 
 const DAY = 86400_000;

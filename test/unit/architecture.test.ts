@@ -22,16 +22,17 @@ const isModel = (p: string) => /(^|\/)model\.ts$|\.model\.ts$/.test(p);
 const isRoute = (p: string) => /(^|\/)routes\.ts$|[-.]routes\.ts$/.test(p);
 const feature = (p: string) => {
   const parts = p.split('/');
-  return parts.length > 1 && !infrastructure.has(parts[0]) ? parts[0] : undefined;
+  const [first] = parts;
+  return parts.length > 1 && first && !infrastructure.has(first) ? first : undefined;
 };
 
 // `import ... from '...'` and `export ... from '...'`, over several lines if need be.
 const statement = /^(import|export)\s+([^;]*?)\s*from\s+'([^']+)'/gm;
 const typeOnly = (clause: string) => {
   if (/^type\s/.test(clause)) return true;
-  const named = /^\{([^}]*)\}$/.exec(clause.trim());
-  if (!named) return false;
-  const names = named[1]
+  const named = /^\{([^}]*)\}$/.exec(clause.trim())?.[1];
+  if (named === undefined) return false;
+  const names = named
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -45,10 +46,10 @@ interface Edge {
 }
 const edges: Edge[] = walk(src).flatMap((abs) => {
   const text = fs.readFileSync(abs, 'utf8');
-  return [...text.matchAll(statement)].flatMap((m) => {
-    if (!m[3].startsWith('.') || typeOnly(m[2])) return [];
-    const target = rel(path.resolve(path.dirname(abs), m[3].replace(/\.js$/, '.ts')));
-    return isModel(target) ? [{ file: rel(abs), target, line: m[0].replace(/\s+/g, ' ') }] : [];
+  return [...text.matchAll(statement)].flatMap(([line, , clause = '', from = '']) => {
+    if (!from.startsWith('.') || typeOnly(clause)) return [];
+    const target = rel(path.resolve(path.dirname(abs), from.replace(/\.js$/, '.ts')));
+    return isModel(target) ? [{ file: rel(abs), target, line: line.replace(/\s+/g, ' ') }] : [];
   });
 });
 const allowed = (e: Edge) => exceptions.has(`${e.file} -> ${e.target}`);
