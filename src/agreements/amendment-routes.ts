@@ -5,7 +5,7 @@ import { notFound } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { refusedTo } from '../http/refusal.js';
 import { formValues } from '../http/validate.js';
-import { ownerNames } from '../partners/service.js';
+import { userNameRecord } from '../users/people.js';
 import { isManager } from '../users/roles.js';
 import { amendmentMoves, elements, type AmendmentMove } from './constants.js';
 import { amendmentMovesFor, moveAmendment, withAmendment } from './amendments.js';
@@ -32,7 +32,7 @@ amendmentRouter.get('/agreements/:id/amendment', async (req, res) => {
     moves: amendmentMovesFor(user, current),
     approval: right,
     approvalBlocked: open.status === 'in_review' && isManager(user.role) && right === 'refused',
-    authors: await ownerNames(open.authorIds ?? []),
+    authors: await userNameRecord(open.authorIds ?? []),
     names: await partyNames(a.partnerIds, req.t('agreements:deletedPartner')),
     kpis: a.kpis.map((k) => ({ ...k, history: [], progress: null, trend: 'none', expected: 1 })),
     elements,

@@ -6,10 +6,10 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { QueryFilter } from 'mongoose';
 import type { SessionUser } from '../users/service.js';
-import { UserModel } from '../users/model.js';
 import { completeness } from './completeness.js';
 import { AgreementModel, KpiMeasurementModel, type AgreementDoc } from './model.js';
 import { listFilter, type AgreementListQuery } from './service.js';
+import { userEmails } from '../users/people.js';
 
 export const agreementColumns = [
   'title',
@@ -66,8 +66,7 @@ async function partnerNameMap(f: QueryFilter<AgreementDoc>) {
 
 export async function streamAgreementsCsv(res: Response, q: AgreementListQuery, user: SessionUser): Promise<void> {
   const f = await listFilter(q, user);
-  const [users, partners] = await Promise.all([UserModel.find({}, { email: 1 }).lean(), partnerNameMap(f)]);
-  const emails = new Map(users.map((u) => [String(u._id), u.email]));
+  const [emails, partners] = await Promise.all([userEmails(), partnerNameMap(f)]);
   start(res, 'agreements');
   const cursor = AgreementModel.find(f).sort({ updatedAt: -1, _id: 1 }).lean().cursor({ batchSize: 200 });
   const toRows = new Transform({

@@ -9,7 +9,7 @@ import { requireRole } from '../http/guards.js';
 import { refusedTo } from '../http/refusal.js';
 import { conflictOrThrow, formRevision, RevisionConflict } from '../db/revision.js';
 import { partnerDirectory } from '../partners/directory.js';
-import { ownerNames } from '../partners/service.js';
+import { userNameRecord } from '../users/people.js';
 import { overdueChecks } from '../progress/schedule.js';
 import { isManager } from '../users/roles.js';
 import { activeUserOptions } from '../users/service.js';
@@ -69,7 +69,7 @@ agreementsRouter.get('/agreements', async (req, res) => {
   const q = listQuerySchema.parse(req.query);
   const page = pageFrom(req.query);
   const [{ items, total, names }, users] = await Promise.all([listAgreements(q, req.user!, page), activeUserOptions()]);
-  const owners = await ownerNames(items.map((a) => a.ownerId));
+  const owners = await userNameRecord(items.map((a) => a.ownerId));
   res.render('agreements/index', {
     title: req.t('agreements:list.title'),
     items,

@@ -10,7 +10,6 @@ import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import { changeStage } from '../partners/stage.js';
 import { assertMayInvolvePartners } from '../partners/policy.js';
-import { UserModel } from '../users/model.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
@@ -34,6 +33,7 @@ import { startRenewal, supersedeOriginal } from './renewal.js';
 import { isMaterial, proposeChange } from './amendments.js';
 import './timeline.js'; // registers the agreements' moves on the partner timeline
 import type { BasicsInput } from './schemas.js';
+import { countActiveUsers } from '../users/people.js';
 
 export function canEditAgreement(user: SessionUser, a: Pick<AgreementDoc, 'ownerId' | 'teamIds'>): boolean {
   return isManager(user.role) || String(a.ownerId) === user.id || a.teamIds.some((t) => String(t) === user.id);
@@ -53,7 +53,7 @@ async function assertPartners(ids: Types.ObjectId[]) {
 }
 
 async function assertUsers(ids: Types.ObjectId[]) {
-  const found = await UserModel.countDocuments({ _id: { $in: ids }, status: 'active' });
+  const found = await countActiveUsers(ids);
   if (found !== new Set(ids.map(String)).size) throw new RuleError('agreements:errors.users');
 }
 

@@ -14,7 +14,7 @@ import { ProgressCheckModel } from '../progress/model.js';
 import type { HealthDimension } from '../progress/constants.js';
 import { TaskModel } from '../tasks/model.js';
 import type { TaskStatus } from '../tasks/constants.js';
-import { UserModel } from '../users/model.js';
+import { ownersAndProfessionals } from '../users/people.js';
 
 export const periods = [30, 90, 365] as const;
 export const DAY = 86_400_000;
@@ -158,9 +158,7 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
       .batchSize(BIG_BATCH)
       .lean<CheckRow[]>(),
     // Names of the owners and of the active professionals (mastery lists everyone, even at zero).
-    UserModel.find({ $or: [{ _id: { $in: ownerIds } }, { status: 'active', role: 'professional' }] }, { name: 1, role: 1 })
-      .batchSize(BIG_BATCH)
-      .lean(),
+    ownersAndProfessionals(ownerIds, BIG_BATCH),
   ]);
   return {
     filter,

@@ -12,7 +12,6 @@ import { AgreementModel } from '../agreements/model.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { claimRevision, RevisionConflict } from '../db/revision.js';
 import { TaskModel } from '../tasks/model.js';
-import { UserModel } from '../users/model.js';
 import { isManager, type Role } from '../users/roles.js';
 import { addSeries, addSingle, newCalendar } from './ics.js';
 import { nextSequence, nextSeriesSequence } from './sequence.js';
@@ -22,6 +21,7 @@ import { localToUtc, occurrences, type Cadence, type MonthlyMode } from './recur
 import { measurementsOf } from '../agreements/measurements-directory.js';
 import { agreementDirectory, involves } from '../agreements/directory.js';
 import { meetingsStartingBetween, sameId, type ListedMeeting } from './directory.js';
+import { activeUserName, usersWithEmail } from '../users/people.js';
 
 export interface MeetingActor extends Actor {
   role: Role;
@@ -51,7 +51,7 @@ const baseUrl = () => config.baseUrl.replace(/\/$/, '');
 
 async function attendeesFor(partnerId: Types.ObjectId, userIds: Types.ObjectId[], contactIds: Types.ObjectId[]) {
   const [users, partner] = await Promise.all([
-    userIds.length ? UserModel.find({ _id: { $in: userIds } }, { name: 1, email: 1 }).lean() : [],
+    userIds.length ? usersWithEmail(userIds) : [],
     PartnerModel.findById(partnerId, { contacts: 1, archived: 1 }).lean(),
   ]);
   if (!partner || partner.archived) throw new RuleError('meetings:errors.partner');
@@ -526,7 +526,7 @@ export async function feedIcs(token: string, now = new Date()): Promise<string |
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   const feed = await CalendarFeedModel.findOne({ tokenHash: hashToken(token), revoked: false }).lean();
   if (!feed) return null;
-  const user = await UserModel.findOne({ _id: feed.userId, status: 'active' }, { name: 1 }).lean();
+  const user = await activeUserName(feed.userId);
   if (!user) return null;
   const from = DateTime.fromJSDate(now).minus({ years: 1 }).toJSDate();
   const to = DateTime.fromJSDate(now).plus({ years: 2 }).toJSDate();

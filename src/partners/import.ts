@@ -12,7 +12,6 @@ import { claimOnce } from '../db/claim.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { i18n } from '../i18n/index.js';
 import { logger } from '../logger.js';
-import { UserModel } from '../users/model.js';
 import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
@@ -21,6 +20,7 @@ import { PartnerModel, StageChangeModel } from './model.js';
 import { derivedFields } from './service.js';
 import { csvColumns } from './csv.js';
 import { importsStopping, markImportsStopping, removeImported, startHeartbeat } from './import-recovery.js';
+import { activeUserIdsByEmail } from '../users/people.js';
 
 // The columns the import recognizes are the export's: an export imports back as it was.
 export const importFields = csvColumns;
@@ -133,8 +133,7 @@ export async function prepareImport(headers: string[], rows: string[][], mapping
   const priorityCodes = lookup('priorities', priorities);
   const categories = lookup('resourceCategories', resourceCategories);
   const ownerEmails = [...new Set(rows.map((r) => get(r, 'owner_email').toLowerCase()).filter(Boolean))];
-  const owners = ownerEmails.length ? await UserModel.find({ email: { $in: ownerEmails }, status: 'active' }, { email: 1 }).lean() : [];
-  const ownerByEmail = new Map(owners.map((u) => [u.email.toLowerCase(), u._id]));
+  const ownerByEmail = await activeUserIdsByEmail(ownerEmails);
 
   const byName = new Map<string, Prepared>();
   const badNames = new Set<string>();

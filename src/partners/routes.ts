@@ -28,7 +28,6 @@ import {
   getPartner,
   listPartners,
   moveStage,
-  ownerNames,
   removeResource,
   resourceInventory,
   explorationRecord,
@@ -47,6 +46,7 @@ import { allPartnerTasks, partnerTaskList } from '../tasks/service.js';
 import { TaskTemplateModel } from '../tasks/templates.model.js';
 import { refusedTo } from '../http/refusal.js';
 import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
+import { userNameRecord } from '../users/people.js';
 
 export const partnersRouter = Router();
 partnersRouter.use(contactsRouter);
@@ -148,7 +148,7 @@ partnersRouter.get('/partners/export.csv', async (req, res) => {
 partnersRouter.get('/partners/board', async (req, res) => {
   const mine = req.query.mine === '1';
   const columns = await board(req.user!, mine);
-  const owners = await ownerNames(columns.flatMap((c) => c.partners.map((p) => p.ownerId)));
+  const owners = await userNameRecord(columns.flatMap((c) => c.partners.map((p) => p.ownerId)));
   res.render('partners/board', { title: req.t('partners:board.title'), columns, owners, mine, stages });
 });
 
@@ -184,7 +184,7 @@ async function showPartner(
   // The owner is usually an active user, already read; a deactivated one costs one more query.
   const ownerName =
     users.find((u) => String(u._id) === String(partner.ownerId))?.name ??
-    (await ownerNames([partner.ownerId]))[String(partner.ownerId)] ??
+    (await userNameRecord([partner.ownerId]))[String(partner.ownerId)] ??
     '';
   res.status(extra.status ?? 200).render('partners/show', {
     title: partner.name,

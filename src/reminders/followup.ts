@@ -13,12 +13,12 @@ import { ProgressCheckModel } from '../progress/model.js';
 import { healthBand, healthDimensions, type CheckStatus } from '../progress/constants.js';
 import type { SessionUser } from '../users/service.js';
 import { isManager, type Locale } from '../users/roles.js';
-import { UserModel } from '../users/model.js';
 import { followUpContacts } from './consent.js';
 import { enqueueMessage } from './enqueue.js';
 import { FollowUpRequestModel, FollowUpResponseModel } from './followup-response.model.js';
 import { verifyLink } from './links.js';
 import { dateIn } from './kinds.js';
+import { activeRecipient } from '../users/people.js';
 
 export type LinkRefusal = 'invalid' | 'expired' | 'used' | 'revoked';
 
@@ -144,7 +144,7 @@ export async function recordAnswer(
     action: 'followup:partner-answer',
     note: `${contact.name} (${partner.name}): ${healthScore}/25`,
   });
-  const owner = await UserModel.findOne({ _id: agreement.ownerId, status: 'active' }, { name: 1, email: 1, locale: 1 }).lean();
+  const owner = await activeRecipient(agreement.ownerId);
   if (owner)
     await enqueueMessage(
       {

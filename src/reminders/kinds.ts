@@ -7,9 +7,9 @@ import { AgreementModel } from '../agreements/model.js';
 import { config } from '../config.js';
 import { PartnerModel } from '../partners/model.js';
 import { TaskModel } from '../tasks/model.js';
-import { UserModel } from '../users/model.js';
 import type { Locale } from '../users/roles.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
+import { activeManagers, activeRecipients } from '../users/people.js';
 
 export type KindSchedule = 'tick' | 'weekly';
 
@@ -52,7 +52,7 @@ interface UserLite {
 export async function usersById(ids: (Types.ObjectId | null | undefined)[]): Promise<Map<string, UserLite>> {
   const unique = [...new Set(ids.filter(Boolean).map(String))].map((s) => new Types.ObjectId(s));
   if (!unique.length) return new Map();
-  const rows = await UserModel.find({ _id: { $in: unique }, status: 'active' }, { name: 1, email: 1, locale: 1, role: 1 }).lean();
+  const rows = await activeRecipients(unique);
   return new Map(rows.map((u) => [String(u._id), u as UserLite]));
 }
 
@@ -195,10 +195,7 @@ registerKind({
   kind: 'weekly_digest',
   schedule: 'weekly',
   async findDue(now) {
-    const managers = await UserModel.find(
-      { role: { $in: ['manager', 'admin'] }, status: 'active' },
-      { name: 1, email: 1, locale: 1, role: 1 },
-    ).lean();
+    const managers = await activeManagers();
     if (!managers.length) return [];
     const [atRisk, overdueTasks, ending, quiet] = await Promise.all([
       AgreementModel.find({ status: 'active', archived: false, 'kpis.status': { $in: ['at_risk', 'off_track'] } }, { title: 1, kpis: 1 })

@@ -8,12 +8,12 @@ import { config } from '../config.js';
 import { lineText } from '../meetings/ics-text.js';
 import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from '../meetings/model.js';
 import { PartnerModel } from '../partners/model.js';
-import { UserModel } from '../users/model.js';
 import type { Locale } from '../users/roles.js';
 import { planFor, planForCut, type MeetingChange, type Plan } from './meeting-plans.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
 import { registerKind } from './kinds.js';
 import { expIn, linkUrl, signLink, verifyLink } from './links.js';
+import { activeAttendees, userName } from '../users/people.js';
 
 export type { MeetingChange } from './meeting-plans.js';
 export const rsvpAnswers = ['accepted', 'declined'] as const;
@@ -37,10 +37,7 @@ async function people(m: MeetingDoc): Promise<Person[]> {
   const contactIds = new Set(m.attendees.filter((a) => a.contactId).map((a) => String(a.contactId)));
   const [users, partner] = await Promise.all([
     userIds.length
-      ? UserModel.find(
-          { _id: { $in: userIds }, status: 'active' },
-          { name: 1, email: 1, locale: 1, timezone: 1, meetingReminderHours: 1 },
-        ).lean()
+      ? activeAttendees(userIds)
       : [],
     contactIds.size ? PartnerModel.findById(m.partnerId, { contacts: 1 }).lean() : null,
   ]);
@@ -126,7 +123,7 @@ export async function notifySeriesSplit(oldMeetingId: Types.ObjectId, newMeeting
 async function enqueuePlan(m: MeetingDoc, plan: Plan, now: Date): Promise<number> {
   const series = m.seriesId ? await MeetingSeriesModel.findById(m.seriesId, { sequence: 1 }).lean() : null;
   const sequence = Math.max(m.sequence ?? 0, series?.sequence ?? 0);
-  const [until, owner, list] = await Promise.all([lastEnd(m), UserModel.findById(m.ownerId, { name: 1 }).lean(), people(m)]);
+  const [until, owner, list] = await Promise.all([lastEnd(m), userName(m.ownerId), people(m)]);
   const shown = plan.shown;
   const messages: MessageInput[] = list
     .filter((p) => String(p.recipient.userId) !== String(m.ownerId))
@@ -144,7 +141,7 @@ async function enqueuePlan(m: MeetingDoc, plan: Plan, now: Date): Promise<number
         zone: p.zone,
         place: lineText([shown.location, shown.videoUrl].filter(Boolean).join(' · ')),
         agenda: plan.method === 'REQUEST' ? shown.agenda : '',
-        organizer: lineText(owner?.name ?? ''),
+        organizer: lineText(owner ?? ''),
         context: plan.context,
         series: Boolean(m.seriesId),
         link: p.recipient.userId ? `${config.baseUrl}/meetings/${String(shown._id)}` : '',
