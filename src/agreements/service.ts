@@ -1,6 +1,5 @@
 // Agreements: drafting the eight elements, the status lifecycle, versions of active agreements, KPIs.
 import { agreementDirectory, agreementsOfPartner } from './directory.js';
-import { PartnerModel } from '../partners/model.js';
 import { partnerDirectory, partnerNamesById } from '../partners/directory.js';
 import { Types, type QueryFilter } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
@@ -34,6 +33,7 @@ import { isMaterial, proposeChange } from './amendments.js';
 import './timeline.js'; // registers the agreements' moves on the partner timeline
 import type { BasicsInput } from './schemas.js';
 import { countActiveUsers } from '../users/people.js';
+import { countLivePartners } from '../partners/lookups.js';
 
 export function canEditAgreement(user: SessionUser, a: Pick<AgreementDoc, 'ownerId' | 'teamIds'>): boolean {
   return isManager(user.role) || String(a.ownerId) === user.id || a.teamIds.some((t) => String(t) === user.id);
@@ -48,7 +48,7 @@ async function loadForEdit(actor: SessionUser, id: Types.ObjectId) {
 }
 
 async function assertPartners(ids: Types.ObjectId[]) {
-  const found = await PartnerModel.countDocuments({ _id: { $in: ids }, archived: false });
+  const found = await countLivePartners(ids);
   if (found !== ids.length || !ids.length) throw new RuleError('agreements:errors.partners');
 }
 

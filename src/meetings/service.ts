@@ -1,6 +1,5 @@
 // Meetings and recurring series: scheduling, occurrences (move, cancel, own minutes), minutes and
 // action items, calendar queries, .ics output and the private calendar feed.
-import { PartnerModel } from '../partners/model.js';
 import { partnerNamesById } from '../partners/directory.js';
 import { mayWritePartner } from '../partners/policy.js';
 import crypto from 'node:crypto';
@@ -22,6 +21,9 @@ import { measurementsOf } from '../agreements/measurements-directory.js';
 import { agreementDirectory, involves } from '../agreements/directory.js';
 import { meetingsStartingBetween, sameId, type ListedMeeting } from './directory.js';
 import { activeUserName, usersWithEmail } from '../users/people.js';
+import { partnerContactsAndArchived } from '../partners/contacts.js';
+import { partnerOwner } from '../partners/lookups.js';
+import { agreementKpis, agreementPartners, agreementTeam } from '../agreements/lookups.js';
 
 export interface MeetingActor extends Actor {
   role: Role;
@@ -52,7 +54,7 @@ const baseUrl = () => config.baseUrl.replace(/\/$/, '');
 async function attendeesFor(partnerId: Types.ObjectId, userIds: Types.ObjectId[], contactIds: Types.ObjectId[]) {
   const [users, partner] = await Promise.all([
     userIds.length ? usersWithEmail(userIds) : [],
-    PartnerModel.findById(partnerId, { contacts: 1, archived: 1 }).lean(),
+    partnerContactsAndArchived(partnerId),
   ]);
   if (!partner || partner.archived) throw new RuleError('meetings:errors.partner');
   const wanted = new Set(contactIds.map(String));
@@ -72,7 +74,7 @@ export async function canEditMeeting(
   if (String(m.ownerId) === String(actor._id)) return true;
   if (m.attendeeUserIds.some((u) => String(u) === String(actor._id))) return true;
   if (m.agreementId) {
-    const a = await AgreementModel.findById(m.agreementId, { ownerId: 1, teamIds: 1 }).lean();
+    const a = await agreementTeam(m.agreementId);
     if (a && (String(a.ownerId) === String(actor._id) || a.teamIds.some((u) => String(u) === String(actor._id)))) return true;
   }
   return false;
@@ -80,7 +82,7 @@ export async function canEditMeeting(
 
 async function assertAgreement(input: Pick<MeetingInput, 'agreementId' | 'partnerId'>) {
   if (!input.agreementId) return;
-  const a = await AgreementModel.findById(input.agreementId, { partnerIds: 1 }).lean();
+  const a = await agreementPartners(input.agreementId);
   if (!a || !a.partnerIds.some((p) => String(p) === String(input.partnerId))) throw new RuleError('meetings:errors.agreement');
 }
 
@@ -90,9 +92,9 @@ async function assertAgreement(input: Pick<MeetingInput, 'agreementId' | 'partne
  */
 async function assertMayInviteContacts(actor: MeetingActor, input: Pick<MeetingInput, 'agreementId' | 'partnerId' | 'contactIds'>) {
   if (!input.contactIds.length) return;
-  const partner = await PartnerModel.findById(input.partnerId, { ownerId: 1, name: 1 }).lean();
+  const partner = await partnerOwner(input.partnerId);
   if (!partner || mayWritePartner(actor, partner)) return; // an unknown partner is refused by attendeesFor
-  const a = input.agreementId ? await AgreementModel.findById(input.agreementId, { ownerId: 1, teamIds: 1 }).lean() : null;
+  const a = input.agreementId ? await agreementTeam(input.agreementId) : null;
   if (a && [a.ownerId, ...a.teamIds].some((u) => String(u) === String(actor._id))) return;
   throw new RuleError('meetings:errors.contactsNotYours', { name: partner.name });
 }
@@ -475,7 +477,7 @@ export async function defaultAgenda(opts: {
     for (const task of tasks) lines.push(`- ${task.title}${task.dueDate ? ` (${DateTime.fromJSDate(task.dueDate).toISODate()})` : ''}`);
   }
   if (opts.agreementId) {
-    const agreement = await AgreementModel.findById(opts.agreementId, { kpis: 1 }).lean();
+    const agreement = await agreementKpis(opts.agreementId);
     const prev = await MeetingModel.findOne({
       ...(opts.seriesId ? { seriesId: opts.seriesId } : { agreementId: opts.agreementId }),
       archived: false,

@@ -2,16 +2,16 @@
 // never deleted (archive retires it, and keeps those records whole); one with nothing of the kind
 // is deleted with the records that only describe it (tasks, interactions, its stage history).
 import type { Types } from 'mongoose';
-import { AgreementModel } from '../agreements/model.js';
 import { MeetingModel, MeetingSeriesModel } from '../meetings/model.js';
 import { TaskModel } from '../tasks/model.js';
 import { InteractionModel } from './interactions.model.js';
 import { StageChangeModel } from './model.js';
+import { countAgreementsOfPartner } from '../agreements/lookups.js';
 
 /** The records that keep a partner from being deleted, counted. */
 export async function blockingReferences(partnerId: Types.ObjectId): Promise<{ agreements: number; meetings: number }> {
   const [agreements, meetings, series] = await Promise.all([
-    AgreementModel.countDocuments({ partnerIds: partnerId }),
+    countAgreementsOfPartner(partnerId),
     MeetingModel.countDocuments({ partnerId }),
     MeetingSeriesModel.countDocuments({ partnerId }),
   ]);

@@ -2,7 +2,6 @@
 // (into the agreement's KPI history) and the partnership-health rating (C3).
 import type { Types } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
-import { AgreementModel } from '../agreements/model.js';
 import { recordMeasurements } from '../agreements/kpis.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { MeetingActor } from '../meetings/service.js';
@@ -11,6 +10,7 @@ import { isManager } from '../users/roles.js';
 import { ProgressCheckModel } from './model.js';
 import { healthBand, healthDimensions, type CheckStatus, type HealthDimension } from './constants.js';
 import { refreshNextCheckDue } from './schedule.js';
+import { liveAgreement } from '../agreements/lookups.js';
 
 export interface CheckInput {
   periodStart: Date;
@@ -30,7 +30,7 @@ export interface CheckInput {
 export const healthScore = (h: Record<HealthDimension, number>): number => healthDimensions.reduce((s, d) => s + h[d], 0);
 
 export async function agreementForCheck(actor: MeetingActor, agreementId: Types.ObjectId) {
-  const a = await AgreementModel.findOne({ _id: agreementId, archived: false }).lean();
+  const a = await liveAgreement(agreementId);
   if (!a) throw notFound();
   const allowed =
     isManager(actor.role) || String(a.ownerId) === String(actor._id) || a.teamIds.some((u) => String(u) === String(actor._id));

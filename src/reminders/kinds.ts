@@ -3,13 +3,13 @@
 // meeting reminders) is one more registerKind call. Follow-up requests and overdue checks are in
 // followup-kinds.ts, meeting messages in meetings.ts.
 import { Types } from 'mongoose';
-import { AgreementModel } from '../agreements/model.js';
 import { config } from '../config.js';
-import { PartnerModel } from '../partners/model.js';
 import { TaskModel } from '../tasks/model.js';
 import type { Locale } from '../users/roles.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
 import { activeManagers, activeRecipients } from '../users/people.js';
+import { quietPartners } from '../partners/lookups.js';
+import { activeAgreementsEnding, agreementsAtRisk, agreementsEndingBetween, agreementsWithInstallmentsDue } from '../agreements/lookups.js';
 
 export type KindSchedule = 'tick' | 'weekly';
 
@@ -93,10 +93,7 @@ registerKind({
   schedule: 'tick',
   async findDue(now) {
     const horizon = new Date(now.getTime() + 366 * DAY);
-    const rows = await AgreementModel.find(
-      { status: 'active', archived: false, endDate: { $ne: null, $gt: now, $lte: horizon } },
-      { title: 1, ownerId: 1, teamIds: 1, endDate: 1, renewalNoticeDays: 1 },
-    ).lean();
+    const rows = await activeAgreementsEnding(now, horizon);
     const due = rows.filter((a) => a.endDate!.getTime() - (a.renewalNoticeDays ?? 60) * DAY <= now.getTime());
     const users = await usersById(due.flatMap((a) => [a.ownerId, ...a.teamIds]));
     return due.flatMap((a) =>
@@ -123,10 +120,7 @@ registerKind({
   kind: 'installment_due',
   schedule: 'tick',
   async findDue(now) {
-    const rows = await AgreementModel.find(
-      { status: 'active', archived: false, 'funding.installments.dueDate': { $lte: new Date(now.getTime() + 7 * DAY) } },
-      { title: 1, ownerId: 1, funding: 1 },
-    ).lean();
+    const rows = await agreementsWithInstallmentsDue(new Date(now.getTime() + 7 * DAY));
     const users = await usersById(rows.map((a) => a.ownerId));
     return rows.flatMap((a) => {
       const u = users.get(String(a.ownerId));
@@ -158,12 +152,7 @@ registerKind({
   schedule: 'tick',
   async findDue(now) {
     const days = config.reminders.quietPartnershipDays;
-    const rows = await PartnerModel.find(
-      { stage: 'active', archived: false, lastActivityAt: { $lt: new Date(now.getTime() - days * DAY) } },
-      { name: 1, ownerId: 1, lastActivityAt: 1 },
-    )
-      .limit(2000)
-      .lean();
+    const rows = await quietPartners(new Date(now.getTime() - days * DAY), 2000);
     const users = await usersById(rows.map((p) => p.ownerId));
     return rows.flatMap((p) => {
       const u = users.get(String(p.ownerId));
@@ -198,9 +187,7 @@ registerKind({
     const managers = await activeManagers();
     if (!managers.length) return [];
     const [atRisk, overdueTasks, ending, quiet] = await Promise.all([
-      AgreementModel.find({ status: 'active', archived: false, 'kpis.status': { $in: ['at_risk', 'off_track'] } }, { title: 1, kpis: 1 })
-        .limit(50)
-        .lean(),
+      agreementsAtRisk(50),
       TaskModel.find(
         { status: { $in: ['open', 'in_progress'] }, dueDate: { $ne: null, $lt: now }, archived: false },
         { title: 1, dueDate: 1 },
@@ -208,26 +195,8 @@ registerKind({
         .sort({ dueDate: 1 })
         .limit(50)
         .lean(),
-      AgreementModel.find(
-        { status: 'active', archived: false, endDate: { $ne: null, $gte: now, $lte: new Date(now.getTime() + 90 * DAY) } },
-        {
-          title: 1,
-          endDate: 1,
-        },
-      )
-        .sort({ endDate: 1 })
-        .limit(50)
-        .lean(),
-      PartnerModel.find(
-        {
-          stage: 'active',
-          archived: false,
-          lastActivityAt: { $lt: new Date(now.getTime() - config.reminders.quietPartnershipDays * DAY) },
-        },
-        { name: 1, lastActivityAt: 1 },
-      )
-        .limit(50)
-        .lean(),
+      agreementsEndingBetween(now, new Date(now.getTime() + 90 * DAY), 50),
+      quietPartners(new Date(now.getTime() - config.reminders.quietPartnershipDays * DAY), 50),
     ]);
     const week = isoWeek(now);
     return managers.map((m) => {

@@ -7,13 +7,13 @@ import { Types } from 'mongoose';
 import { config } from '../config.js';
 import { lineText } from '../meetings/ics-text.js';
 import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from '../meetings/model.js';
-import { PartnerModel } from '../partners/model.js';
 import type { Locale } from '../users/roles.js';
 import { planFor, planForCut, type MeetingChange, type Plan } from './meeting-plans.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
 import { registerKind } from './kinds.js';
 import { expIn, linkUrl, signLink, verifyLink } from './links.js';
 import { activeAttendees, userName } from '../users/people.js';
+import { partnerContacts } from '../partners/contacts.js';
 
 export type { MeetingChange } from './meeting-plans.js';
 export const rsvpAnswers = ['accepted', 'declined'] as const;
@@ -39,7 +39,7 @@ async function people(m: MeetingDoc): Promise<Person[]> {
     userIds.length
       ? activeAttendees(userIds)
       : [],
-    contactIds.size ? PartnerModel.findById(m.partnerId, { contacts: 1 }).lean() : null,
+    contactIds.size ? partnerContacts(m.partnerId) : null,
   ]);
   const fromUsers = users.map((u) => ({
     recipient: { email: u.email, name: u.name, locale: u.locale, userId: u._id },
@@ -204,7 +204,7 @@ export async function openRsvp(token: unknown, now = new Date()): Promise<RsvpOp
   const meeting = await MeetingModel.findOne({ _id: check.payload.requestId, archived: false }).lean();
   const attendee = meeting?.attendees.find((a) => String(a.contactId) === check.payload.contactId);
   if (!meeting || !attendee) return { ok: false, reason: 'invalid' };
-  const partner = await PartnerModel.findById(meeting.partnerId, { contacts: 1 }).lean();
+  const partner = await partnerContacts(meeting.partnerId);
   const contact = partner?.contacts.find((c) => String(c._id) === check.payload.contactId);
   return {
     ok: true,
