@@ -10,7 +10,6 @@ import { recordAudit, type Actor } from '../audit/service.js';
 import { AgreementModel } from '../agreements/model.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { claimRevision, RevisionConflict } from '../db/revision.js';
-import { TaskModel } from '../tasks/model.js';
 import { isManager, type Role } from '../users/roles.js';
 import { addSeries, addSingle, newCalendar } from './ics.js';
 import { nextSequence, nextSeriesSequence } from './sequence.js';
@@ -24,6 +23,7 @@ import { activeUserName, usersWithEmail } from '../users/people.js';
 import { partnerContactsAndArchived } from '../partners/contacts.js';
 import { partnerOwner } from '../partners/lookups.js';
 import { agreementKpis, agreementPartners, agreementTeam } from '../agreements/lookups.js';
+import { createMeetingTask, moveMeetingTasks, openTasksOf } from '../tasks/service.js';
 
 export interface MeetingActor extends Actor {
   role: Role;
@@ -294,10 +294,8 @@ async function carryOver(replaced: MeetingDoc[], newSeriesId: Types.ObjectId, zo
   const day = (d: Date) => DateTime.fromJSDate(d).setZone(zone).toISODate();
   const fresh = await MeetingModel.find({ seriesId: newSeriesId }, { start: 1 }).lean();
   const byDay = new Map(fresh.map((f) => [day(f.start), f._id]));
-  const replacedIds = replaced.map((r) => r._id);
-  const tasks = replacedIds.length ? await TaskModel.find({ meetingId: { $in: replacedIds } }, { meetingId: 1 }).lean() : [];
+  const targets = new Map<string, Types.ObjectId>();
   const meetingOps = [];
-  const taskOps = [];
   for (const r of replaced) {
     const target = byDay.get(day(r.originalStart ?? r.start));
     if (!target) continue;
@@ -305,11 +303,13 @@ async function carryOver(replaced: MeetingDoc[], newSeriesId: Types.ObjectId, zo
       meetingOps.push({
         updateOne: { filter: { _id: target }, update: { $set: { agenda: r.agenda, minutes: r.minutes, decisions: r.decisions } } },
       });
-    const moved = tasks.filter((t) => String(t.meetingId) === String(r._id)).map((t) => t._id);
-    if (moved.length) taskOps.push({ updateMany: { filter: { _id: { $in: moved } }, update: { $set: { meetingId: target } } } });
+    targets.set(String(r._id), target);
   }
   if (meetingOps.length) await MeetingModel.bulkWrite(meetingOps);
-  if (taskOps.length) await TaskModel.bulkWrite(taskOps);
+  await moveMeetingTasks(
+    replaced.map((r) => r._id),
+    targets,
+  );
 }
 
 /**
@@ -373,11 +373,10 @@ export async function addActionItem(
   item: { title: string; ownerId: Types.ObjectId; dueDate: Date | null },
 ) {
   const m = await editable(actor, id);
-  const task = await TaskModel.create({
+  const task = await createMeetingTask({
     title: item.title,
     ownerId: item.ownerId,
     dueDate: item.dueDate,
-    source: 'meeting',
     partnerId: m.partnerId,
     agreementId: m.agreementId,
     meetingId: m._id,
@@ -393,7 +392,7 @@ export const seriesOccurrences = (seriesId: Types.ObjectId) =>
     .limit(200)
     .lean();
 
-export const actionItemsFor = (meetingId: Types.ObjectId) => TaskModel.find({ meetingId, archived: false }).sort({ createdAt: 1 }).lean();
+export { tasksOfMeeting as actionItemsFor } from '../tasks/service.js';
 
 export interface MeetingFilter {
   /** 'mine': owner or attendee; 'team': also the meetings of agreements I am on; 'all'. */
@@ -467,10 +466,7 @@ export async function defaultAgenda(opts: {
   t: (k: string, o?: Record<string, unknown>) => string;
 }): Promise<string> {
   const taskQuery = opts.agreementId ? { agreementId: opts.agreementId } : { partnerId: opts.partnerId };
-  const tasks = await TaskModel.find({ ...taskQuery, status: { $in: ['open', 'in_progress'] }, archived: false })
-    .sort({ dueDate: 1 })
-    .limit(50)
-    .lean();
+  const tasks = await openTasksOf(taskQuery);
   const lines: string[] = [];
   if (tasks.length) {
     lines.push(opts.t('meetings:agenda.openItems'));

@@ -6,8 +6,7 @@ import os from 'node:os';
 import { CsvError, parse } from 'csv-parse/sync';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { AuditModel } from '../audit/model.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, recordAuditMany } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { i18n } from '../i18n/index.js';
@@ -375,16 +374,12 @@ async function runImport(importer: SessionUser, importId: Types.ObjectId, prepar
       await StageChangeModel.insertMany(
         docs.map((d) => ({ partnerId: d._id, from: null, to: d.stage, at: now, byId: importer._id, byName: importer.name, reason: '' })),
       );
-      await AuditModel.insertMany(
-        docs.map((d) => ({
-          at: now,
-          actorId: importer._id,
-          actorName: importer.name,
-          entity: 'partner',
-          entityId: d._id,
-          action: 'import',
-          note: d.name,
-        })),
+      await recordAuditMany(
+        importer,
+        'partner',
+        'import',
+        docs.map((d) => ({ entityId: d._id, note: d.name })),
+        now,
       );
       await PartnerImportModel.updateOne({ _id: importId }, { $set: { done: Math.min(prepared.length, i + slice.length) } });
     }

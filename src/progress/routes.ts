@@ -6,7 +6,6 @@ import { flash } from '../http/flash.js';
 import { forbidden } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { formValues, parseInput } from '../http/validate.js';
-import { TaskModel } from '../tasks/model.js';
 import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthDimension } from './constants.js';
 import { checkSchema, kpiValuesFrom } from './schemas.js';
 import { agreementForCheck, dimensionSummary, getCheck, healthTrend, recordCheck, sparklinePoints } from './service.js';
@@ -14,6 +13,7 @@ import { measurementsOfCheck } from '../agreements/measurements-directory.js';
 import { followUpRound } from '../reminders/followup.js';
 import { refusedTo } from '../http/refusal.js';
 import { agreementFollowUp, agreementForHealth, agreementTitleAndKpis } from '../agreements/lookups.js';
+import { tasksOfCheck } from '../tasks/service.js';
 
 export const progressRouter = Router();
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
@@ -94,7 +94,7 @@ progressRouter.get('/progress/:id', async (req, res) => {
   const [agreement, measurements, tasks] = await Promise.all([
     agreementTitleAndKpis(check.agreementId),
     measurementsOfCheck(check._id),
-    TaskModel.find({ progressCheckId: check._id, archived: false }).sort({ createdAt: 1 }).lean(),
+    tasksOfCheck(check._id),
   ]);
   const kpiNames = new Map((agreement?.kpis ?? []).map((k) => [String(k._id), k.name]));
   res.render('progress/show', {

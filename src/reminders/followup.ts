@@ -7,7 +7,6 @@ import { config } from '../config.js';
 import { claimOnce } from '../db/claim.js';
 import { forbidden } from '../http/errors.js';
 import { numberInput, parseFormNumber } from '../http/validate.js';
-import { ProgressCheckModel } from '../progress/model.js';
 import { healthBand, healthDimensions, type CheckStatus } from '../progress/constants.js';
 import type { SessionUser } from '../users/service.js';
 import { isManager, type Locale } from '../users/roles.js';
@@ -19,6 +18,7 @@ import { dateIn } from './kinds.js';
 import { activeRecipient } from '../users/people.js';
 import { livePartnersWithContacts, partnerWithContacts, contactOptOut } from '../partners/contacts.js';
 import { agreementForFollowUp, agreementTeam } from '../agreements/lookups.js';
+import { recordPartnerCheck } from '../progress/service.js';
 
 export type LinkRefusal = 'invalid' | 'expired' | 'used' | 'revoked';
 
@@ -111,7 +111,7 @@ export async function recordAnswer(
     at: now,
   });
   // The partner's contribution to the progress check, so health is seen from both sides.
-  const check = await ProgressCheckModel.create({
+  const check = await recordPartnerCheck({
     agreementId: agreement._id,
     partnerIds: [partner._id],
     periodStart: request.createdAt,
@@ -121,7 +121,6 @@ export async function recordAnswer(
     challenges: String(values.challenges ?? ''),
     health,
     healthScore,
-    source: 'partner',
     contactId: contact._id,
     recordedByName: `${contact.name} (${partner.name})`,
   });

@@ -4,12 +4,12 @@
 // followup-kinds.ts, meeting messages in meetings.ts.
 import { Types } from 'mongoose';
 import { config } from '../config.js';
-import { TaskModel } from '../tasks/model.js';
 import type { Locale } from '../users/roles.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
 import { activeManagers, activeRecipients } from '../users/people.js';
 import { quietPartners } from '../partners/lookups.js';
 import { activeAgreementsEnding, agreementsAtRisk, agreementsEndingBetween, agreementsWithInstallmentsDue } from '../agreements/lookups.js';
+import { oldestOverdueTasks, overdueTasks } from '../tasks/service.js';
 
 export type KindSchedule = 'tick' | 'weekly';
 
@@ -64,12 +64,7 @@ registerKind({
   kind: 'task_overdue',
   schedule: 'tick',
   async findDue(now) {
-    const tasks = await TaskModel.find(
-      { status: { $in: ['open', 'in_progress'] }, dueDate: { $ne: null, $lt: now }, archived: false },
-      { title: 1, ownerId: 1, dueDate: 1 },
-    )
-      .limit(2000)
-      .lean();
+    const tasks = await overdueTasks(now);
     const users = await usersById(tasks.map((t) => t.ownerId));
     return tasks.flatMap((t) => {
       const u = users.get(String(t.ownerId));
@@ -188,13 +183,7 @@ registerKind({
     if (!managers.length) return [];
     const [atRisk, overdueTasks, ending, quiet] = await Promise.all([
       agreementsAtRisk(50),
-      TaskModel.find(
-        { status: { $in: ['open', 'in_progress'] }, dueDate: { $ne: null, $lt: now }, archived: false },
-        { title: 1, dueDate: 1 },
-      )
-        .sort({ dueDate: 1 })
-        .limit(50)
-        .lean(),
+      oldestOverdueTasks(now, 50),
       agreementsEndingBetween(now, new Date(now.getTime() + 90 * DAY), 50),
       quietPartners(new Date(now.getTime() - config.reminders.quietPartnershipDays * DAY), 50),
     ]);

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
 import { lineText } from '../meetings/ics-text.js';
-import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from '../meetings/model.js';
+import type { MeetingDoc } from '../meetings/model.js';
 import type { Locale } from '../users/roles.js';
 import { planFor, planForCut, type MeetingChange, type Plan } from './meeting-plans.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
@@ -14,6 +14,7 @@ import { registerKind } from './kinds.js';
 import { expIn, linkUrl, signLink, verifyLink } from './links.js';
 import { activeAttendees, userName } from '../users/people.js';
 import { partnerContacts } from '../partners/contacts.js';
+import { lastOccurrence, lastOccurrenceEnd, liveMeeting, meetingById, meetingsStartingWithin, recordContactAnswer, seriesSequence } from '../meetings/occurrences.js';
 
 export type { MeetingChange } from './meeting-plans.js';
 export const rsvpAnswers = ['accepted', 'declined'] as const;
@@ -80,7 +81,7 @@ export function rsvpUrl(meetingId: string, contactId: string, until: Date, now =
 
 async function lastEnd(m: MeetingDoc): Promise<Date> {
   if (!m.seriesId) return m.end;
-  const last = await MeetingModel.findOne({ seriesId: m.seriesId, archived: false }, { end: 1 }).sort({ start: -1 }).lean();
+  const last = await lastOccurrenceEnd(m.seriesId);
   return last?.end ?? m.end;
 }
 
@@ -98,7 +99,7 @@ const dayOf = (m: Pick<MeetingDoc, 'start'>, zone: string, locale: Locale): stri
  * change sends once and enqueuing the same change twice sends once.
  */
 export async function notifyMeetingChange(meetingId: Types.ObjectId, change: MeetingChange, now = new Date()): Promise<number> {
-  const m = await MeetingModel.findById(meetingId).lean();
+  const m = await meetingById(meetingId);
   if (!m) return 0;
   const plan = await planFor(m, change, now);
   return plan ? enqueuePlan(m, plan, now) : 0;
@@ -110,10 +111,10 @@ export async function notifyMeetingChange(meetingId: Types.ObjectId, change: Mee
  * it is left), and the new series starting at `newMeetingId` is sent as an update.
  */
 export async function notifySeriesSplit(oldMeetingId: Types.ObjectId, newMeetingId: Types.ObjectId, now = new Date()): Promise<number> {
-  const cut = await MeetingModel.findById(oldMeetingId).lean();
+  const cut = await meetingById(oldMeetingId);
   let sent = 0;
   if (cut?.seriesId) {
-    const last = await MeetingModel.findOne({ seriesId: cut.seriesId, archived: false }).sort({ originalStart: -1 }).lean();
+    const last = await lastOccurrence(cut.seriesId);
     const plan = await planForCut(cut, last, now);
     sent += await enqueuePlan(last ?? cut, plan, now);
   }
@@ -121,7 +122,7 @@ export async function notifySeriesSplit(oldMeetingId: Types.ObjectId, newMeeting
 }
 
 async function enqueuePlan(m: MeetingDoc, plan: Plan, now: Date): Promise<number> {
-  const series = m.seriesId ? await MeetingSeriesModel.findById(m.seriesId, { sequence: 1 }).lean() : null;
+  const series = m.seriesId ? await seriesSequence(m.seriesId) : null;
   const sequence = Math.max(m.sequence ?? 0, series?.sequence ?? 0);
   const [until, owner, list] = await Promise.all([lastEnd(m), userName(m.ownerId), people(m)]);
   const shown = plan.shown;
@@ -162,10 +163,7 @@ registerKind({
   schedule: 'tick',
   async findDue(now) {
     const horizon = new Date(now.getTime() + Math.max(MAX_LEAD_HOURS, config.reminders.meetingLeadHours) * 3600_000);
-    const meetings = await MeetingModel.find({ start: { $gt: now, $lte: horizon }, cancelled: false, archived: false })
-      .sort({ start: 1 })
-      .limit(2000)
-      .lean();
+    const meetings = await meetingsStartingWithin(now, horizon);
     const out: MessageInput[] = [];
     for (const m of meetings) {
       for (const p of await people(m)) {
@@ -201,7 +199,7 @@ export async function openRsvp(token: unknown, now = new Date()): Promise<RsvpOp
   const check = verifyLink(token, 'rsvp', now);
   if (!check.ok) return { ok: false, reason: check.reason };
   if (!Types.ObjectId.isValid(check.payload.requestId)) return { ok: false, reason: 'invalid' };
-  const meeting = await MeetingModel.findOne({ _id: check.payload.requestId, archived: false }).lean();
+  const meeting = await liveMeeting(check.payload.requestId);
   const attendee = meeting?.attendees.find((a) => String(a.contactId) === check.payload.contactId);
   if (!meeting || !attendee) return { ok: false, reason: 'invalid' };
   const partner = await partnerContacts(meeting.partnerId);
@@ -222,19 +220,6 @@ export async function openRsvp(token: unknown, now = new Date()): Promise<RsvpOp
  */
 export async function recordRsvp(meeting: MeetingDoc, contactId: string, answer: RsvpAnswer, now = new Date()): Promise<boolean> {
   if (meeting.cancelled) return false;
-  const filter = meeting.seriesId
-    ? { seriesId: meeting.seriesId, archived: false, cancelled: false, $or: [{ _id: meeting._id }, { end: { $gt: now } }] }
-    : { _id: meeting._id };
-  const docs = await MeetingModel.find(filter, { attendees: 1 }).lean();
-  const ops = docs
-    .filter((d) => d.attendees.some((a) => String(a.contactId) === contactId))
-    .map((d) => ({
-      updateOne: {
-        filter: { _id: d._id },
-        // The whole array is rewritten: FerretDB has no positional updates.
-        update: { $set: { attendees: d.attendees.map((a) => (String(a.contactId) === contactId ? { ...a, response: answer } : a)) } },
-      },
-    }));
-  if (ops.length) await MeetingModel.bulkWrite(ops);
+  await recordContactAnswer(meeting, contactId, answer, now);
   return true;
 }
