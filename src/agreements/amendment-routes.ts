@@ -9,15 +9,15 @@ import { userNameRecord } from '../users/people.js';
 import { isManager } from '../users/roles.js';
 import { amendmentMoves, elements, type AmendmentMove } from './constants.js';
 import { amendmentMovesFor, moveAmendment, withAmendment } from './amendments.js';
-import { AgreementModel } from './model.js';
 import { signatoriesFrom } from './schemas.js';
 import { partyNames } from './service.js';
 import { approvalRight } from './status.js';
+import { agreementById } from './lookups.js';
 
 export const amendmentRouter = Router();
 
 amendmentRouter.get('/agreements/:id/amendment', async (req, res) => {
-  const current = orNotFound(await AgreementModel.findById(parseId(req.params.id)).lean());
+  const current = orNotFound(await agreementById(parseId(req.params.id)));
   if (!current.amendment || current.status !== 'active') throw notFound();
   const a = withAmendment(current);
   const open = current.amendment;

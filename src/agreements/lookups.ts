@@ -2,7 +2,7 @@
 // fields a page needs, the reminders' due lists, and the follow-up date progress checks keep. Each
 // is the query its caller made before (a lookup by _id, or the job's one scan).
 import type { Types } from 'mongoose';
-import { AgreementModel } from './model.js';
+import { AgreementModel, AgreementVersionModel } from './model.js';
 
 type Id = Types.ObjectId | string;
 const live = (id: Id) => ({ _id: id, archived: false });
@@ -10,10 +10,14 @@ const live = (id: Id) => ({ _id: id, archived: false });
 /** Whether an agreement by this id exists: the route's 404 before its form. */
 export const agreementExists = (id: Types.ObjectId) => AgreementModel.exists({ _id: id });
 
+/** An agreement, whole (archived or not), or null. */
+export const agreementById = (id: Id) => AgreementModel.findById(id).lean();
+
 /** An agreement not archived, whole, or null. */
 export const liveAgreement = (id: Id) => AgreementModel.findOne(live(id)).lean();
 
 export const agreementTitle = (id: Id) => AgreementModel.findById(id, { title: 1 }).lean();
+export const agreementTitleAndStatus = (id: Id) => AgreementModel.findById(id, { title: 1, status: 1 }).lean();
 export const agreementTitleAndKpis = (id: Id) => AgreementModel.findById(id, { title: 1, kpis: 1 }).lean();
 export const agreementKpis = (id: Id) => AgreementModel.findById(id, { kpis: 1 }).lean();
 export const agreementPartners = (id: Id) => AgreementModel.findById(id, { partnerIds: 1 }).lean();
@@ -32,6 +36,10 @@ export const liveAgreementTeam = (id: Id) => AgreementModel.findOne(live(id), { 
 export const sharedAgreement = (id: Id) =>
   AgreementModel.findOne(live(id), { title: 1, status: 1, startDate: 1, endDate: 1, language: 1, objectives: 1, kpis: 1 }).lean();
 
+/** One saved version of an agreement (a version of another agreement is none). */
+export const versionOf = (agreementId: Types.ObjectId, versionId: Types.ObjectId) =>
+  AgreementVersionModel.findOne({ _id: versionId, agreementId }).lean();
+
 /** The agreements a meeting may be for (not archived, not over; by title, at most 500). */
 export const agreementOptions = () =>
   AgreementModel.find({ archived: false, status: { $in: ['draft', 'in_review', 'active'] } }, { title: 1, partnerIds: 1 })
@@ -40,7 +48,8 @@ export const agreementOptions = () =>
     .lean();
 
 /** How many agreements (any status) name the partner. */
-export const countAgreementsOfPartner = (partnerId: Types.ObjectId): Promise<number> => AgreementModel.countDocuments({ partnerIds: partnerId });
+export const countAgreementsOfPartner = (partnerId: Types.ObjectId): Promise<number> =>
+  AgreementModel.countDocuments({ partnerIds: partnerId });
 
 // The follow-up schedule (progress/schedule.ts): what the rule reads, and the date it stores.
 export const agreementForSchedule = (id: Id) =>

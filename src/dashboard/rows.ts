@@ -104,4 +104,3 @@ export async function blockRows(block: RowBlock, key: string | undefined, filter
       };
   }
 }
-

@@ -30,7 +30,8 @@ export const lastOccurrenceEnd = (seriesId: Types.ObjectId) =>
   MeetingModel.findOne({ seriesId, archived: false }, { end: 1 }).sort({ start: -1 }).lean();
 
 /** The series' last occurrence by its original start, or null. */
-export const lastOccurrence = (seriesId: Types.ObjectId) => MeetingModel.findOne({ seriesId, archived: false }).sort({ originalStart: -1 }).lean();
+export const lastOccurrence = (seriesId: Types.ObjectId) =>
+  MeetingModel.findOne({ seriesId, archived: false }).sort({ originalStart: -1 }).lean();
 
 /** The cancelled occurrences of a series, by original start. */
 export const cancelledOccurrences = (seriesId: Types.ObjectId) =>
@@ -45,7 +46,10 @@ export const meetingsStartingWithin = (from: Date, to: Date) =>
 
 /** How many meetings and series name the partner. */
 export async function countMeetingsOfPartner(partnerId: Types.ObjectId): Promise<{ meetings: number; series: number }> {
-  const [meetings, series] = await Promise.all([MeetingModel.countDocuments({ partnerId }), MeetingSeriesModel.countDocuments({ partnerId })]);
+  const [meetings, series] = await Promise.all([
+    MeetingModel.countDocuments({ partnerId }),
+    MeetingSeriesModel.countDocuments({ partnerId }),
+  ]);
   return { meetings, series };
 }
 
@@ -53,7 +57,12 @@ export async function countMeetingsOfPartner(partnerId: Types.ObjectId): Promise
  * Records a contact's answer on the meeting and, for a series, on every occurrence not yet over and
  * not cancelled.
  */
-export async function recordContactAnswer(meeting: MeetingDoc, contactId: string, answer: 'accepted' | 'declined', now: Date): Promise<void> {
+export async function recordContactAnswer(
+  meeting: MeetingDoc,
+  contactId: string,
+  answer: 'accepted' | 'declined',
+  now: Date,
+): Promise<void> {
   const filter = meeting.seriesId
     ? { seriesId: meeting.seriesId, archived: false, cancelled: false, $or: [{ _id: meeting._id }, { end: { $gt: now } }] }
     : { _id: meeting._id };

@@ -47,11 +47,7 @@ export const calendarFeedRouter = Router();
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
 
 async function formOptions() {
-  const [partners, agreements, users] = await Promise.all([
-    partnerOptionsWithContacts(),
-    agreementOptions(),
-    activeUserNames(),
-  ]);
+  const [partners, agreements, users] = await Promise.all([partnerOptionsWithContacts(), agreementOptions(), activeUserNames()]);
   return { partners, agreements, users, kinds: meetingKinds };
 }
 

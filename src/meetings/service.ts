@@ -52,10 +52,7 @@ export interface MeetingInput {
 const baseUrl = () => config.baseUrl.replace(/\/$/, '');
 
 async function attendeesFor(partnerId: Types.ObjectId, userIds: Types.ObjectId[], contactIds: Types.ObjectId[]) {
-  const [users, partner] = await Promise.all([
-    userIds.length ? usersWithEmail(userIds) : [],
-    partnerContactsAndArchived(partnerId),
-  ]);
+  const [users, partner] = await Promise.all([userIds.length ? usersWithEmail(userIds) : [], partnerContactsAndArchived(partnerId)]);
   if (!partner || partner.archived) throw new RuleError('meetings:errors.partner');
   const wanted = new Set(contactIds.map(String));
   const contacts = partner.contacts.filter((c) => wanted.has(String(c._id)));

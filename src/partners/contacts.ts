@@ -22,7 +22,8 @@ export const contactsOfPartners = (ids: Id[]) => PartnerModel.find({ _id: { $in:
 export const partnersWithContacts = (ids: Id[]) => PartnerModel.find({ _id: { $in: ids } }, { name: 1, contacts: 1, archived: 1 }).lean();
 
 /** Name and contacts of those of these partners that are not archived, in one query. */
-export const livePartnersWithContacts = (ids: Id[]) => PartnerModel.find({ _id: { $in: ids }, archived: false }, { name: 1, contacts: 1 }).lean();
+export const livePartnersWithContacts = (ids: Id[]) =>
+  PartnerModel.find({ _id: { $in: ids }, archived: false }, { name: 1, contacts: 1 }).lean();
 
 /**
  * The contact's language, and with `optOut` the contact opted out of every email (idempotent, in the

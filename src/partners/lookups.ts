@@ -9,7 +9,8 @@ type Id = Types.ObjectId | string;
 export const partnerExists = (id: Types.ObjectId) => PartnerModel.exists({ _id: id });
 
 /** How many of these partners exist and are not archived. */
-export const countLivePartners = (ids: Types.ObjectId[]): Promise<number> => PartnerModel.countDocuments({ _id: { $in: ids }, archived: false });
+export const countLivePartners = (ids: Types.ObjectId[]): Promise<number> =>
+  PartnerModel.countDocuments({ _id: { $in: ids }, archived: false });
 
 /** A partner's name, or null when it does not exist. */
 export const partnerName = (id: Id) => PartnerModel.findById(id, { name: 1 }).lean();

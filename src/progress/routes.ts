@@ -28,10 +28,7 @@ progressRouter.get('/agreements/:id/progress/new', async (req, res) => {
   const id = parseId(req.params.id);
   const locals = await formLocals(req, id);
   const zone = zoneOf(req);
-  const [last, round] = await Promise.all([
-    agreementFollowUp(id),
-    followUpRound(id, locals.agreement.partnerIds),
-  ]);
+  const [last, round] = await Promise.all([agreementFollowUp(id), followUpRound(id, locals.agreement.partnerIds)]);
   const end = DateTime.now().setZone(zone);
   const meetingId = typeof req.query.meetingId === 'string' && /^[a-f0-9]{24}$/i.test(req.query.meetingId) ? req.query.meetingId : '';
   res.render('progress/new', {

@@ -48,8 +48,7 @@ export async function refreshNextCheckDue(agreementId: Types.ObjectId): Promise<
     ? await ProgressCheckModel.findOne({ agreementId, source: 'team', archived: false }, { periodEnd: 1 }).sort({ periodEnd: -1 }).lean()
     : null;
   const due = checkDue(agreement, last?.periodEnd ?? null);
-  if ((agreement.followUp?.nextCheckDue?.getTime() ?? null) !== (due?.getTime() ?? null))
-    await setNextCheckDue(agreementId, due);
+  if ((agreement.followUp?.nextCheckDue?.getTime() ?? null) !== (due?.getTime() ?? null)) await setNextCheckDue(agreementId, due);
   return due;
 }
 

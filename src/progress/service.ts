@@ -143,7 +143,16 @@ export const checksEndingSince = <Row>(agreementIds: Types.ObjectId[], since: Da
 
 type PartnerCheck = Pick<
   ProgressCheckDoc,
-  'agreementId' | 'partnerIds' | 'periodStart' | 'periodEnd' | 'status' | 'progress' | 'challenges' | 'healthScore' | 'contactId' | 'recordedByName'
+  | 'agreementId'
+  | 'partnerIds'
+  | 'periodStart'
+  | 'periodEnd'
+  | 'status'
+  | 'progress'
+  | 'challenges'
+  | 'healthScore'
+  | 'contactId'
+  | 'recordedByName'
 > & { health: Record<string, number> };
 
 /** A partner contact's answer to a follow-up, as their side of the progress check. */

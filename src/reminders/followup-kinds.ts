@@ -25,9 +25,7 @@ registerKind({
   schedule: 'tick',
   async findDue(now) {
     const rows = await checksDue({ until: now });
-    const partners = rows.length
-      ? await partnersWithContacts(rows.flatMap((a) => a.partnerIds))
-      : [];
+    const partners = rows.length ? await partnersWithContacts(rows.flatMap((a) => a.partnerIds)) : [];
     const byId = new Map(partners.map((p) => [String(p._id), p]));
     const users = await usersById(rows.map((a) => a.ownerId));
     const out: MessageInput[] = [];

@@ -30,10 +30,7 @@ export async function openFollowUp(token: unknown, now = new Date()) {
   const request = await FollowUpRequestModel.findById(check.payload.requestId).lean();
   // A request of another contact (or an unknown one) is refused like a forged link.
   if (!request || String(request.contactId) !== check.payload.contactId) return { ok: false, reason: 'invalid' } as Refused;
-  const [agreement, partner] = await Promise.all([
-    agreementForFollowUp(request.agreementId),
-    partnerWithContacts(request.partnerId),
-  ]);
+  const [agreement, partner] = await Promise.all([agreementForFollowUp(request.agreementId), partnerWithContacts(request.partnerId)]);
   const contact = partner?.contacts.find((c) => String(c._id) === String(request.contactId));
   if (!agreement || !partner || !contact) return { ok: false, reason: 'invalid' } as Refused;
   const locale = contact.locale ?? config.defaultLocale;

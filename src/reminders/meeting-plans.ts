@@ -1,6 +1,5 @@
 // Which message a meeting change sends (see notifyMeetingChange in meetings.ts): an invitation or
 // update (REQUEST) or a cancellation (CANCEL) that reads as one, and the .ics it carries.
-import type { Types } from 'mongoose';
 import { cancellationIcs, icsForMeeting } from '../meetings/calendar-files.js';
 import type { MeetingDoc } from '../meetings/model.js';
 import { cancelledOccurrences, seriesGoesOn, seriesSequence } from '../meetings/occurrences.js';
@@ -43,7 +42,9 @@ export async function planFor(m: MeetingDoc, change: MeetingChange, now: Date): 
   // From this occurrence on: those the change cancelled carry the series' new SEQUENCE.
   const series = await seriesSequence(m.seriesId);
   const from = (m.originalStart ?? m.start).getTime();
-  const cancelled = (await cancelledOccurrences(m.seriesId)).filter((o) => (o.originalStart ?? o.start).getTime() >= from && o.sequence === series?.sequence);
+  const cancelled = (await cancelledOccurrences(m.seriesId)).filter(
+    (o) => (o.originalStart ?? o.start).getTime() >= from && o.sequence === series?.sequence,
+  );
   return cancelled.length ? cancel('following', cancelled, cancelled) : null;
 }
 

@@ -14,7 +14,15 @@ import { registerKind } from './kinds.js';
 import { expIn, linkUrl, signLink, verifyLink } from './links.js';
 import { activeAttendees, userName } from '../users/people.js';
 import { partnerContacts } from '../partners/contacts.js';
-import { lastOccurrence, lastOccurrenceEnd, liveMeeting, meetingById, meetingsStartingWithin, recordContactAnswer, seriesSequence } from '../meetings/occurrences.js';
+import {
+  lastOccurrence,
+  lastOccurrenceEnd,
+  liveMeeting,
+  meetingById,
+  meetingsStartingWithin,
+  recordContactAnswer,
+  seriesSequence,
+} from '../meetings/occurrences.js';
 
 export type { MeetingChange } from './meeting-plans.js';
 export const rsvpAnswers = ['accepted', 'declined'] as const;
@@ -37,9 +45,7 @@ async function people(m: MeetingDoc): Promise<Person[]> {
   const userIds = m.attendees.filter((a) => a.userId).map((a) => a.userId!);
   const contactIds = new Set(m.attendees.filter((a) => a.contactId).map((a) => String(a.contactId)));
   const [users, partner] = await Promise.all([
-    userIds.length
-      ? activeAttendees(userIds)
-      : [],
+    userIds.length ? activeAttendees(userIds) : [],
     contactIds.size ? partnerContacts(m.partnerId) : null,
   ]);
   const fromUsers = users.map((u) => ({

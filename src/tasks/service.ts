@@ -87,9 +87,7 @@ export async function taskContexts(
     agreementIds.length
       ? agreementDirectory().then((all) => new Map(all.filter((a) => wanted.has(String(a._id))).map((a) => [String(a._id), a.title])))
       : new Map<string, string>(),
-    meetingIds.length
-      ? meetingTitles(meetingIds)
-      : new Map<string, string>(),
+    meetingIds.length ? meetingTitles(meetingIds) : new Map<string, string>(),
   ]);
   const contexts = new Map<string, TaskContext[]>();
   for (const t of tasks) {
@@ -153,7 +151,11 @@ export function parseTemplateLines(
 
 // What other features ask of tasks: each is the one query its page or job made before. -------------
 
-const overdue = (now: Date): Record<string, unknown> => ({ status: { $in: ['open', 'in_progress'] }, archived: false, dueDate: { $ne: null, $lt: now } });
+const overdue = (now: Date): Record<string, unknown> => ({
+  status: { $in: ['open', 'in_progress'] },
+  archived: false,
+  dueDate: { $ne: null, $lt: now },
+});
 
 /** A user's open tasks due before `before`, soonest first (at most 50): the home page. */
 export const openTasksDueBefore = (ownerId: Types.ObjectId, before: Date) =>
@@ -170,7 +172,11 @@ export const openTasksOf = (of: { agreementId: Types.ObjectId } | { partnerId: T
     .lean();
 
 /** Overdue open tasks, narrowed to an owner and to partners when given (the dashboard, in one command). */
-export function overdueTaskRows(now: Date, scope: { ownerId: Types.ObjectId | null; partnerIds: Types.ObjectId[] | null }, batchSize: number) {
+export function overdueTaskRows(
+  now: Date,
+  scope: { ownerId: Types.ObjectId | null; partnerIds: Types.ObjectId[] | null },
+  batchSize: number,
+) {
   const q = overdue(now);
   if (scope.ownerId) q.ownerId = scope.ownerId;
   if (scope.partnerIds) q.partnerId = { $in: scope.partnerIds };
@@ -185,13 +191,15 @@ export const oldestOverdueTasks = (now: Date, limit: number) =>
   TaskModel.find(overdue(now), { title: 1, dueDate: 1 }).sort({ dueDate: 1 }).limit(limit).lean();
 
 /** A partner's latest tasks (the timeline). */
-export const latestTasksOf = (partnerId: Types.ObjectId, limit: number) => TaskModel.find({ partnerId }).sort({ createdAt: -1 }).limit(limit).lean();
+export const latestTasksOf = (partnerId: Types.ObjectId, limit: number) =>
+  TaskModel.find({ partnerId }).sort({ createdAt: -1 }).limit(limit).lean();
 
 /** A meeting's action items, oldest first. */
 export const tasksOfMeeting = (meetingId: Types.ObjectId) => TaskModel.find({ meetingId, archived: false }).sort({ createdAt: 1 }).lean();
 
 /** The tasks a progress check created, oldest first. */
-export const tasksOfCheck = (progressCheckId: Types.ObjectId) => TaskModel.find({ progressCheckId, archived: false }).sort({ createdAt: 1 }).lean();
+export const tasksOfCheck = (progressCheckId: Types.ObjectId) =>
+  TaskModel.find({ progressCheckId, archived: false }).sort({ createdAt: 1 }).lean();
 
 type NewTask = Pick<TaskDoc, 'title' | 'ownerId' | 'dueDate' | 'createdBy'> &
   Partial<Pick<TaskDoc, 'partnerId' | 'agreementId' | 'meetingId' | 'progressCheckId'>>;

@@ -41,7 +41,8 @@ export const activeUserId = async (id: Id): Promise<Types.ObjectId | null> =>
   (await UserModel.findOne({ _id: id, status: 'active' }, { _id: 1 }).lean())?._id ?? null;
 
 /** How many of these users are active. */
-export const countActiveUsers = (ids: Types.ObjectId[]): Promise<number> => UserModel.countDocuments({ _id: { $in: ids }, status: 'active' });
+export const countActiveUsers = (ids: Types.ObjectId[]): Promise<number> =>
+  UserModel.countDocuments({ _id: { $in: ids }, status: 'active' });
 
 /** Whether a user by this id exists (any status): the route's 404 before its form. */
 export const userExists = (id: Types.ObjectId) => UserModel.exists({ _id: id });
