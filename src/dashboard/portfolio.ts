@@ -129,7 +129,7 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
   const keepTasks = keep && agreementMatchesPartners(filter) ? keep : null;
   const [changes, tasksOverdue, meetingsThisWeek, checks, users] = await Promise.all([
     stageChangesBetween(since, now).then((list) => (keep ? list.filter((c) => keep.has(String(c.partnerId))) : list)),
-    overdueTaskRows(now, { ownerId: filter.ownerId, partnerIds: keepTasks ? partnerIds : null }, BIG_BATCH) as Promise<TaskRow[]>,
+    overdueTaskRows<TaskRow>(now, { ownerId: filter.ownerId, partnerIds: keepTasks ? partnerIds : null }, BIG_BATCH),
     meetingsStartingBetween(now, weekEnd).then((list) =>
       list.filter(
         (m) =>

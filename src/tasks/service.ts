@@ -172,7 +172,7 @@ export const openTasksOf = (of: { agreementId: Types.ObjectId } | { partnerId: T
     .lean();
 
 /** Overdue open tasks, narrowed to an owner and to partners when given (the dashboard, in one command). */
-export function overdueTaskRows(
+export function overdueTaskRows<Row>(
   now: Date,
   scope: { ownerId: Types.ObjectId | null; partnerIds: Types.ObjectId[] | null },
   batchSize: number,
@@ -180,7 +180,10 @@ export function overdueTaskRows(
   const q = overdue(now);
   if (scope.ownerId) q.ownerId = scope.ownerId;
   if (scope.partnerIds) q.partnerId = { $in: scope.partnerIds };
-  return TaskModel.find(q, { title: 1, dueDate: 1, status: 1, partnerId: 1 }).sort({ dueDate: 1, _id: 1 }).batchSize(batchSize).lean();
+  return TaskModel.find(q, { title: 1, dueDate: 1, status: 1, partnerId: 1 })
+    .sort({ dueDate: 1, _id: 1 })
+    .batchSize(batchSize)
+    .lean<Row[]>();
 }
 
 /** Overdue open tasks with their owner (at most 2,000): the overdue reminders. */
