@@ -5,19 +5,19 @@ import { notFound } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { refusedTo } from '../http/refusal.js';
 import { formValues } from '../http/validate.js';
-import { ownerNames } from '../partners/service.js';
+import { userNameRecord } from '../users/people.js';
 import { isManager } from '../users/roles.js';
 import { amendmentMoves, elements, type AmendmentMove } from './constants.js';
 import { amendmentMovesFor, moveAmendment, withAmendment } from './amendments.js';
-import { AgreementModel } from './model.js';
 import { signatoriesFrom } from './schemas.js';
 import { partyNames } from './service.js';
 import { approvalRight } from './status.js';
+import { agreementById } from './lookups.js';
 
 export const amendmentRouter = Router();
 
 amendmentRouter.get('/agreements/:id/amendment', async (req, res) => {
-  const current = orNotFound(await AgreementModel.findById(parseId(req.params.id)).lean());
+  const current = orNotFound(await agreementById(parseId(req.params.id)));
   if (!current.amendment || current.status !== 'active') throw notFound();
   const a = withAmendment(current);
   const open = current.amendment;
@@ -32,7 +32,7 @@ amendmentRouter.get('/agreements/:id/amendment', async (req, res) => {
     moves: amendmentMovesFor(user, current),
     approval: right,
     approvalBlocked: open.status === 'in_review' && isManager(user.role) && right === 'refused',
-    authors: await ownerNames(open.authorIds ?? []),
+    authors: await userNameRecord(open.authorIds ?? []),
     names: await partyNames(a.partnerIds, req.t('agreements:deletedPartner')),
     kpis: a.kpis.map((k) => ({ ...k, history: [], progress: null, trend: 'none', expected: 1 })),
     elements,

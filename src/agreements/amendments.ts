@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { refreshNextCheckDue } from '../progress/schedule.js';
-import { ownerNames } from '../partners/service.js';
+import { userNameRecord } from '../users/people.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
@@ -133,7 +133,7 @@ async function apply(actor: SessionUser, a: HydratedDocument<AgreementDoc>, open
   const before = a.toObject() as Patch;
   delete before.amendment;
   const authors = open.authorIds ?? [];
-  const names = await ownerNames(authors);
+  const names = await userNameRecord(authors);
   await AgreementVersionModel.create({
     agreementId: a._id,
     rev: a.rev,

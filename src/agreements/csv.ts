@@ -6,11 +6,11 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 import type { QueryFilter } from 'mongoose';
 import type { SessionUser } from '../users/service.js';
-import { UserModel } from '../users/model.js';
 import { completeness } from './completeness.js';
 import { AgreementModel, KpiMeasurementModel, type AgreementDoc } from './model.js';
 import { agreementListSort, listFilter, type AgreementListQuery } from './service.js';
 import { findSorted, type Filter } from '../db/query.js';
+import { userEmails } from '../users/people.js';
 
 export const agreementColumns = [
   'title',
@@ -67,8 +67,7 @@ async function partnerNameMap(f: QueryFilter<AgreementDoc>) {
 
 export async function streamAgreementsCsv(res: Response, q: AgreementListQuery, user: SessionUser): Promise<void> {
   const f = await listFilter(q, user);
-  const [users, partners] = await Promise.all([UserModel.find({}, { email: 1 }).lean(), partnerNameMap(f)]);
-  const emails = new Map(users.map((u) => [String(u._id), u.email]));
+  const [emails, partners] = await Promise.all([userEmails(), partnerNameMap(f)]);
   start(res, 'agreements');
   // The list's own query (filter and order), answered by the database: a stream, whatever the size.
   const cursor = Readable.from(findSorted(AgreementModel, f as Filter, agreementListSort));

@@ -5,9 +5,9 @@ import { config } from '../config.js';
 import { i18n } from '../i18n/index.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { completeness } from './completeness.js';
-import { AgreementVersionModel } from './model.js';
 import { choices, loadView, ourSide } from './page-data.js';
 import { partyNames } from './service.js';
+import { versionOf } from './lookups.js';
 
 export const agreementDocumentsRouter = Router();
 
@@ -44,7 +44,7 @@ agreementDocumentsRouter.get('/agreements/:id/print', async (req, res) => {
 
 agreementDocumentsRouter.get('/agreements/:id/versions/:versionId', async (req, res) => {
   const id = parseId(req.params.id);
-  const v = orNotFound(await AgreementVersionModel.findOne({ _id: parseId(req.params.versionId), agreementId: id }).lean());
+  const v = orNotFound(await versionOf(id, parseId(req.params.versionId)));
   const snapshot = v.snapshot as Record<string, unknown> & { partnerIds: Types.ObjectId[]; title: string };
   res.render('agreements/version', {
     title: snapshot.title,

@@ -1,7 +1,7 @@
 // KPI results against targets: progress from baseline to target (respecting direction), the latest
 // value, the trend, and a status from thresholds an administrator can set.
 import type { Types } from 'mongoose';
-import { SettingModel } from '../settings/model.js';
+import { saveSetting, settingValue } from '../settings/values.js';
 import type { KpiDirection, KpiStatus } from './constants.js';
 import { AgreementModel, KpiMeasurementModel } from './model.js';
 import { measurementsOf } from './measurements-directory.js';
@@ -30,12 +30,11 @@ export const defaultThresholds: KpiThresholds = { onTrack: 0.9, atRisk: 0.6, mai
 const THRESHOLDS_KEY = 'kpi.thresholds';
 
 export async function getThresholds(): Promise<KpiThresholds> {
-  const row = await SettingModel.findOne({ key: THRESHOLDS_KEY }).lean();
-  return { ...defaultThresholds, ...((row?.value as Partial<KpiThresholds> | null) ?? {}) };
+  return { ...defaultThresholds, ...(((await settingValue(THRESHOLDS_KEY)) as Partial<KpiThresholds> | null | undefined) ?? {}) };
 }
 
 export async function setThresholds(value: KpiThresholds): Promise<void> {
-  await SettingModel.updateOne({ key: THRESHOLDS_KEY }, { $set: { value } }, { upsert: true });
+  await saveSetting(THRESHOLDS_KEY, value);
 }
 
 export interface KpiDefinition {

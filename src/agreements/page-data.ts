@@ -5,7 +5,7 @@ import type { TFunction } from 'i18next';
 import type { Types } from 'mongoose';
 import { organizationName } from '../settings/organization.js';
 import { orNotFound } from '../http/ids.js';
-import { ownerNames } from '../partners/service.js';
+import { userNameRecord } from '../users/people.js';
 import { completeness, fundingGap } from './completeness.js';
 import { expectedProgress, getThresholds, kpiProgress, kpiTrend } from './kpis.js';
 import { measurementsOf } from './measurements-directory.js';
@@ -42,7 +42,7 @@ export async function loadView(id: Types.ObjectId, missing: string) {
   const a = orNotFound(await AgreementModel.findById(id).lean());
   const [names, users, measurements, thresholds] = await Promise.all([
     partyNames(a.partnerIds, missing),
-    ownerNames([a.ownerId, ...a.teamIds, ...(a.approvedById ? [a.approvedById] : [])]),
+    userNameRecord([a.ownerId, ...a.teamIds, ...(a.approvedById ? [a.approvedById] : [])]),
     measurementsOf(id),
     getThresholds(),
   ]);

@@ -9,13 +9,13 @@ import { requireRole } from '../http/guards.js';
 import { refusedTo } from '../http/refusal.js';
 import { conflictOrThrow, formRevision, RevisionConflict } from '../db/revision.js';
 import { partnerDirectory } from '../partners/directory.js';
-import { ownerNames } from '../partners/service.js';
+import { userNameRecord } from '../users/people.js';
 import { overdueChecks } from '../progress/schedule.js';
 import { isManager } from '../users/roles.js';
 import { activeUserOptions } from '../users/service.js';
 import { elements, type AgreementElement } from './constants.js';
 import { defaultThresholds, getThresholds, setThresholds } from './kpis.js';
-import { AgreementModel, type AgreementDoc } from './model.js';
+import type { AgreementDoc } from './model.js';
 import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
 import { listQuerySchema, measurementCsvQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
 import {
@@ -33,6 +33,7 @@ import { agreementHistory } from './timeline.js';
 import { choices, loadView } from './page-data.js';
 import { withAmendment } from './amendments.js';
 import { approvalRight, openStatuses, transitions, type Transition } from './status.js';
+import { agreementById, agreementExists, agreementTitleAndStatus } from './lookups.js';
 
 // A refused action returns to the agreement it was about.
 const toAgreement = refusedTo('/agreements/:id');
@@ -69,7 +70,7 @@ agreementsRouter.get('/agreements', async (req, res) => {
   const q = listQuerySchema.parse(req.query);
   const page = pageFrom(req.query);
   const [{ items, total, names }, users] = await Promise.all([listAgreements(q, req.user!, page), activeUserOptions()]);
-  const owners = await ownerNames(items.map((a) => a.ownerId));
+  const owners = await userNameRecord(items.map((a) => a.ownerId));
   res.render('agreements/index', {
     title: req.t('agreements:list.title'),
     items,
@@ -152,8 +153,8 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
   const view = await loadView(parseId(req.params.id), req.t('agreements:deletedPartner'));
   const [versions, renewalOf, renewalTo, overdue, history] = await Promise.all([
     versionsOf(view.a._id),
-    view.a.renewedFromId ? AgreementModel.findById(view.a.renewedFromId, { title: 1, status: 1 }).lean() : null,
-    view.a.renewedToId ? AgreementModel.findById(view.a.renewedToId, { title: 1, status: 1 }).lean() : null,
+    view.a.renewedFromId ? agreementTitleAndStatus(view.a.renewedFromId) : null,
+    view.a.renewedToId ? agreementTitleAndStatus(view.a.renewedToId) : null,
     overdueChecks({ partnerId: view.a.partnerIds[0] }),
     agreementHistory(view.a._id),
   ]);
@@ -182,7 +183,7 @@ agreementsRouter.get('/agreements/:id/edit/:element', async (req, res) => {
   const element = String(req.params.element);
   if (!isElement(element)) throw notFound();
   // An active agreement's form shows its open amendment: the change the user is preparing.
-  const a = withAmendment(orNotFound(await AgreementModel.findById(parseId(req.params.id)).lean()));
+  const a = withAmendment(orNotFound(await agreementById(parseId(req.params.id))));
   if (!canEditAgreement(req.user!, a)) throw forbidden();
   if (element === 'basics') {
     return basicsForm(req, res, {
@@ -238,7 +239,7 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
   } else {
     const parsed = parseElement(element, req.body);
     if (!parsed.ok) {
-      const a = withAmendment(orNotFound(await AgreementModel.findById(id).lean()));
+      const a = withAmendment(orNotFound(await agreementById(id)));
       return res.status(422).render('agreements/element', {
         title: req.t(`agreements:elements.${element}`),
         element,
@@ -283,7 +284,7 @@ agreementsRouter.post('/agreements/:id/transition', toAgreement, async (req, res
   res.redirect(`/agreements/${String(result.renewalId ?? id)}`);
 });
 
-agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', toAgreement, existing(AgreementModel), async (req, res) => {
+agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', toAgreement, existing(agreementExists), async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(measurementSchema, formValues(req.body));
   if (!parsed.ok) {

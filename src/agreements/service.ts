@@ -1,7 +1,6 @@
 // Agreements: drafting the eight elements, the status lifecycle, versions of active agreements, KPIs.
 import { agreementsOfPartner, listedAgreements } from './directory.js';
 import type { SortSpec } from '../db/query.js';
-import { PartnerModel } from '../partners/model.js';
 import { partnerNamesById, partnersMatching } from '../partners/directory.js';
 import { Types, type QueryFilter } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
@@ -11,7 +10,6 @@ import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import { changeStage } from '../partners/stage.js';
 import { assertMayInvolvePartners } from '../partners/policy.js';
-import { UserModel } from '../users/model.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
@@ -35,6 +33,8 @@ import { startRenewal, supersedeOriginal } from './renewal.js';
 import { isMaterial, proposeChange } from './amendments.js';
 import './timeline.js'; // registers the agreements' moves on the partner timeline
 import type { BasicsInput } from './schemas.js';
+import { countActiveUsers } from '../users/people.js';
+import { countLivePartners } from '../partners/lookups.js';
 
 export function canEditAgreement(user: SessionUser, a: Pick<AgreementDoc, 'ownerId' | 'teamIds'>): boolean {
   return isManager(user.role) || String(a.ownerId) === user.id || a.teamIds.some((t) => String(t) === user.id);
@@ -49,12 +49,12 @@ async function loadForEdit(actor: SessionUser, id: Types.ObjectId) {
 }
 
 async function assertPartners(ids: Types.ObjectId[]) {
-  const found = await PartnerModel.countDocuments({ _id: { $in: ids }, archived: false });
+  const found = await countLivePartners(ids);
   if (found !== ids.length || !ids.length) throw new RuleError('agreements:errors.partners');
 }
 
 async function assertUsers(ids: Types.ObjectId[]) {
-  const found = await UserModel.countDocuments({ _id: { $in: ids }, status: 'active' });
+  const found = await countActiveUsers(ids);
   if (found !== new Set(ids.map(String)).size) throw new RuleError('agreements:errors.users');
 }
 

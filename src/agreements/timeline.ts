@@ -2,12 +2,12 @@
 // the audit trail, which records every transition with its comment or reason).
 import { agreementsOfPartner } from './directory.js';
 import type { Types } from 'mongoose';
-import { AuditModel } from '../audit/model.js';
 import { registerTimelineSource } from '../partners/timeline.js';
+import { auditFor, statusMoves } from '../audit/service.js';
 
 /** The agreement's history, newest first: creation, transitions, edits and measurements. */
 export async function agreementHistory(agreementId: Types.ObjectId, limit = 100) {
-  return AuditModel.find({ entity: 'agreement', entityId: agreementId }).sort({ at: -1 }).limit(limit).lean();
+  return auditFor('agreement', agreementId, limit);
 }
 
 // The partner timeline already shows each agreement's current status; this adds the earlier moves.
@@ -15,10 +15,11 @@ registerTimelineSource(async (partnerId, limit) => {
   const agreements = (await agreementsOfPartner(partnerId)).slice(0, 200);
   if (!agreements.length) return [];
   const titles = new Map(agreements.map((a) => [String(a._id), a.title]));
-  const rows = await AuditModel.find({ entity: 'agreement', entityId: { $in: agreements.map((a) => a._id) }, action: /^status:/ })
-    .sort({ at: -1 })
-    .limit(limit + agreements.length)
-    .lean();
+  const rows = await statusMoves(
+    'agreement',
+    agreements.map((a) => a._id),
+    limit + agreements.length,
+  );
   const seen = new Set<string>();
   return rows.flatMap((r) => {
     const id = String(r.entityId);

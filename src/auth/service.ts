@@ -1,8 +1,8 @@
 import { recordAudit } from '../audit/service.js';
 import { config } from '../config.js';
 import { RuleError } from '../http/errors.js';
-import { SettingModel } from '../settings/model.js';
-import { UserModel } from '../users/model.js';
+import { claimSetting, removeSetting, settingExists } from '../settings/values.js';
+import { createAdminAccount, markSignedIn, signInRecord } from '../users/credentials.js';
 import type { Locale } from '../users/roles.js';
 import { publicUserFields, type SessionUser } from '../users/service.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
@@ -12,7 +12,7 @@ import { blockedUntil, clearFailures, recordFailure } from './throttle.js';
 const SETUP_KEY = 'setup.completed';
 
 export async function setupNeeded(): Promise<boolean> {
-  return (await SettingModel.countDocuments({ key: SETUP_KEY })) === 0;
+  return !(await settingExists(SETUP_KEY));
 }
 
 /** Creates the first administrator once: the unique setting key makes a second setup impossible, even concurrently. */
@@ -20,25 +20,23 @@ export async function createFirstAdmin(input: { name: string; email: string; pas
   await assertPasswordAllowed(input.password, input);
   const passwordHash = await hashPassword(input.password);
   try {
-    await SettingModel.create({ key: SETUP_KEY, value: new Date() });
+    await claimSetting(SETUP_KEY, new Date());
   } catch (err) {
     if ((err as { code?: number }).code === 11000) throw new RuleError('auth:setup.alreadyDone');
     throw err;
   }
   try {
-    const user = await UserModel.create({
+    const user = await createAdminAccount({
       name: input.name,
       email: input.email,
       passwordHash,
-      role: 'admin',
-      status: 'active',
       locale: input.locale,
       timezone: config.defaultTimezone,
     });
     await recordAudit({ actor: { _id: user._id, name: user.name }, entity: 'user', entityId: user._id, action: 'setup' });
     return user._id;
   } catch (err) {
-    await SettingModel.deleteOne({ key: SETUP_KEY });
+    await removeSetting(SETUP_KEY);
     throw err;
   }
 }
@@ -48,14 +46,14 @@ export type LoginResult = { ok: true; userId: string } | { ok: false; reason: 'i
 export async function attemptLogin(email: string, password: string, ip: string): Promise<LoginResult> {
   const until = await blockedUntil(email, ip);
   if (until) return { ok: false, reason: 'blocked', until };
-  const user = await UserModel.findOne({ email: email.toLowerCase() }, { passwordHash: 1, status: 1 }).lean();
+  const user = await signInRecord(email);
   const valid = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
   if (!user || !valid || user.status !== 'active') {
     await recordFailure(email, ip);
     return { ok: false, reason: 'invalid' };
   }
   await clearFailures(email);
-  await UserModel.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
+  await markSignedIn(user._id);
   return { ok: true, userId: String(user._id) };
 }
 

@@ -5,7 +5,7 @@
 import type { KpiStatus } from '../agreements/constants.js';
 import { agreementStatuses } from '../agreements/constants.js';
 import { partnerTypes, stages, type PartnerType, type Stage } from '../partners/constants.js';
-import { healthDimensions, type HealthDimension } from '../progress/model.js';
+import { healthDimensions, type HealthDimension } from '../progress/constants.js';
 import { pushTo } from '../util/group.js';
 import { DAY, type AgreementRow, type CheckRow, type Portfolio } from './portfolio.js';
 

@@ -10,9 +10,11 @@ import { meetingsStartingBetween, sameId, type ListedMeeting } from '../meetings
 import type { PartnerType, Stage } from '../partners/constants.js';
 import { partnerDirectory, partnersById } from '../partners/directory.js';
 import { stageChangesBetween, type ListedStageChange } from '../partners/stage-directory.js';
-import { ProgressCheckModel, type HealthDimension } from '../progress/model.js';
-import { TaskModel, type TaskStatus } from '../tasks/model.js';
-import { UserModel } from '../users/model.js';
+import type { HealthDimension } from '../progress/constants.js';
+import type { TaskStatus } from '../tasks/constants.js';
+import { ownersAndProfessionals } from '../users/people.js';
+import { overdueTaskRows } from '../tasks/service.js';
+import { checksEndingSince } from '../progress/service.js';
 
 export const periods = [30, 90, 365] as const;
 export const DAY = 86_400_000;
@@ -89,11 +91,6 @@ export interface Portfolio {
 const hasPartnerFilter = (f: DashboardFilter) => Boolean(f.ownerId || f.type || f.region);
 /** Whether agreements, tasks and meetings are narrowed to the filter's partners (owner alone filters by their owner). */
 const agreementMatchesPartners = (f: DashboardFilter) => Boolean(f.type || f.region);
-const openTask = (now: Date): Record<string, unknown> => ({
-  status: { $in: ['open', 'in_progress'] },
-  archived: false,
-  dueDate: { $ne: null, $lt: now },
-});
 
 /**
  * Reads everything the dashboard needs, whatever the portfolio size: the partner, agreement,
@@ -130,15 +127,9 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
   const keep = partnerIds ? new Set(partnerIds.map(String)) : null;
   // Tasks and meetings follow the partner type/region filter through their partner; the owner filter through their owner.
   const keepTasks = keep && agreementMatchesPartners(filter) ? keep : null;
-  const taskQuery: Record<string, unknown> = openTask(now);
-  if (filter.ownerId) taskQuery.ownerId = filter.ownerId;
-  if (keepTasks) taskQuery.partnerId = { $in: partnerIds };
   const [changes, tasksOverdue, meetingsThisWeek, checks, users] = await Promise.all([
     stageChangesBetween(since, now).then((list) => (keep ? list.filter((c) => keep.has(String(c.partnerId))) : list)),
-    TaskModel.find(taskQuery, { title: 1, dueDate: 1, status: 1, partnerId: 1 })
-      .sort({ dueDate: 1, _id: 1 })
-      .batchSize(BIG_BATCH)
-      .lean<TaskRow[]>(),
+    overdueTaskRows<TaskRow>(now, { ownerId: filter.ownerId, partnerIds: keepTasks ? partnerIds : null }, BIG_BATCH),
     meetingsStartingBetween(now, weekEnd).then((list) =>
       list.filter(
         (m) =>
@@ -149,16 +140,9 @@ export async function loadPortfolio(filter: DashboardFilter, now = new Date()): 
       ),
     ),
     // Progress checks of the active agreements over the last year (health average, trend, lowest dimension).
-    ProgressCheckModel.find(
-      { agreementId: { $in: activeIds }, archived: false, periodEnd: { $gte: new Date(now.getTime() - 365 * DAY) } },
-      { agreementId: 1, periodEnd: 1, healthScore: 1, health: 1 },
-    )
-      .batchSize(BIG_BATCH)
-      .lean<CheckRow[]>(),
+    checksEndingSince<CheckRow>(activeIds, new Date(now.getTime() - 365 * DAY), BIG_BATCH),
     // Names of the owners and of the active professionals (mastery lists everyone, even at zero).
-    UserModel.find({ $or: [{ _id: { $in: ownerIds } }, { status: 'active', role: 'professional' }] }, { name: 1, role: 1 })
-      .batchSize(BIG_BATCH)
-      .lean(),
+    ownersAndProfessionals(ownerIds, BIG_BATCH),
   ]);
   return {
     filter,

@@ -9,8 +9,7 @@ import { parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { partnerTypes, stages } from '../partners/constants.js';
 import { agreementStatuses } from '../agreements/constants.js';
-import { healthDimensions } from '../progress/model.js';
-import { UserModel } from '../users/model.js';
+import { healthDimensions } from '../progress/constants.js';
 import { blockSchema, filterFrom, rowKeyFrom } from './schemas.js';
 import {
   attainmentStatuses,
@@ -24,6 +23,7 @@ import {
 } from './service.js';
 import { agreementForShare, createShareLink, revokeShareLink, sharedView, shareLinks } from './share.js';
 import { refusedTo } from '../http/refusal.js';
+import { activeUserNames, userName } from '../users/people.js';
 
 export const dashboardRouter = Router();
 export const sharedRouter = Router();
@@ -90,7 +90,7 @@ async function pageData(req: Request) {
       ],
     ),
   };
-  const users = await UserModel.find({ status: 'active' }, { name: 1 }).sort({ name: 1 }).limit(500).lean();
+  const users = await activeUserNames();
   return { filter, owner, data, base, rowsHref, csvHref, charts, users };
 }
 
@@ -168,7 +168,7 @@ async function keyLabel(block: RowBlock, key: string, t: (k: string, o?: Record<
     case 'diversity':
       return t(`partners:types.${key}`);
     case 'mastery':
-      return /^[a-f0-9]{24}$/i.test(key) ? ((await UserModel.findById(key, { name: 1 }).lean())?.name ?? key) : key;
+      return /^[a-f0-9]{24}$/i.test(key) ? ((await userName(key)) ?? key) : key;
     default:
       return key;
   }

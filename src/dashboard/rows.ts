@@ -1,9 +1,9 @@
 // The rows behind a dashboard figure (the click-through page and its CSV): the records of
 // figures.ts's selection for that block and key, so their number is the figure shown.
-import { UserModel } from '../users/model.js';
 import { fundingOf, currencyOf, rowsOf, type RowBlock } from './figures.js';
 import type { AgreementRow, DashboardFilter } from './portfolio.js';
 import { loadPortfolio } from './portfolio.js';
+import { userNames } from '../users/people.js';
 
 export interface RowTable {
   columns: string[]; // i18n keys under dashboard:columns
@@ -103,12 +103,4 @@ export async function blockRows(block: RowBlock, key: string | undefined, filter
         }),
       };
   }
-}
-
-/** Names of the given users (partner owners may be users the portfolio did not read). */
-async function userNames(ids: unknown[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids.filter(Boolean).map(String))];
-  if (!unique.length) return new Map();
-  const users = await UserModel.find({ _id: { $in: unique } }, { name: 1 }).lean();
-  return new Map(users.map((u) => [String(u._id), u.name]));
 }

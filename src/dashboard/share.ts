@@ -3,12 +3,12 @@
 // upcoming meetings — nothing else. Only the SHA-256 of the 32-byte random token is stored.
 import crypto from 'node:crypto';
 import { Schema, model, type Types } from 'mongoose';
-import { AgreementModel } from '../agreements/model.js';
 import { recordAudit, type Actor } from '../audit/service.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { meetingsStartingBetween, sameId } from '../meetings/directory.js';
 import { isManager, type Role } from '../users/roles.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
+import { liveAgreementTeam, sharedAgreement } from '../agreements/lookups.js';
 
 const shareLinkSchema = new Schema(
   {
@@ -34,7 +34,7 @@ const hashToken = (token: string) => crypto.createHash('sha256').update(token).d
 
 /** The agreement and whether the actor may share it (owner, team, managers and administrators). */
 export async function agreementForShare(actor: ShareActor, agreementId: Types.ObjectId) {
-  const a = await AgreementModel.findOne({ _id: agreementId, archived: false }, { title: 1, ownerId: 1, teamIds: 1 }).lean();
+  const a = await liveAgreementTeam(agreementId);
   if (!a) throw notFound();
   const me = String(actor._id);
   const canShare = isManager(actor.role) || String(a.ownerId) === me || a.teamIds.some((u) => String(u) === me);
@@ -68,10 +68,7 @@ export async function sharedView(token: string, now = new Date()) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const link = await ShareLinkModel.findOne({ tokenHash: hashToken(token), revokedAt: null }).lean();
   if (!link) return null;
-  const a = await AgreementModel.findOne(
-    { _id: link.agreementId, archived: false },
-    { title: 1, status: 1, startDate: 1, endDate: 1, language: 1, objectives: 1, kpis: 1 },
-  ).lean();
+  const a = await sharedAgreement(link.agreementId);
   if (!a) return null;
   const [history, meetings] = await Promise.all([
     measurementsOf(a._id).then((list) => list.reverse().slice(0, 2000)),

@@ -3,12 +3,12 @@
 import { partnerDirectory } from '../partners/directory.js';
 import { Router } from 'express';
 import { DateTime } from 'luxon';
-import { AuditModel } from '../audit/model.js';
 import { config } from '../config.js';
 import { meetingsBetween, partnerNames } from '../meetings/service.js';
 import { overdueChecks } from '../progress/schedule.js';
-import { TaskModel } from '../tasks/model.js';
 import { dayIn } from '../util/formats.js';
+import { recentActivity } from '../audit/service.js';
+import { openTasksDueBefore } from '../tasks/service.js';
 
 export const homeRouter = Router();
 
@@ -19,23 +19,16 @@ homeRouter.get('/', async (req, res) => {
   const weekEnd = now.startOf('day').plus({ days: 7 });
   const [meetings, tasks, checks, myPartners] = await Promise.all([
     meetingsBetween(now.startOf('day').toJSDate(), weekEnd.toJSDate(), { scope: 'mine', userId: user._id }),
-    TaskModel.find({
-      ownerId: user._id,
-      status: { $in: ['open', 'in_progress'] },
-      archived: false,
-      dueDate: { $ne: null, $lt: weekEnd.toJSDate() },
-    })
-      .sort({ dueDate: 1 })
-      .limit(50)
-      .lean(),
+    openTasksDueBefore(user._id, weekEnd.toJSDate()),
     overdueChecks({ userId: user._id, now: now.toJSDate(), within: 7 }),
     partnerDirectory().then((all) => all.filter((p) => !p.archived && String(p.ownerId) === String(user._id)).slice(0, 500)),
   ]);
   const activity = myPartners.length
-    ? await AuditModel.find({ entity: 'partner', entityId: { $in: myPartners.map((p) => p._id) } })
-        .sort({ at: -1 })
-        .limit(10)
-        .lean()
+    ? await recentActivity(
+        'partner',
+        myPartners.map((p) => p._id),
+        10,
+      )
     : [];
   const today = now.toISODate();
   const dayOf = (d: Date) => dayIn(zone, d);

@@ -15,11 +15,12 @@ export function orNotFound<T>(value: T | null | undefined): T {
 
 /**
  * Route middleware: 404 when the record named by the route's `:id` does not exist, before the form
- * is validated (so an unknown id never reads as a form error). A lookup by _id, cheap everywhere.
+ * is validated (so an unknown id never reads as a form error). `exists` is the owning feature's
+ * lookup by _id, cheap everywhere.
  */
-export function existing(model: { exists(filter: { _id: Types.ObjectId }): Promise<unknown> }, param = 'id') {
+export function existing(exists: (id: Types.ObjectId) => Promise<unknown>, param = 'id') {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
-    orNotFound(await model.exists({ _id: parseId(req.params[param]) }));
+    orNotFound(await exists(parseId(req.params[param])));
     next();
   };
 }

@@ -5,14 +5,14 @@
 import type { Types } from 'mongoose';
 import { config } from '../config.js';
 import { notFound } from '../http/errors.js';
-import { UserModel } from '../users/model.js';
 import { addCancelledOccurrences, addSeries, addSingle, newCalendar, seriesSequence, type IcsMethod, type IcsPeople } from './ics.js';
 import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from './model.js';
+import { organizer } from '../users/people.js';
 
 const baseUrl = () => config.baseUrl.replace(/\/$/, '');
 
 async function invitationPeople(m: MeetingDoc): Promise<IcsPeople> {
-  const owner = await UserModel.findById(m.ownerId, { name: 1, email: 1 }).lean();
+  const owner = await organizer(m.ownerId);
   return { organizer: { name: owner?.name ?? 'Passerelle', email: owner?.email ?? 'noreply@passerelle.invalid' }, attendees: m.attendees };
 }
 

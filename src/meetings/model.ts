@@ -2,9 +2,9 @@ import { Schema, model, type InferSchemaType, type Model, type Types } from 'mon
 import { bulkUpdateById, logWrites } from '../db/change-log.js';
 import { cadences, monthlyModes } from './recurrence.js';
 
-export const meetingKinds = ['exploration', 'planning', 'progress_check', 'review', 'other'] as const;
-export type MeetingKind = (typeof meetingKinds)[number];
-export const attendeeResponses = ['none', 'accepted', 'declined'] as const;
+import { attendeeResponses, meetingKinds } from './constants.js';
+
+export { attendeeResponses, meetingKinds, type MeetingKind } from './constants.js';
 
 // A recurring series: the rule in local wall-clock terms, placed in `zone`. Its occurrences are
 // materialized as Meeting documents so lists and calendars are plain indexed queries.

@@ -2,15 +2,13 @@ import { notifyMeetingChange, notifySeriesSplit } from '../reminders/meetings.js
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
-import { AgreementModel } from '../agreements/model.js';
 import { config } from '../config.js';
 import { flash } from '../http/flash.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseFormNumber, parseInput } from '../http/validate.js';
-import { PartnerModel } from '../partners/model.js';
-import { UserModel } from '../users/model.js';
-import { meetingKinds, type MeetingDoc } from './model.js';
+import { type MeetingDoc } from './model.js';
+import { meetingKinds } from './constants.js';
 import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
 import { skippedTime } from './recurrence.js';
 import type { ListedMeeting } from './directory.js';
@@ -39,6 +37,9 @@ import {
   upcomingMeetings,
 } from './service.js';
 import { refusedTo } from '../http/refusal.js';
+import { partnerName, partnerOptionsWithContacts } from '../partners/lookups.js';
+import { activeUserNames } from '../users/people.js';
+import { agreementForMeeting, agreementOptions, agreementTitle } from '../agreements/lookups.js';
 
 export const meetingsRouter = Router();
 export const calendarFeedRouter = Router();
@@ -46,14 +47,7 @@ export const calendarFeedRouter = Router();
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
 
 async function formOptions() {
-  const [partners, agreements, users] = await Promise.all([
-    PartnerModel.find({ archived: false }, { name: 1, contacts: 1 }).sort({ nameFolded: 1 }).limit(500).lean(),
-    AgreementModel.find({ archived: false, status: { $in: ['draft', 'in_review', 'active'] } }, { title: 1, partnerIds: 1 })
-      .sort({ title: 1 })
-      .limit(500)
-      .lean(),
-    UserModel.find({ status: 'active' }, { name: 1 }).sort({ name: 1 }).limit(500).lean(),
-  ]);
+  const [partners, agreements, users] = await Promise.all([partnerOptionsWithContacts(), agreementOptions(), activeUserNames()]);
   return { partners, agreements, users, kinds: meetingKinds };
 }
 
@@ -123,7 +117,7 @@ meetingsRouter.get('/meetings/new', async (req, res) => {
   const q = req.query as Record<string, unknown>;
   const partnerId = typeof q.partnerId === 'string' && /^[a-f0-9]{24}$/i.test(q.partnerId) ? new Types.ObjectId(q.partnerId) : null;
   const agreementId = typeof q.agreementId === 'string' && /^[a-f0-9]{24}$/i.test(q.agreementId) ? new Types.ObjectId(q.agreementId) : null;
-  const agreement = agreementId ? await AgreementModel.findById(agreementId, { partnerIds: 1, followUp: 1, title: 1 }).lean() : null;
+  const agreement = agreementId ? await agreementForMeeting(agreementId) : null;
   const leadPartner = partnerId ?? agreement?.partnerIds[0] ?? null;
   const zone = zoneOf(req);
   const start = DateTime.now().setZone(zone).plus({ days: 1 }).startOf('day').set({ hour: 9 });
@@ -198,10 +192,10 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
   const m = orNotFound(await getMeeting(parseId(req.params.id)));
   const zone = m.zone;
   const [partner, agreement, tasks, users, series] = await Promise.all([
-    PartnerModel.findById(m.partnerId, { name: 1 }).lean(),
-    m.agreementId ? AgreementModel.findById(m.agreementId, { title: 1 }).lean() : null,
+    partnerName(m.partnerId),
+    m.agreementId ? agreementTitle(m.agreementId) : null,
     actionItemsFor(m._id),
-    UserModel.find({ status: 'active' }, { name: 1 }).sort({ name: 1 }).limit(500).lean(),
+    activeUserNames(),
     m.seriesId ? seriesOccurrences(m.seriesId) : [],
   ]);
   const local = DateTime.fromJSDate(m.start).setZone(zone);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasLineControls, multiLine, singleLine } from '../http/text-fields.js';
 import { calendarDate, isCalendarDate, numberInput, parseFormNumber } from '../http/validate.js';
-import { meetingKinds } from './model.js';
+import { meetingKinds } from './constants.js';
 import { cadences, monthlyModes, seriesTooLong } from './recurrence.js';
 
 const zones = new Set(Intl.supportedValuesOf('timeZone'));

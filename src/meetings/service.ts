@@ -1,6 +1,5 @@
 // Meetings and recurring series: scheduling, occurrences (move, cancel, own minutes), minutes and
 // action items, calendar queries, .ics output and the private calendar feed.
-import { PartnerModel } from '../partners/model.js';
 import { partnerNamesById } from '../partners/directory.js';
 import { mayWritePartner } from '../partners/policy.js';
 import crypto from 'node:crypto';
@@ -8,11 +7,8 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
 import { recordAudit, type Actor } from '../audit/service.js';
-import { AgreementModel } from '../agreements/model.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { claimRevision, RevisionConflict } from '../db/revision.js';
-import { TaskModel } from '../tasks/model.js';
-import { UserModel } from '../users/model.js';
 import { isManager, type Role } from '../users/roles.js';
 import { addSeries, addSingle, newCalendar } from './ics.js';
 import { nextSequence, nextSeriesSequence } from './sequence.js';
@@ -22,14 +18,19 @@ import {
   MeetingSeriesModel,
   updateMeetingsById,
   type MeetingDoc,
-  type MeetingKind,
   type MeetingSeriesDoc,
 } from './model.js';
+import type { MeetingKind } from './constants.js';
 import { localToUtc, occurrences, type Cadence, type MonthlyMode } from './recurrence.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
 import { agreementsMatching } from '../agreements/directory.js';
 import { matcher, type Filter } from '../db/query.js';
 import { meetingsStartingBetween, type ListedMeeting } from './directory.js';
+import { activeUserName, usersWithEmail } from '../users/people.js';
+import { partnerContactsAndArchived } from '../partners/contacts.js';
+import { partnerOwner } from '../partners/lookups.js';
+import { agreementKpis, agreementPartners, agreementTeam } from '../agreements/lookups.js';
+import { createMeetingTask, moveMeetingTasks, openTasksOf } from '../tasks/service.js';
 
 export interface MeetingActor extends Actor {
   role: Role;
@@ -58,10 +59,7 @@ export interface MeetingInput {
 const baseUrl = () => config.baseUrl.replace(/\/$/, '');
 
 async function attendeesFor(partnerId: Types.ObjectId, userIds: Types.ObjectId[], contactIds: Types.ObjectId[]) {
-  const [users, partner] = await Promise.all([
-    userIds.length ? UserModel.find({ _id: { $in: userIds } }, { name: 1, email: 1 }).lean() : [],
-    PartnerModel.findById(partnerId, { contacts: 1, archived: 1 }).lean(),
-  ]);
+  const [users, partner] = await Promise.all([userIds.length ? usersWithEmail(userIds) : [], partnerContactsAndArchived(partnerId)]);
   if (!partner || partner.archived) throw new RuleError('meetings:errors.partner');
   const wanted = new Set(contactIds.map(String));
   const contacts = partner.contacts.filter((c) => wanted.has(String(c._id)));
@@ -80,7 +78,7 @@ export async function canEditMeeting(
   if (String(m.ownerId) === String(actor._id)) return true;
   if (m.attendeeUserIds.some((u) => String(u) === String(actor._id))) return true;
   if (m.agreementId) {
-    const a = await AgreementModel.findById(m.agreementId, { ownerId: 1, teamIds: 1 }).lean();
+    const a = await agreementTeam(m.agreementId);
     if (a && (String(a.ownerId) === String(actor._id) || a.teamIds.some((u) => String(u) === String(actor._id)))) return true;
   }
   return false;
@@ -88,7 +86,7 @@ export async function canEditMeeting(
 
 async function assertAgreement(input: Pick<MeetingInput, 'agreementId' | 'partnerId'>) {
   if (!input.agreementId) return;
-  const a = await AgreementModel.findById(input.agreementId, { partnerIds: 1 }).lean();
+  const a = await agreementPartners(input.agreementId);
   if (!a || !a.partnerIds.some((p) => String(p) === String(input.partnerId))) throw new RuleError('meetings:errors.agreement');
 }
 
@@ -98,9 +96,9 @@ async function assertAgreement(input: Pick<MeetingInput, 'agreementId' | 'partne
  */
 async function assertMayInviteContacts(actor: MeetingActor, input: Pick<MeetingInput, 'agreementId' | 'partnerId' | 'contactIds'>) {
   if (!input.contactIds.length) return;
-  const partner = await PartnerModel.findById(input.partnerId, { ownerId: 1, name: 1 }).lean();
+  const partner = await partnerOwner(input.partnerId);
   if (!partner || mayWritePartner(actor, partner)) return; // an unknown partner is refused by attendeesFor
-  const a = input.agreementId ? await AgreementModel.findById(input.agreementId, { ownerId: 1, teamIds: 1 }).lean() : null;
+  const a = input.agreementId ? await agreementTeam(input.agreementId) : null;
   if (a && [a.ownerId, ...a.teamIds].some((u) => String(u) === String(actor._id))) return;
   throw new RuleError('meetings:errors.contactsNotYours', { name: partner.name });
 }
@@ -300,10 +298,8 @@ async function carryOver(replaced: MeetingDoc[], newSeriesId: Types.ObjectId, zo
   const day = (d: Date) => DateTime.fromJSDate(d).setZone(zone).toISODate();
   const fresh = await MeetingModel.find({ seriesId: newSeriesId }, { start: 1 }).lean();
   const byDay = new Map(fresh.map((f) => [day(f.start), f._id]));
-  const replacedIds = replaced.map((r) => r._id);
-  const tasks = replacedIds.length ? await TaskModel.find({ meetingId: { $in: replacedIds } }, { meetingId: 1 }).lean() : [];
+  const targets = new Map<string, Types.ObjectId>();
   const meetingOps = [];
-  const taskOps = [];
   for (const r of replaced) {
     const target = byDay.get(day(r.originalStart ?? r.start));
     if (!target) continue;
@@ -311,11 +307,13 @@ async function carryOver(replaced: MeetingDoc[], newSeriesId: Types.ObjectId, zo
       meetingOps.push({
         updateOne: { filter: { _id: target }, update: { $set: { agenda: r.agenda, minutes: r.minutes, decisions: r.decisions } } },
       });
-    const moved = tasks.filter((t) => String(t.meetingId) === String(r._id)).map((t) => t._id);
-    if (moved.length) taskOps.push({ updateMany: { filter: { _id: { $in: moved } }, update: { $set: { meetingId: target } } } });
+    targets.set(String(r._id), target);
   }
   await updateMeetingsById(meetingOps);
-  if (taskOps.length) await TaskModel.bulkWrite(taskOps);
+  await moveMeetingTasks(
+    replaced.map((r) => r._id),
+    targets,
+  );
 }
 
 /**
@@ -379,11 +377,10 @@ export async function addActionItem(
   item: { title: string; ownerId: Types.ObjectId; dueDate: Date | null },
 ) {
   const m = await editable(actor, id);
-  const task = await TaskModel.create({
+  const task = await createMeetingTask({
     title: item.title,
     ownerId: item.ownerId,
     dueDate: item.dueDate,
-    source: 'meeting',
     partnerId: m.partnerId,
     agreementId: m.agreementId,
     meetingId: m._id,
@@ -399,7 +396,7 @@ export const seriesOccurrences = (seriesId: Types.ObjectId) =>
     .limit(200)
     .lean();
 
-export const actionItemsFor = (meetingId: Types.ObjectId) => TaskModel.find({ meetingId, archived: false }).sort({ createdAt: 1 }).lean();
+export { tasksOfMeeting as actionItemsFor } from '../tasks/service.js';
 
 export interface MeetingFilter {
   /** 'mine': owner or attendee; 'team': also the meetings of agreements I am on; 'all'. */
@@ -459,17 +456,14 @@ export async function defaultAgenda(opts: {
   t: (k: string, o?: Record<string, unknown>) => string;
 }): Promise<string> {
   const taskQuery = opts.agreementId ? { agreementId: opts.agreementId } : { partnerId: opts.partnerId };
-  const tasks = await TaskModel.find({ ...taskQuery, status: { $in: ['open', 'in_progress'] }, archived: false })
-    .sort({ dueDate: 1 })
-    .limit(50)
-    .lean();
+  const tasks = await openTasksOf(taskQuery);
   const lines: string[] = [];
   if (tasks.length) {
     lines.push(opts.t('meetings:agenda.openItems'));
     for (const task of tasks) lines.push(`- ${task.title}${task.dueDate ? ` (${DateTime.fromJSDate(task.dueDate).toISODate()})` : ''}`);
   }
   if (opts.agreementId) {
-    const agreement = await AgreementModel.findById(opts.agreementId, { kpis: 1 }).lean();
+    const agreement = await agreementKpis(opts.agreementId);
     const prev = await MeetingModel.findOne({
       ...(opts.seriesId ? { seriesId: opts.seriesId } : { agreementId: opts.agreementId }),
       archived: false,
@@ -520,7 +514,7 @@ export async function feedIcs(token: string, now = new Date()): Promise<string |
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   const feed = await CalendarFeedModel.findOne({ tokenHash: hashToken(token), revoked: false }).lean();
   if (!feed) return null;
-  const user = await UserModel.findOne({ _id: feed.userId, status: 'active' }, { name: 1 }).lean();
+  const user = await activeUserName(feed.userId);
   if (!user) return null;
   const from = DateTime.fromJSDate(now).minus({ years: 1 }).toJSDate();
   const to = DateTime.fromJSDate(now).plus({ years: 2 }).toJSDate();

@@ -8,7 +8,7 @@ import { PartnerModel, type PartnerDoc } from './model.js';
 import type { ListQuery } from './schemas.js';
 import { listFilter, listSorts } from './service.js';
 import { findSorted } from '../db/query.js';
-import { UserModel } from '../users/model.js';
+import { userEmails } from '../users/people.js';
 
 export const csvColumns = [
   'name',
@@ -32,8 +32,7 @@ export const csvColumns = [
 ] as const;
 
 export async function streamPartnersCsv(res: Response, q: ListQuery, user: SessionUser): Promise<void> {
-  const users = await UserModel.find({}, { email: 1 }).lean();
-  const emails = new Map(users.map((u) => [String(u._id), u.email]));
+  const emails = await userEmails();
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="partners-${new Date().toISOString().slice(0, 10)}.csv"`);
   res.write('\uFEFF'); // BOM: spreadsheets then read UTF-8 accents correctly

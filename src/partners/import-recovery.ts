@@ -6,13 +6,13 @@
 // validated against the partners of that moment, and a roll-back is the import's one failure path.
 import os from 'node:os';
 import type { Types } from 'mongoose';
-import { AuditModel } from '../audit/model.js';
 import { claimOnce } from '../db/claim.js';
 import { deleteByIds } from '../db/batch.js';
 import { logger } from '../logger.js';
 import { alive } from '../util/process.js';
 import { PartnerImportModel } from './import.model.js';
 import { PartnerModel, StageChangeModel } from './model.js';
+import { removeAuditEntries } from '../audit/service.js';
 
 export const HEARTBEAT_MS = 5_000;
 export const STALE_AFTER_MS = 60_000;
@@ -36,7 +36,7 @@ export async function removeImported(importId: Types.ObjectId): Promise<void> {
   const partnerIds = (await PartnerModel.find({ importId }, { _id: 1 }).lean()).map((p) => p._id);
   await deleteByIds(PartnerModel, partnerIds);
   await deleteByIds(StageChangeModel, partnerIds, 'partnerId');
-  await deleteByIds(AuditModel, partnerIds, 'entityId', { entity: 'partner', action: 'import' });
+  await removeAuditEntries('partner', 'import', partnerIds);
 }
 
 interface RunningImport {

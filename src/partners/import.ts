@@ -6,13 +6,11 @@ import os from 'node:os';
 import { CsvError, parse } from 'csv-parse/sync';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { AuditModel } from '../audit/model.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, recordAuditMany } from '../audit/service.js';
 import { claimOnce } from '../db/claim.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { i18n } from '../i18n/index.js';
 import { logger } from '../logger.js';
-import { UserModel } from '../users/model.js';
 import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
@@ -22,6 +20,7 @@ import { partnersNamedOrAt } from './directory.js';
 import { derivedFields } from './service.js';
 import { csvColumns } from './csv.js';
 import { importsStopping, markImportsStopping, removeImported, startHeartbeat } from './import-recovery.js';
+import { activeUserIdsByEmail } from '../users/people.js';
 
 // The columns the import recognizes are the export's: an export imports back as it was.
 export const importFields = csvColumns;
@@ -134,8 +133,7 @@ export async function prepareImport(headers: string[], rows: string[][], mapping
   const priorityCodes = lookup('priorities', priorities);
   const categories = lookup('resourceCategories', resourceCategories);
   const ownerEmails = [...new Set(rows.map((r) => get(r, 'owner_email').toLowerCase()).filter(Boolean))];
-  const owners = ownerEmails.length ? await UserModel.find({ email: { $in: ownerEmails }, status: 'active' }, { email: 1 }).lean() : [];
-  const ownerByEmail = new Map(owners.map((u) => [u.email.toLowerCase(), u._id]));
+  const ownerByEmail = await activeUserIdsByEmail(ownerEmails);
 
   const byName = new Map<string, Prepared>();
   const badNames = new Set<string>();
@@ -364,16 +362,12 @@ async function runImport(importer: SessionUser, importId: Types.ObjectId, prepar
       await StageChangeModel.insertMany(
         docs.map((d) => ({ partnerId: d._id, from: null, to: d.stage, at: now, byId: importer._id, byName: importer.name, reason: '' })),
       );
-      await AuditModel.insertMany(
-        docs.map((d) => ({
-          at: now,
-          actorId: importer._id,
-          actorName: importer.name,
-          entity: 'partner',
-          entityId: d._id,
-          action: 'import',
-          note: d.name,
-        })),
+      await recordAuditMany(
+        importer,
+        'partner',
+        'import',
+        docs.map((d) => ({ entityId: d._id, note: d.name })),
+        now,
       );
       await PartnerImportModel.updateOne({ _id: importId }, { $set: { done: Math.min(prepared.length, i + slice.length) } });
     }

@@ -4,10 +4,9 @@ import { flash } from '../http/flash.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
-import { recordAudit } from '../audit/service.js';
 import { activeUserOptions } from '../users/service.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
-import { InteractionModel } from './interactions.model.js';
+import { assertMayLogInteraction, logInteraction } from './interactions.js';
 import {
   contactSchema,
   explorationSchema,
@@ -28,7 +27,6 @@ import {
   getPartner,
   listPartners,
   moveStage,
-  ownerNames,
   removeResource,
   resourceInventory,
   explorationRecord,
@@ -39,18 +37,19 @@ import {
 import { partnerTimeline } from './timeline.js';
 import { contactsRouter } from './contact-routes.js';
 import { forbidden } from '../http/errors.js';
-import { PartnerModel } from './model.js';
+import { partnerExists as exists } from './lookups.js';
 import { streamPartnersCsv } from './csv.js';
 import { agreementsForPartner } from '../agreements/service.js';
 import { overdueChecks } from '../progress/schedule.js';
 import { allPartnerTasks, partnerTaskList } from '../tasks/service.js';
-import { TaskTemplateModel } from '../tasks/templates.model.js';
+import { templateNames } from '../tasks/templates.js';
 import { refusedTo } from '../http/refusal.js';
 import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
+import { userNameRecord } from '../users/people.js';
 
 export const partnersRouter = Router();
 partnersRouter.use(contactsRouter);
-const partnerExists = existing(PartnerModel);
+const partnerExists = existing(exists);
 const choices = { partnerTypes, stages, priorities, resourceCategories };
 
 async function renderForm(
@@ -148,7 +147,7 @@ partnersRouter.get('/partners/export.csv', async (req, res) => {
 partnersRouter.get('/partners/board', async (req, res) => {
   const mine = req.query.mine === '1';
   const columns = await board(req.user!, mine);
-  const owners = await ownerNames(columns.flatMap((c) => c.partners.map((p) => p.ownerId)));
+  const owners = await userNameRecord(columns.flatMap((c) => c.partners.map((p) => p.ownerId)));
   res.render('partners/board', { title: req.t('partners:board.title'), columns, owners, mine, stages });
 });
 
@@ -178,13 +177,13 @@ async function showPartner(
     tasksRead.then((tasks) => partnerTimeline(partner._id, 50, { tasks })),
     agreementsForPartner(partner._id),
     overdueChecks({ partnerId: partner._id }),
-    TaskTemplateModel.find({}, { name: 1 }).sort({ name: 1 }).lean(),
+    templateNames(),
     activeUserOptions(),
   ]);
   // The owner is usually an active user, already read; a deactivated one costs one more query.
   const ownerName =
     users.find((u) => String(u._id) === String(partner.ownerId))?.name ??
-    (await ownerNames([partner.ownerId]))[String(partner.ownerId)] ??
+    (await userNameRecord([partner.ownerId]))[String(partner.ownerId)] ??
     '';
   res.status(extra.status ?? 200).render('partners/show', {
     title: partner.name,
@@ -286,24 +285,13 @@ partnersRouter.post('/partners/:id/resources/:resourceId/remove', refusedTo('/pa
 
 partnersRouter.post('/partners/:id/interactions', refusedTo('/partners/:id'), async (req, res) => {
   const id = parseId(req.params.id);
-  const partner = orNotFound(await PartnerModel.findById(id, { ownerId: 1 }).lean());
-  if (!canEditPartner(req.user!, partner)) throw forbidden();
+  await assertMayLogInteraction(req.user!, id);
   const parsed = parseInput(interactionSchema, formValues(req.body));
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
     return res.redirect(`${back(id)}#interactions`);
   }
-  const day = parsed.data.date;
-  const row = await InteractionModel.create({
-    partnerId: id,
-    ...parsed.data,
-    day,
-    date: new Date(`${day}T12:00:00Z`),
-    byId: req.user!._id,
-    byName: req.user!.name,
-  });
-  await PartnerModel.updateOne({ _id: id }, { $set: { lastActivityAt: new Date() } });
-  await recordAudit({ actor: req.user!, entity: 'interaction', entityId: row._id, action: 'create', note: parsed.data.kind });
+  await logInteraction(req.user!, id, parsed.data);
   flash(req, 'success', 'partners:interactions.added');
   res.redirect(`${back(id)}#timeline`);
 });

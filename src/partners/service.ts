@@ -5,7 +5,6 @@ import { claimRevision, RevisionConflict } from '../db/revision.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import type { SessionUser } from '../users/service.js';
-import { UserModel } from '../users/model.js';
 import { escapeRegex, foldText } from '../util/text.js';
 import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
 import type { z } from 'zod';
@@ -16,6 +15,7 @@ import { blockingReferences, removeDependentRecords } from './deletion.js';
 import { listedPartners, partnerDirectory, partnersMatching, partnersNamedOrAt, type ListedPartner } from './directory.js';
 import type { SortSpec } from '../db/query.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
+import { activeUserId, userNameRecord as ownerNames } from '../users/people.js';
 
 const contactFields = ['name', 'role', 'email', 'phone', 'locale', 'emailConsent', 'primary'] as const;
 const editableFields = ['name', 'type', 'sector', 'region', 'address', 'website', 'description', 'ownerId', 'tags', 'priority'] as const;
@@ -46,9 +46,9 @@ async function loadForEdit(actor: SessionUser, id: Types.ObjectId) {
 }
 
 async function assertOwner(ownerId: string): Promise<Types.ObjectId> {
-  const owner = await UserModel.findOne({ _id: ownerId, status: 'active' }, { _id: 1 }).lean();
+  const owner = await activeUserId(ownerId);
   if (!owner) throw new RuleError('partners:errors.owner');
-  return owner._id;
+  return owner;
 }
 
 /** Partners whose name or website matches, ignoring case and accents (duplicate detection): at most 5. */
@@ -243,14 +243,6 @@ export async function listPartners(q: ListQuery, user: SessionUser, page: Page) 
   const { items, total } = await listedPartners(listFilter(q, user), listSorts[q.sort], page);
   const owners = await ownerNames(items.map((p) => p.ownerId));
   return { items, total, owners };
-}
-
-/** Names of users by id, in one query. */
-export async function ownerNames(ids: Types.ObjectId[]): Promise<Record<string, string>> {
-  const unique = [...new Set(ids.map(String))];
-  if (!unique.length) return {};
-  const users = await UserModel.find({ _id: { $in: unique } }, { name: 1 }).lean();
-  return Object.fromEntries(users.map((u) => [String(u._id), u.name]));
 }
 
 export async function getPartner(id: Types.ObjectId) {

@@ -2,8 +2,8 @@
 // changed ("Shared goals updated", "Type: School → Community", "Resource added: Financial assets"),
 // never stored values such as JSON, field names or ids. Views translate. Older entries (an
 // exploration stored as JSON, a resource as "category: description") read the same way.
-import { UserModel } from '../users/model.js';
 import { partnerTypes, priorities, resourceCategories } from './constants.js';
+import { userNames } from '../users/people.js';
 
 /** One sentence to translate: `keys` are parameters whose values are i18n keys, translated first. */
 export interface TimelineLine {
@@ -138,8 +138,7 @@ export async function ownerNamesOf(entries: AuditLike[]): Promise<Map<string, st
     ),
   ];
   if (!ids.length) return new Map();
-  const users = await UserModel.find({ _id: { $in: ids } }, { name: 1 }).lean();
-  return new Map(users.map((u) => [String(u._id), u.name]));
+  return userNames(ids);
 }
 
 /** What one audit entry of a partner says on the timeline. */

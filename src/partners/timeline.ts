@@ -2,12 +2,13 @@
 // bounded query; features add theirs with registerTimelineSource instead of editing this file.
 import { agreementsOfPartner } from '../agreements/directory.js';
 import type { Types } from 'mongoose';
-import { AuditModel } from '../audit/model.js';
 import { byStart, meetingsOfPartner } from '../meetings/directory.js';
-import { TaskModel, type TaskDoc } from '../tasks/model.js';
+import type { TaskDoc } from '../tasks/model.js';
 import { InteractionModel } from './interactions.model.js';
 import { stageChangesOf } from './stage-directory.js';
 import { describeAudit, ownerNamesOf, type TimelineLine } from './timeline-audit.js';
+import { auditExcept } from '../audit/service.js';
+import { latestTasksOf } from '../tasks/service.js';
 
 export interface TimelineEntry {
   at: Date;
@@ -59,17 +60,14 @@ const sources: TimelineSource[] = [
         by: s.byName,
       })),
   async (partnerId, limit) => {
-    const entries = await AuditModel.find({ entity: 'partner', entityId: partnerId, action: { $nin: ['create', 'stage'] } })
-      .sort({ at: -1 })
-      .limit(limit)
-      .lean();
+    const entries = await auditExcept('partner', partnerId, ['create', 'stage'], limit);
     const names = await ownerNamesOf(entries);
     return entries.map((a) => ({ at: a.at, kind: 'audit' as const, ...describeAudit(a, names), by: a.actorName }));
   },
   async (partnerId, limit, known) =>
     (known.tasks
       ? [...known.tasks].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit)
-      : await TaskModel.find({ partnerId }).sort({ createdAt: -1 }).limit(limit).lean()
+      : await latestTasksOf(partnerId, limit)
     ).map((t) => ({
       at: t.completedAt ?? t.createdAt,
       kind: 'task',

@@ -6,14 +6,14 @@ import { flash } from '../http/flash.js';
 import { forbidden } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { formValues, parseInput } from '../http/validate.js';
-import { AgreementModel } from '../agreements/model.js';
-import { TaskModel } from '../tasks/model.js';
-import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthDimension } from './model.js';
+import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthDimension } from './constants.js';
 import { checkSchema, kpiValuesFrom } from './schemas.js';
 import { agreementForCheck, dimensionSummary, getCheck, healthTrend, recordCheck, sparklinePoints } from './service.js';
 import { measurementsOfCheck } from '../agreements/measurements-directory.js';
 import { followUpRound } from '../reminders/followup.js';
 import { refusedTo } from '../http/refusal.js';
+import { agreementFollowUp, agreementForHealth, agreementTitleAndKpis } from '../agreements/lookups.js';
+import { tasksOfCheck } from '../tasks/service.js';
 
 export const progressRouter = Router();
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
@@ -28,10 +28,7 @@ progressRouter.get('/agreements/:id/progress/new', async (req, res) => {
   const id = parseId(req.params.id);
   const locals = await formLocals(req, id);
   const zone = zoneOf(req);
-  const [last, round] = await Promise.all([
-    AgreementModel.findById(id, { followUp: 1 }).lean(),
-    followUpRound(id, locals.agreement.partnerIds),
-  ]);
+  const [last, round] = await Promise.all([agreementFollowUp(id), followUpRound(id, locals.agreement.partnerIds)]);
   const end = DateTime.now().setZone(zone);
   const meetingId = typeof req.query.meetingId === 'string' && /^[a-f0-9]{24}$/i.test(req.query.meetingId) ? req.query.meetingId : '';
   res.render('progress/new', {
@@ -92,9 +89,9 @@ progressRouter.post('/agreements/:id/progress', refusedTo('/agreements/:id/progr
 progressRouter.get('/progress/:id', async (req, res) => {
   const check = orNotFound(await getCheck(parseId(req.params.id)));
   const [agreement, measurements, tasks] = await Promise.all([
-    AgreementModel.findById(check.agreementId, { title: 1, kpis: 1 }).lean(),
+    agreementTitleAndKpis(check.agreementId),
     measurementsOfCheck(check._id),
-    TaskModel.find({ progressCheckId: check._id, archived: false }).sort({ createdAt: 1 }).lean(),
+    tasksOfCheck(check._id),
   ]);
   const kpiNames = new Map((agreement?.kpis ?? []).map((k) => [String(k._id), k.name]));
   res.render('progress/show', {
@@ -110,7 +107,7 @@ progressRouter.get('/progress/:id', async (req, res) => {
 
 progressRouter.get('/agreements/:id/health', async (req, res) => {
   const id = parseId(req.params.id);
-  const agreement = orNotFound(await AgreementModel.findOne({ _id: id }, { title: 1, followUp: 1, status: 1 }).lean());
+  const agreement = orNotFound(await agreementForHealth(id));
   const trend = await healthTrend(id);
   const team = trend.filter((c) => c.source === 'team');
   res.render('progress/health', {

@@ -7,10 +7,10 @@
 import { agreementDirectory, agreementsOfPartner, involves, type ListedAgreement } from '../agreements/directory.js';
 import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
-import { AgreementModel } from '../agreements/model.js';
 import type { AgreementStatus, CheckFrequency } from '../agreements/constants.js';
 import { config } from '../config.js';
 import { ProgressCheckModel } from './model.js';
+import { agreementForSchedule, setNextCheckDue } from '../agreements/lookups.js';
 
 const months: Record<CheckFrequency, number> = { monthly: 1, quarterly: 3, semiannual: 6, annual: 12 };
 
@@ -42,20 +42,13 @@ export function checkDue(a: ScheduledAgreement, lastCheckEnd: Date | null): Date
 
 /** Recomputes and stores an agreement's followUp.nextCheckDue by the rule; returns it. */
 export async function refreshNextCheckDue(agreementId: Types.ObjectId): Promise<Date | null> {
-  const agreement = await AgreementModel.findById(agreementId, {
-    status: 1,
-    startDate: 1,
-    approvedAt: 1,
-    createdAt: 1,
-    followUp: 1,
-  }).lean();
+  const agreement = await agreementForSchedule(agreementId);
   if (!agreement) return null;
   const last = agreement.followUp?.checkFrequency
     ? await ProgressCheckModel.findOne({ agreementId, source: 'team', archived: false }, { periodEnd: 1 }).sort({ periodEnd: -1 }).lean()
     : null;
   const due = checkDue(agreement, last?.periodEnd ?? null);
-  if ((agreement.followUp?.nextCheckDue?.getTime() ?? null) !== (due?.getTime() ?? null))
-    await AgreementModel.updateOne({ _id: agreementId }, { $set: { 'followUp.nextCheckDue': due } });
+  if ((agreement.followUp?.nextCheckDue?.getTime() ?? null) !== (due?.getTime() ?? null)) await setNextCheckDue(agreementId, due);
   return due;
 }
 

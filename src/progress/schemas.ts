@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { kpiValueProblem } from '../agreements/kpis.js';
 import { isoDate } from '../meetings/schemas.js';
 import { numberInput, parseFormNumber } from '../http/validate.js';
-import { checkStatuses, healthDimensions } from './model.js';
+import { checkStatuses, healthDimensions } from './constants.js';
 
 const rating = numberInput(
   z.number().int('progress:validation.rating').min(1, 'progress:validation.rating').max(5, 'progress:validation.rating'),

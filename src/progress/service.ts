@@ -2,14 +2,15 @@
 // (into the agreement's KPI history) and the partnership-health rating (C3).
 import type { Types } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
-import { AgreementModel } from '../agreements/model.js';
 import { recordMeasurements } from '../agreements/kpis.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { MeetingActor } from '../meetings/service.js';
-import { TaskModel } from '../tasks/model.js';
 import { isManager } from '../users/roles.js';
-import { healthBand, healthDimensions, ProgressCheckModel, type CheckStatus, type HealthDimension } from './model.js';
+import { ProgressCheckModel, type ProgressCheckDoc } from './model.js';
+import { healthBand, healthDimensions, type CheckStatus, type HealthDimension } from './constants.js';
 import { refreshNextCheckDue } from './schedule.js';
+import { liveAgreement } from '../agreements/lookups.js';
+import { createCheckTasks } from '../tasks/service.js';
 
 export interface CheckInput {
   periodStart: Date;
@@ -29,7 +30,7 @@ export interface CheckInput {
 export const healthScore = (h: Record<HealthDimension, number>): number => healthDimensions.reduce((s, d) => s + h[d], 0);
 
 export async function agreementForCheck(actor: MeetingActor, agreementId: Types.ObjectId) {
-  const a = await AgreementModel.findOne({ _id: agreementId, archived: false }).lean();
+  const a = await liveAgreement(agreementId);
   if (!a) throw notFound();
   const allowed =
     isManager(actor.role) || String(a.ownerId) === String(actor._id) || a.teamIds.some((u) => String(u) === String(actor._id));
@@ -74,12 +75,11 @@ export async function recordCheck(actor: MeetingActor, agreementId: Types.Object
     now,
   );
   if (input.nextSteps.length)
-    await TaskModel.insertMany(
+    await createCheckTasks(
       input.nextSteps.map((title) => ({
         title,
         ownerId: actor._id,
         dueDate: input.nextStepsDue,
-        source: 'progress_check',
         partnerId: agreement.partnerIds[0] ?? null,
         agreementId,
         progressCheckId: check._id,
@@ -131,3 +131,29 @@ export function sparklinePoints(scores: number[], width = 240, height = 48): str
   const step = scores.length > 1 ? width / (scores.length - 1) : 0;
   return scores.map((s, i) => `${Math.round(i * step)},${Math.round(height - ((s - 5) / 20) * height)}`).join(' ');
 }
+
+/** Health of the checks of these agreements ending since `since` (the dashboard, in one command). */
+export const checksEndingSince = <Row>(agreementIds: Types.ObjectId[], since: Date, batchSize: number) =>
+  ProgressCheckModel.find(
+    { agreementId: { $in: agreementIds }, archived: false, periodEnd: { $gte: since } },
+    { agreementId: 1, periodEnd: 1, healthScore: 1, health: 1 },
+  )
+    .batchSize(batchSize)
+    .lean<Row[]>();
+
+type PartnerCheck = Pick<
+  ProgressCheckDoc,
+  | 'agreementId'
+  | 'partnerIds'
+  | 'periodStart'
+  | 'periodEnd'
+  | 'status'
+  | 'progress'
+  | 'challenges'
+  | 'healthScore'
+  | 'contactId'
+  | 'recordedByName'
+> & { health: Record<string, number> };
+
+/** A partner contact's answer to a follow-up, as their side of the progress check. */
+export const recordPartnerCheck = (check: PartnerCheck) => ProgressCheckModel.create({ ...check, source: 'partner' });

@@ -1,8 +1,9 @@
 import { Schema, model } from 'mongoose';
 
 // C4: the organization's readiness for partnerships, self-assessed over time.
-export const readinessCriteria = ['leadership', 'staffCapacity', 'resources', 'clearGoals', 'templatesPolicies', 'evaluation'] as const;
-export type ReadinessCriterion = (typeof readinessCriteria)[number];
+import { readinessCriteria } from './constants.js';
+
+export { readinessCriteria, type ReadinessCriterion } from './constants.js';
 
 const assessmentSchema = new Schema(
   {

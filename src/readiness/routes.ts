@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { flash } from '../http/flash.js';
 import { requireRole } from '../http/guards.js';
 import { formValues, parseInput } from '../http/validate.js';
-import { readinessCriteria } from './model.js';
+import { readinessCriteria } from './constants.js';
 import { assessmentSchema } from './schemas.js';
 import { readinessOverview, recordAssessment } from './service.js';
 import { refusedTo } from '../http/refusal.js';

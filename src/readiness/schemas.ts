@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { numberInput } from '../http/validate.js';
-import { readinessCriteria } from './model.js';
+import { readinessCriteria } from './constants.js';
 
 const score = numberInput(z.number().int('validation:choice').min(1, 'validation:choice').max(5, 'validation:choice'), 'validation:choice');
 const comment = z.string().trim().max(1000, 'validation:tooLong').default('');

@@ -1,5 +1,6 @@
 import { recordAudit, type Actor } from '../audit/service.js';
-import { ReadinessAssessmentModel, readinessCriteria } from './model.js';
+import { ReadinessAssessmentModel } from './model.js';
+import { readinessCriteria } from './constants.js';
 
 export async function recordAssessment(actor: Actor, input: Record<string, string | number>, now = new Date()) {
   const scores = readinessCriteria.map((criterion) => ({

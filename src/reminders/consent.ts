@@ -3,8 +3,8 @@
 // opts out in between gets nothing more; the follow-up kind asks it to choose whom to ask.
 import type { Types } from 'mongoose';
 import type { Locale } from '../users/roles.js';
-import { PartnerModel } from '../partners/model.js';
 import { OutboxModel } from './outbox.model.js';
+import { contactsOfPartners } from '../partners/contacts.js';
 
 export const contactRefusals = ['no_address', 'no_consent', 'opted_out'] as const;
 export type ContactRefusal = (typeof contactRefusals)[number];
@@ -54,7 +54,7 @@ export interface ContactMessage {
 export async function refusalsFor(list: ContactMessage[]): Promise<(ContactRefusal | null)[]> {
   if (!list.length) return [];
   const partnerIds = [...new Set(list.map((m) => String(m.partnerId)))];
-  const partners = await PartnerModel.find({ _id: { $in: partnerIds } }, { contacts: 1 }).lean();
+  const partners = await contactsOfPartners(partnerIds);
   const contacts = new Map(partners.flatMap((p) => p.contacts.map((c) => [`${String(p._id)}:${String(c._id)}`, c] as const)));
   const essential = list.filter((m) => essentialToInvitees.has(m.kind));
   const invited = new Set(

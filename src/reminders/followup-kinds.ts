@@ -3,13 +3,13 @@
 // a note to the owner saying who was asked and who could not be, and why; a week after the due
 // date, a reminder to the owner that the check is overdue.
 import { checksDue } from '../progress/schedule.js';
-import { PartnerModel } from '../partners/model.js';
 import type { Locale } from '../users/roles.js';
 import { followUpContacts, type ContactRefusal } from './consent.js';
 import type { MessageInput } from './enqueue.js';
 import { FollowUpRequestModel } from './followup-response.model.js';
 import { dateIn, DAY, day, registerKind, toUser, url, usersById } from './kinds.js';
 import { expIn, linkUrl, signLink } from './links.js';
+import { partnersWithContacts } from '../partners/contacts.js';
 
 export const FOLLOWUP_LINK_DAYS = 30;
 export const CHECK_GRACE_DAYS = 7;
@@ -25,9 +25,7 @@ registerKind({
   schedule: 'tick',
   async findDue(now) {
     const rows = await checksDue({ until: now });
-    const partners = rows.length
-      ? await PartnerModel.find({ _id: { $in: rows.flatMap((a) => a.partnerIds) } }, { name: 1, contacts: 1, archived: 1 }).lean()
-      : [];
+    const partners = rows.length ? await partnersWithContacts(rows.flatMap((a) => a.partnerIds)) : [];
     const byId = new Map(partners.map((p) => [String(p._id), p]));
     const users = await usersById(rows.map((a) => a.ownerId));
     const out: MessageInput[] = [];

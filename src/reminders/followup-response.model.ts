@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
-import { healthDimensions } from '../progress/model.js';
+import { healthDimensions } from '../progress/constants.js';
 
 // One follow-up request per (agreement, due date, contact): what a signed link points to. Its id is
 // deterministic so that enqueuing twice creates one; it can be revoked, and is used once.

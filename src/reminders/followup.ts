@@ -1,23 +1,24 @@
 // The partner's side of a follow-up: open a signed link, record the answer once, tell the owner.
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { AgreementModel } from '../agreements/model.js';
 import { kpiValueProblem, recordMeasurements } from '../agreements/kpis.js';
 import { recordAudit } from '../audit/service.js';
 import { config } from '../config.js';
 import { claimOnce } from '../db/claim.js';
 import { forbidden } from '../http/errors.js';
 import { numberInput, parseFormNumber } from '../http/validate.js';
-import { PartnerModel } from '../partners/model.js';
-import { healthBand, healthDimensions, ProgressCheckModel, type CheckStatus } from '../progress/model.js';
+import { healthBand, healthDimensions, type CheckStatus } from '../progress/constants.js';
 import type { SessionUser } from '../users/service.js';
 import { isManager, type Locale } from '../users/roles.js';
-import { UserModel } from '../users/model.js';
 import { followUpContacts } from './consent.js';
 import { enqueueMessage } from './enqueue.js';
 import { FollowUpRequestModel, FollowUpResponseModel } from './followup-response.model.js';
 import { verifyLink } from './links.js';
 import { dateIn } from './kinds.js';
+import { activeRecipient } from '../users/people.js';
+import { livePartnersWithContacts, partnerWithContacts, contactOptOut } from '../partners/contacts.js';
+import { agreementForFollowUp, agreementTeam } from '../agreements/lookups.js';
+import { recordPartnerCheck } from '../progress/service.js';
 
 export type LinkRefusal = 'invalid' | 'expired' | 'used' | 'revoked';
 
@@ -29,10 +30,7 @@ export async function openFollowUp(token: unknown, now = new Date()) {
   const request = await FollowUpRequestModel.findById(check.payload.requestId).lean();
   // A request of another contact (or an unknown one) is refused like a forged link.
   if (!request || String(request.contactId) !== check.payload.contactId) return { ok: false, reason: 'invalid' } as Refused;
-  const [agreement, partner] = await Promise.all([
-    AgreementModel.findById(request.agreementId, { title: 1, kpis: 1, ownerId: 1, partnerIds: 1 }).lean(),
-    PartnerModel.findById(request.partnerId, { name: 1, contacts: 1 }).lean(),
-  ]);
+  const [agreement, partner] = await Promise.all([agreementForFollowUp(request.agreementId), partnerWithContacts(request.partnerId)]);
   const contact = partner?.contacts.find((c) => String(c._id) === String(request.contactId));
   if (!agreement || !partner || !contact) return { ok: false, reason: 'invalid' } as Refused;
   const locale = contact.locale ?? config.defaultLocale;
@@ -110,7 +108,7 @@ export async function recordAnswer(
     at: now,
   });
   // The partner's contribution to the progress check, so health is seen from both sides.
-  const check = await ProgressCheckModel.create({
+  const check = await recordPartnerCheck({
     agreementId: agreement._id,
     partnerIds: [partner._id],
     periodStart: request.createdAt,
@@ -120,7 +118,6 @@ export async function recordAnswer(
     challenges: String(values.challenges ?? ''),
     health,
     healthScore,
-    source: 'partner',
     contactId: contact._id,
     recordedByName: `${contact.name} (${partner.name})`,
   });
@@ -143,7 +140,7 @@ export async function recordAnswer(
     action: 'followup:partner-answer',
     note: `${contact.name} (${partner.name}): ${healthScore}/25`,
   });
-  const owner = await UserModel.findOne({ _id: agreement.ownerId, status: 'active' }, { name: 1, email: 1, locale: 1 }).lean();
+  const owner = await activeRecipient(agreement.ownerId);
   if (owner)
     await enqueueMessage(
       {
@@ -169,7 +166,7 @@ export async function recordAnswer(
 export async function revokeFollowUpRequest(actor: SessionUser, requestId: string, now = new Date()): Promise<void> {
   const request = await FollowUpRequestModel.findById(requestId).lean();
   if (!request) throw forbidden();
-  const a = await AgreementModel.findById(request.agreementId, { ownerId: 1, teamIds: 1 }).lean();
+  const a = await agreementTeam(request.agreementId);
   const allowed =
     a && (isManager(actor.role) || String(a.ownerId) === String(actor._id) || a.teamIds.some((t) => String(t) === String(actor._id)));
   if (!allowed) throw forbidden();
@@ -187,7 +184,7 @@ export async function followUpRound(agreementId: Types.ObjectId, partnerIds: Typ
   const latest = await FollowUpRequestModel.findOne({ agreementId }, { dueAt: 1 }).sort({ dueAt: -1 }).lean();
   const [requests, partners] = await Promise.all([
     latest ? FollowUpRequestModel.find({ agreementId, dueAt: latest.dueAt }).sort({ createdAt: 1 }).lean() : [],
-    PartnerModel.find({ _id: { $in: partnerIds }, archived: false }, { name: 1, contacts: 1 }).lean(),
+    livePartnersWithContacts(partnerIds),
   ]);
   const names = new Map(partners.flatMap((p) => p.contacts.map((c) => [String(c._id), { name: c.name, partner: p.name }] as const)));
   const state = (r: (typeof requests)[number]): RequestState =>
@@ -203,33 +200,28 @@ export async function followUpRound(agreementId: Types.ObjectId, partnerIds: Typ
 }
 
 /**
- * The contact an opt-out link names (its language, for the page), or null for a forged one. An
- * expired signature still works: unsubscribing must never stop working.
+ * The contact an opt-out link names, or null for a forged one. An expired signature still works:
+ * unsubscribing must never stop working.
  */
-async function optOutTarget(token: unknown, now: Date) {
+function optOutTarget(token: unknown, now: Date) {
   const check = verifyLink(token, 'optout', now);
   if (check.ok === false && check.reason === 'invalid') return null;
   const { requestId: partnerId, contactId } = check.payload;
   if (!Types.ObjectId.isValid(partnerId) || !Types.ObjectId.isValid(contactId)) return null;
-  const partner = await PartnerModel.findById(partnerId);
-  const contact = partner?.contacts.find((c) => String(c._id) === contactId);
-  return partner && contact ? { partner, contact, locale: contact.locale ?? config.defaultLocale } : null;
+  return { partnerId, contactId };
 }
 
-/** The language of the contact an opt-out link names; null for a forged link. */
+/** The language of the contact an opt-out link names (for the page); null for a forged link. */
 export async function optOutLocale(token: unknown, now = new Date()): Promise<Locale | null> {
-  return (await optOutTarget(token, now))?.locale ?? null;
+  const target = optOutTarget(token, now);
+  const found = target && (await contactOptOut(target.partnerId, target.contactId, false));
+  return found ? (found.locale ?? config.defaultLocale) : null;
 }
 
 /** One-click opt-out of a partner contact (signed link; idempotent). */
 export async function optOut(token: unknown, now = new Date()): Promise<{ ok: boolean; locale: Locale }> {
-  const target = await optOutTarget(token, now);
-  if (!target) return { ok: false, locale: config.defaultLocale };
-  const { partner, contact } = target;
-  if (!contact.optedOut) {
-    contact.optedOut = true;
-    await partner.save();
-    await recordAudit({ actor: null, entity: 'partner', entityId: partner._id, action: 'contact:opt-out', note: contact.name });
-  }
-  return { ok: true, locale: target.locale };
+  const target = optOutTarget(token, now);
+  const found = target && (await contactOptOut(target.partnerId, target.contactId, true));
+  if (!found) return { ok: false, locale: config.defaultLocale };
+  return { ok: true, locale: found.locale ?? config.defaultLocale };
 }

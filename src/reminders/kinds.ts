@@ -3,13 +3,13 @@
 // meeting reminders) is one more registerKind call. Follow-up requests and overdue checks are in
 // followup-kinds.ts, meeting messages in meetings.ts.
 import { Types } from 'mongoose';
-import { AgreementModel } from '../agreements/model.js';
 import { config } from '../config.js';
-import { PartnerModel } from '../partners/model.js';
-import { TaskModel } from '../tasks/model.js';
-import { UserModel } from '../users/model.js';
 import type { Locale } from '../users/roles.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
+import { activeManagers, activeRecipients } from '../users/people.js';
+import { quietPartners } from '../partners/lookups.js';
+import { activeAgreementsEnding, agreementsAtRisk, agreementsEndingBetween, agreementsWithInstallmentsDue } from '../agreements/lookups.js';
+import { oldestOverdueTasks, overdueTasks } from '../tasks/service.js';
 
 export type KindSchedule = 'tick' | 'weekly';
 
@@ -52,7 +52,7 @@ interface UserLite {
 export async function usersById(ids: (Types.ObjectId | null | undefined)[]): Promise<Map<string, UserLite>> {
   const unique = [...new Set(ids.filter(Boolean).map(String))].map((s) => new Types.ObjectId(s));
   if (!unique.length) return new Map();
-  const rows = await UserModel.find({ _id: { $in: unique }, status: 'active' }, { name: 1, email: 1, locale: 1, role: 1 }).lean();
+  const rows = await activeRecipients(unique);
   return new Map(rows.map((u) => [String(u._id), u as UserLite]));
 }
 
@@ -64,12 +64,7 @@ registerKind({
   kind: 'task_overdue',
   schedule: 'tick',
   async findDue(now) {
-    const tasks = await TaskModel.find(
-      { status: { $in: ['open', 'in_progress'] }, dueDate: { $ne: null, $lt: now }, archived: false },
-      { title: 1, ownerId: 1, dueDate: 1 },
-    )
-      .limit(2000)
-      .lean();
+    const tasks = await overdueTasks(now);
     const users = await usersById(tasks.map((t) => t.ownerId));
     return tasks.flatMap((t) => {
       const u = users.get(String(t.ownerId));
@@ -93,10 +88,7 @@ registerKind({
   schedule: 'tick',
   async findDue(now) {
     const horizon = new Date(now.getTime() + 366 * DAY);
-    const rows = await AgreementModel.find(
-      { status: 'active', archived: false, endDate: { $ne: null, $gt: now, $lte: horizon } },
-      { title: 1, ownerId: 1, teamIds: 1, endDate: 1, renewalNoticeDays: 1 },
-    ).lean();
+    const rows = await activeAgreementsEnding(now, horizon);
     const due = rows.filter((a) => a.endDate!.getTime() - (a.renewalNoticeDays ?? 60) * DAY <= now.getTime());
     const users = await usersById(due.flatMap((a) => [a.ownerId, ...a.teamIds]));
     return due.flatMap((a) =>
@@ -123,10 +115,7 @@ registerKind({
   kind: 'installment_due',
   schedule: 'tick',
   async findDue(now) {
-    const rows = await AgreementModel.find(
-      { status: 'active', archived: false, 'funding.installments.dueDate': { $lte: new Date(now.getTime() + 7 * DAY) } },
-      { title: 1, ownerId: 1, funding: 1 },
-    ).lean();
+    const rows = await agreementsWithInstallmentsDue(new Date(now.getTime() + 7 * DAY));
     const users = await usersById(rows.map((a) => a.ownerId));
     return rows.flatMap((a) => {
       const u = users.get(String(a.ownerId));
@@ -158,12 +147,7 @@ registerKind({
   schedule: 'tick',
   async findDue(now) {
     const days = config.reminders.quietPartnershipDays;
-    const rows = await PartnerModel.find(
-      { stage: 'active', archived: false, lastActivityAt: { $lt: new Date(now.getTime() - days * DAY) } },
-      { name: 1, ownerId: 1, lastActivityAt: 1 },
-    )
-      .limit(2000)
-      .lean();
+    const rows = await quietPartners(new Date(now.getTime() - days * DAY), 2000);
     const users = await usersById(rows.map((p) => p.ownerId));
     return rows.flatMap((p) => {
       const u = users.get(String(p.ownerId));
@@ -195,42 +179,13 @@ registerKind({
   kind: 'weekly_digest',
   schedule: 'weekly',
   async findDue(now) {
-    const managers = await UserModel.find(
-      { role: { $in: ['manager', 'admin'] }, status: 'active' },
-      { name: 1, email: 1, locale: 1, role: 1 },
-    ).lean();
+    const managers = await activeManagers();
     if (!managers.length) return [];
     const [atRisk, overdueTasks, ending, quiet] = await Promise.all([
-      AgreementModel.find({ status: 'active', archived: false, 'kpis.status': { $in: ['at_risk', 'off_track'] } }, { title: 1, kpis: 1 })
-        .limit(50)
-        .lean(),
-      TaskModel.find(
-        { status: { $in: ['open', 'in_progress'] }, dueDate: { $ne: null, $lt: now }, archived: false },
-        { title: 1, dueDate: 1 },
-      )
-        .sort({ dueDate: 1 })
-        .limit(50)
-        .lean(),
-      AgreementModel.find(
-        { status: 'active', archived: false, endDate: { $ne: null, $gte: now, $lte: new Date(now.getTime() + 90 * DAY) } },
-        {
-          title: 1,
-          endDate: 1,
-        },
-      )
-        .sort({ endDate: 1 })
-        .limit(50)
-        .lean(),
-      PartnerModel.find(
-        {
-          stage: 'active',
-          archived: false,
-          lastActivityAt: { $lt: new Date(now.getTime() - config.reminders.quietPartnershipDays * DAY) },
-        },
-        { name: 1, lastActivityAt: 1 },
-      )
-        .limit(50)
-        .lean(),
+      agreementsAtRisk(50),
+      oldestOverdueTasks(now, 50),
+      agreementsEndingBetween(now, new Date(now.getTime() + 90 * DAY), 50),
+      quietPartners(new Date(now.getTime() - config.reminders.quietPartnershipDays * DAY), 50),
     ]);
     const week = isoWeek(now);
     return managers.map((m) => {

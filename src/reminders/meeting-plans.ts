@@ -1,8 +1,8 @@
 // Which message a meeting change sends (see notifyMeetingChange in meetings.ts): an invitation or
 // update (REQUEST) or a cancellation (CANCEL) that reads as one, and the .ics it carries.
-import type { Types } from 'mongoose';
 import { cancellationIcs, icsForMeeting } from '../meetings/calendar-files.js';
-import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from '../meetings/model.js';
+import type { MeetingDoc } from '../meetings/model.js';
+import { cancelledOccurrences, seriesGoesOn, seriesSequence } from '../meetings/occurrences.js';
 
 export type MeetingChange = 'invite' | 'update' | 'cancel' | 'cancelFollowing';
 
@@ -22,10 +22,6 @@ export interface Plan {
   dates: MeetingDoc[];
 }
 
-/** Is anything of the series still planned (not archived, not cancelled)? */
-const seriesGoesOn = async (seriesId: Types.ObjectId) =>
-  Boolean(await MeetingModel.exists({ seriesId, archived: false, cancelled: false }));
-
 export async function planFor(m: MeetingDoc, change: MeetingChange, now: Date): Promise<Plan | null> {
   if (change === 'invite' || change === 'update') {
     const ics = await icsForMeeting(m._id, 'REQUEST', now);
@@ -44,11 +40,11 @@ export async function planFor(m: MeetingDoc, change: MeetingChange, now: Date): 
   if (!(await seriesGoesOn(m.seriesId))) return cancel('series', null, [m]);
   if (change === 'cancel') return m.cancelled ? cancel('occurrence', [m], [m]) : null;
   // From this occurrence on: those the change cancelled carry the series' new SEQUENCE.
-  const series = await MeetingSeriesModel.findById(m.seriesId, { sequence: 1 }).lean();
+  const series = await seriesSequence(m.seriesId);
   const from = (m.originalStart ?? m.start).getTime();
-  const cancelled = (
-    await MeetingModel.find({ seriesId: m.seriesId, archived: false, cancelled: true }).sort({ originalStart: 1 }).lean()
-  ).filter((o) => (o.originalStart ?? o.start).getTime() >= from && o.sequence === series?.sequence);
+  const cancelled = (await cancelledOccurrences(m.seriesId)).filter(
+    (o) => (o.originalStart ?? o.start).getTime() >= from && o.sequence === series?.sequence,
+  );
   return cancelled.length ? cancel('following', cancelled, cancelled) : null;
 }
 

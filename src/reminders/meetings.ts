@@ -6,14 +6,23 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
 import { lineText } from '../meetings/ics-text.js';
-import { MeetingModel, MeetingSeriesModel, updateMeetingsById, type MeetingDoc } from '../meetings/model.js';
-import { PartnerModel } from '../partners/model.js';
-import { UserModel } from '../users/model.js';
+import type { MeetingDoc } from '../meetings/model.js';
 import type { Locale } from '../users/roles.js';
 import { planFor, planForCut, type MeetingChange, type Plan } from './meeting-plans.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
 import { registerKind } from './kinds.js';
 import { expIn, linkUrl, signLink, verifyLink } from './links.js';
+import { activeAttendees, userName } from '../users/people.js';
+import { partnerContacts } from '../partners/contacts.js';
+import {
+  lastOccurrence,
+  lastOccurrenceEnd,
+  liveMeeting,
+  meetingById,
+  meetingsStartingWithin,
+  recordContactAnswer,
+  seriesSequence,
+} from '../meetings/occurrences.js';
 
 export type { MeetingChange } from './meeting-plans.js';
 export const rsvpAnswers = ['accepted', 'declined'] as const;
@@ -36,13 +45,8 @@ async function people(m: MeetingDoc): Promise<Person[]> {
   const userIds = m.attendees.filter((a) => a.userId).map((a) => a.userId!);
   const contactIds = new Set(m.attendees.filter((a) => a.contactId).map((a) => String(a.contactId)));
   const [users, partner] = await Promise.all([
-    userIds.length
-      ? UserModel.find(
-          { _id: { $in: userIds }, status: 'active' },
-          { name: 1, email: 1, locale: 1, timezone: 1, meetingReminderHours: 1 },
-        ).lean()
-      : [],
-    contactIds.size ? PartnerModel.findById(m.partnerId, { contacts: 1 }).lean() : null,
+    userIds.length ? activeAttendees(userIds) : [],
+    contactIds.size ? partnerContacts(m.partnerId) : null,
   ]);
   const fromUsers = users.map((u) => ({
     recipient: { email: u.email, name: u.name, locale: u.locale, userId: u._id },
@@ -83,7 +87,7 @@ export function rsvpUrl(meetingId: string, contactId: string, until: Date, now =
 
 async function lastEnd(m: MeetingDoc): Promise<Date> {
   if (!m.seriesId) return m.end;
-  const last = await MeetingModel.findOne({ seriesId: m.seriesId, archived: false }, { end: 1 }).sort({ start: -1 }).lean();
+  const last = await lastOccurrenceEnd(m.seriesId);
   return last?.end ?? m.end;
 }
 
@@ -101,7 +105,7 @@ const dayOf = (m: Pick<MeetingDoc, 'start'>, zone: string, locale: Locale): stri
  * change sends once and enqueuing the same change twice sends once.
  */
 export async function notifyMeetingChange(meetingId: Types.ObjectId, change: MeetingChange, now = new Date()): Promise<number> {
-  const m = await MeetingModel.findById(meetingId).lean();
+  const m = await meetingById(meetingId);
   if (!m) return 0;
   const plan = await planFor(m, change, now);
   return plan ? enqueuePlan(m, plan, now) : 0;
@@ -113,10 +117,10 @@ export async function notifyMeetingChange(meetingId: Types.ObjectId, change: Mee
  * it is left), and the new series starting at `newMeetingId` is sent as an update.
  */
 export async function notifySeriesSplit(oldMeetingId: Types.ObjectId, newMeetingId: Types.ObjectId, now = new Date()): Promise<number> {
-  const cut = await MeetingModel.findById(oldMeetingId).lean();
+  const cut = await meetingById(oldMeetingId);
   let sent = 0;
   if (cut?.seriesId) {
-    const last = await MeetingModel.findOne({ seriesId: cut.seriesId, archived: false }).sort({ originalStart: -1 }).lean();
+    const last = await lastOccurrence(cut.seriesId);
     const plan = await planForCut(cut, last, now);
     sent += await enqueuePlan(last ?? cut, plan, now);
   }
@@ -124,9 +128,9 @@ export async function notifySeriesSplit(oldMeetingId: Types.ObjectId, newMeeting
 }
 
 async function enqueuePlan(m: MeetingDoc, plan: Plan, now: Date): Promise<number> {
-  const series = m.seriesId ? await MeetingSeriesModel.findById(m.seriesId, { sequence: 1 }).lean() : null;
+  const series = m.seriesId ? await seriesSequence(m.seriesId) : null;
   const sequence = Math.max(m.sequence ?? 0, series?.sequence ?? 0);
-  const [until, owner, list] = await Promise.all([lastEnd(m), UserModel.findById(m.ownerId, { name: 1 }).lean(), people(m)]);
+  const [until, owner, list] = await Promise.all([lastEnd(m), userName(m.ownerId), people(m)]);
   const shown = plan.shown;
   const messages: MessageInput[] = list
     .filter((p) => String(p.recipient.userId) !== String(m.ownerId))
@@ -144,7 +148,7 @@ async function enqueuePlan(m: MeetingDoc, plan: Plan, now: Date): Promise<number
         zone: p.zone,
         place: lineText([shown.location, shown.videoUrl].filter(Boolean).join(' · ')),
         agenda: plan.method === 'REQUEST' ? shown.agenda : '',
-        organizer: lineText(owner?.name ?? ''),
+        organizer: lineText(owner ?? ''),
         context: plan.context,
         series: Boolean(m.seriesId),
         link: p.recipient.userId ? `${config.baseUrl}/meetings/${String(shown._id)}` : '',
@@ -165,10 +169,7 @@ registerKind({
   schedule: 'tick',
   async findDue(now) {
     const horizon = new Date(now.getTime() + Math.max(MAX_LEAD_HOURS, config.reminders.meetingLeadHours) * 3600_000);
-    const meetings = await MeetingModel.find({ start: { $gt: now, $lte: horizon }, cancelled: false, archived: false })
-      .sort({ start: 1 })
-      .limit(2000)
-      .lean();
+    const meetings = await meetingsStartingWithin(now, horizon);
     const out: MessageInput[] = [];
     for (const m of meetings) {
       for (const p of await people(m)) {
@@ -204,10 +205,10 @@ export async function openRsvp(token: unknown, now = new Date()): Promise<RsvpOp
   const check = verifyLink(token, 'rsvp', now);
   if (!check.ok) return { ok: false, reason: check.reason };
   if (!Types.ObjectId.isValid(check.payload.requestId)) return { ok: false, reason: 'invalid' };
-  const meeting = await MeetingModel.findOne({ _id: check.payload.requestId, archived: false }).lean();
+  const meeting = await liveMeeting(check.payload.requestId);
   const attendee = meeting?.attendees.find((a) => String(a.contactId) === check.payload.contactId);
   if (!meeting || !attendee) return { ok: false, reason: 'invalid' };
-  const partner = await PartnerModel.findById(meeting.partnerId, { contacts: 1 }).lean();
+  const partner = await partnerContacts(meeting.partnerId);
   const contact = partner?.contacts.find((c) => String(c._id) === check.payload.contactId);
   return {
     ok: true,
@@ -225,19 +226,6 @@ export async function openRsvp(token: unknown, now = new Date()): Promise<RsvpOp
  */
 export async function recordRsvp(meeting: MeetingDoc, contactId: string, answer: RsvpAnswer, now = new Date()): Promise<boolean> {
   if (meeting.cancelled) return false;
-  const filter = meeting.seriesId
-    ? { seriesId: meeting.seriesId, archived: false, cancelled: false, $or: [{ _id: meeting._id }, { end: { $gt: now } }] }
-    : { _id: meeting._id };
-  const docs = await MeetingModel.find(filter, { attendees: 1 }).lean();
-  const ops = docs
-    .filter((d) => d.attendees.some((a) => String(a.contactId) === contactId))
-    .map((d) => ({
-      updateOne: {
-        filter: { _id: d._id },
-        // The whole array is rewritten: FerretDB has no positional updates.
-        update: { $set: { attendees: d.attendees.map((a) => (String(a.contactId) === contactId ? { ...a, response: answer } : a)) } },
-      },
-    }));
-  await updateMeetingsById(ops);
+  await recordContactAnswer(meeting, contactId, answer, now);
   return true;
 }

@@ -1,7 +1,8 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
-export const outboxStates = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
-export type OutboxState = (typeof outboxStates)[number];
+import { outboxStates } from './constants.js';
+
+export { outboxStates, type OutboxState } from './constants.js';
 
 // Every reminder and follow-up is an outbox document first: the unique `key` (kind, subject,
 // occurrence, recipient) makes enqueuing idempotent, and delivery claims one attempt at a time.

@@ -5,13 +5,14 @@ import { orNotFound, parseId } from '../http/ids.js';
 import { flash } from '../http/flash.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
-import { healthDimensions } from '../progress/model.js';
+import { healthDimensions } from '../progress/constants.js';
 import type { Locale } from '../users/roles.js';
 import { resendFailed } from './deliver.js';
 import { answerSchema, openFollowUp, optOut, optOutLocale, recordAnswer, revokeFollowUpRequest, type LinkRefusal } from './followup.js';
 import { registeredKinds } from './kinds.js';
 import './followup-kinds.js'; // registered, so the outbox filter lists them
-import { OutboxModel, outboxStates } from './outbox.model.js';
+import { outboxMessageExists, outboxPage } from './outbox.js';
+import { outboxStates } from './constants.js';
 import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.js';
 import { DateTime } from 'luxon';
 import { refusedTo } from '../http/refusal.js';
@@ -146,19 +147,8 @@ const filterSchema = z.object({
 
 outboxRouter.get('/admin/outbox', async (req, res) => {
   const f = filterSchema.parse(req.query);
-  const q: Record<string, unknown> = {};
-  if (f.state) q.state = f.state;
-  if (f.kind) q.kind = f.kind;
-  if (f.to) q.to = f.to.toLowerCase();
   const page = pageFrom(req.query, 50);
-  const [items, total] = await Promise.all([
-    OutboxModel.find(q, { html: 0, text: 0, icalEvent: 0, headers: 0 })
-      .sort({ createdAt: -1 })
-      .skip((page.page - 1) * page.perPage)
-      .limit(page.perPage)
-      .lean(),
-    OutboxModel.countDocuments(q),
-  ]);
+  const { items, total } = await outboxPage(f, page);
   const kinds = [
     ...new Set([...registeredKinds().map((k) => k.kind), 'followup_owner', 'followup_response', 'meeting_invitation', 'meeting_cancelled']),
   ].sort();
@@ -174,7 +164,7 @@ outboxRouter.get('/admin/outbox', async (req, res) => {
 
 outboxRouter.post('/admin/outbox/:id/resend', refusedTo('/admin/outbox'), async (req, res) => {
   const id = parseId(req.params.id);
-  orNotFound(await OutboxModel.exists({ _id: id }));
+  orNotFound(await outboxMessageExists(id));
   const ok = await resendFailed(id);
   flash(req, ok ? 'success' : 'error', ok ? 'reminders:outbox.resent' : 'reminders:outbox.notFailed');
   req.session.save(() => res.redirect(303, '/admin/outbox'));

@@ -1,8 +1,8 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
-export const taskStatuses = ['open', 'in_progress', 'done', 'cancelled'] as const;
-export type TaskStatus = (typeof taskStatuses)[number];
-export const taskSources = ['manual', 'action_plan', 'meeting', 'progress_check'] as const;
+import { taskSources, taskStatuses } from './constants.js';
+
+export { taskSources, taskStatuses, type TaskStatus } from './constants.js';
 
 // Action items from exploration, meetings and progress checks: one small module every feature uses.
 const taskSchema = new Schema(

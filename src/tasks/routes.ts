@@ -5,11 +5,10 @@ import { requireRole } from '../http/guards.js';
 import { existing, parseId } from '../http/ids.js';
 import { formValues, optionalCalendarDate, parseInput } from '../http/validate.js';
 import { Types } from 'mongoose';
-import { TaskModel, taskStatuses } from './model.js';
-import { applyTemplate, createTask, myTasks, parseTemplateLines, setStatus, taskContexts } from './service.js';
-import { d3Steps, TaskTemplateModel } from './templates.model.js';
+import { d3Steps, taskStatuses } from './constants.js';
+import { applyTemplate, createTask, myTasks, parseTemplateLines, setStatus, taskContexts, taskExists } from './service.js';
+import { createTemplate, deleteTemplate, listTemplates, templateExists } from './templates.js';
 import { safeReturnTo } from '../http/guards.js';
-import { recordAudit } from '../audit/service.js';
 import { formReturnTo, refusedTo } from '../http/refusal.js';
 
 // A refused action returns to the list the form was on, or to the templates page.
@@ -61,7 +60,7 @@ tasksRouter.post('/tasks', toList, async (req, res) => {
   res.redirect(back);
 });
 
-tasksRouter.post('/tasks/:id/status', toList, existing(TaskModel), async (req, res) => {
+tasksRouter.post('/tasks/:id/status', toList, existing(taskExists), async (req, res) => {
   const id = parseId(req.params.id);
   const values = formValues(req.body);
   const status = taskStatuses.find((s) => s === values.status);
@@ -83,7 +82,7 @@ tasksRouter.post('/partners/:id/apply-template', refusedTo('/partners/:id#action
 const adminOnly = requireRole('admin');
 
 tasksRouter.get('/admin/task-templates', adminOnly, async (req, res) => {
-  const templates = await TaskTemplateModel.find().sort({ name: 1 }).lean();
+  const templates = await listTemplates();
   const lang = req.language === 'en' ? 'en' : 'fr';
   const example = d3Steps[lang].map(([d, title]) => `${d} | ${title}`).join('\n');
   res.render('tasks/templates', {
@@ -102,19 +101,17 @@ tasksRouter.post('/admin/task-templates', toTemplates, adminOnly, async (req, re
   if (!name || name.length > 200) errors.name = 'validation:required';
   if (!parsed.ok) errors.lines = 'tasks:templates.badLine';
   if (Object.keys(errors).length || !parsed.ok) {
-    const templates = await TaskTemplateModel.find().sort({ name: 1 }).lean();
+    const templates = await listTemplates();
     return res.status(422).render('tasks/templates', { title: req.t('tasks:templates.title'), templates, values, errors });
   }
-  const t = await TaskTemplateModel.create({ name, items: parsed.items });
-  await recordAudit({ actor: req.user!, entity: 'task-template', entityId: t._id, action: 'create', note: name });
+  await createTemplate(req.user!, name, parsed.items);
   flash(req, 'success', 'tasks:templates.saved');
   res.redirect('/admin/task-templates');
 });
 
-tasksRouter.post('/admin/task-templates/:id/delete', toTemplates, adminOnly, existing(TaskTemplateModel), async (req, res) => {
+tasksRouter.post('/admin/task-templates/:id/delete', toTemplates, adminOnly, existing(templateExists), async (req, res) => {
   const id = parseId(req.params.id);
-  await TaskTemplateModel.deleteOne({ _id: id });
-  await recordAudit({ actor: req.user!, entity: 'task-template', entityId: id, action: 'delete' });
+  await deleteTemplate(req.user!, id);
   flash(req, 'success', 'tasks:templates.deleted');
   res.redirect('/admin/task-templates');
 });

@@ -3,13 +3,14 @@ import type { Types } from 'mongoose';
 import { recordAudit } from '../audit/service.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { agreementDirectory } from '../agreements/directory.js';
-import { MeetingModel } from '../meetings/model.js';
 import { partnerNamesById } from '../partners/directory.js';
 import { assertMayWritePartner } from '../partners/policy.js';
 import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
-import { TaskModel, type TaskStatus, type TaskDoc } from './model.js';
+import { TaskModel, type TaskDoc } from './model.js';
+import type { TaskStatus } from './constants.js';
 import { TaskTemplateModel } from './templates.model.js';
+import { meetingTitles } from '../meetings/occurrences.js';
 
 const DAY = 86400_000;
 
@@ -86,11 +87,7 @@ export async function taskContexts(
     agreementIds.length
       ? agreementDirectory().then((all) => new Map(all.filter((a) => wanted.has(String(a._id))).map((a) => [String(a._id), a.title])))
       : new Map<string, string>(),
-    meetingIds.length
-      ? MeetingModel.find({ _id: { $in: meetingIds } }, { title: 1 })
-          .lean()
-          .then((list) => new Map(list.map((m) => [String(m._id), m.title])))
-      : new Map<string, string>(),
+    meetingIds.length ? meetingTitles(meetingIds) : new Map<string, string>(),
   ]);
   const contexts = new Map<string, TaskContext[]>();
   for (const t of tasks) {
@@ -151,3 +148,88 @@ export function parseTemplateLines(
   }
   return items.length ? { ok: true, items } : { ok: false, line: 1 };
 }
+
+// What other features ask of tasks: each is the one query its page or job made before. -------------
+
+const overdue = (now: Date): Record<string, unknown> => ({
+  status: { $in: ['open', 'in_progress'] },
+  archived: false,
+  dueDate: { $ne: null, $lt: now },
+});
+
+/** A user's open tasks due before `before`, soonest first (at most 50): the home page. */
+export const openTasksDueBefore = (ownerId: Types.ObjectId, before: Date) =>
+  TaskModel.find({ ownerId, status: { $in: ['open', 'in_progress'] }, archived: false, dueDate: { $ne: null, $lt: before } })
+    .sort({ dueDate: 1 })
+    .limit(50)
+    .lean();
+
+/** Open tasks of an agreement (else of a partner), soonest first (at most 50): a new meeting's agenda. */
+export const openTasksOf = (of: { agreementId: Types.ObjectId } | { partnerId: Types.ObjectId }) =>
+  TaskModel.find({ ...of, status: { $in: ['open', 'in_progress'] }, archived: false })
+    .sort({ dueDate: 1 })
+    .limit(50)
+    .lean();
+
+/** Overdue open tasks, narrowed to an owner and to partners when given (the dashboard, in one command). */
+export function overdueTaskRows<Row>(
+  now: Date,
+  scope: { ownerId: Types.ObjectId | null; partnerIds: Types.ObjectId[] | null },
+  batchSize: number,
+) {
+  const q = overdue(now);
+  if (scope.ownerId) q.ownerId = scope.ownerId;
+  if (scope.partnerIds) q.partnerId = { $in: scope.partnerIds };
+  return TaskModel.find(q, { title: 1, dueDate: 1, status: 1, partnerId: 1 })
+    .sort({ dueDate: 1, _id: 1 })
+    .batchSize(batchSize)
+    .lean<Row[]>();
+}
+
+/** Overdue open tasks with their owner (at most 2,000): the overdue reminders. */
+export const overdueTasks = (now: Date) => TaskModel.find(overdue(now), { title: 1, ownerId: 1, dueDate: 1 }).limit(2000).lean();
+
+/** The longest overdue open tasks (at most `limit`): the weekly digest. */
+export const oldestOverdueTasks = (now: Date, limit: number) =>
+  TaskModel.find(overdue(now), { title: 1, dueDate: 1 }).sort({ dueDate: 1 }).limit(limit).lean();
+
+/** A partner's latest tasks (the timeline). */
+export const latestTasksOf = (partnerId: Types.ObjectId, limit: number) =>
+  TaskModel.find({ partnerId }).sort({ createdAt: -1 }).limit(limit).lean();
+
+/** A meeting's action items, oldest first. */
+export const tasksOfMeeting = (meetingId: Types.ObjectId) => TaskModel.find({ meetingId, archived: false }).sort({ createdAt: 1 }).lean();
+
+/** The tasks a progress check created, oldest first. */
+export const tasksOfCheck = (progressCheckId: Types.ObjectId) =>
+  TaskModel.find({ progressCheckId, archived: false }).sort({ createdAt: 1 }).lean();
+
+type NewTask = Pick<TaskDoc, 'title' | 'ownerId' | 'dueDate' | 'createdBy'> &
+  Partial<Pick<TaskDoc, 'partnerId' | 'agreementId' | 'meetingId' | 'progressCheckId'>>;
+
+/** An action item written on a meeting (its audit entry is the meeting's caller's). */
+export const createMeetingTask = (task: NewTask) => TaskModel.create({ ...task, source: 'meeting' });
+
+/** The next steps of a progress check, in one insert. */
+export async function createCheckTasks(tasks: NewTask[]): Promise<void> {
+  await TaskModel.insertMany(tasks.map((t) => ({ ...t, source: 'progress_check' })));
+}
+
+/** After a series split, moves action items from replaced meetings to their replacements (`targets`: old id → new id). */
+export async function moveMeetingTasks(replacedIds: Types.ObjectId[], targets: ReadonlyMap<string, Types.ObjectId>): Promise<void> {
+  const tasks = replacedIds.length ? await TaskModel.find({ meetingId: { $in: replacedIds } }, { meetingId: 1 }).lean() : [];
+  const ops = [];
+  for (const [from, to] of targets) {
+    const moved = tasks.filter((t) => String(t.meetingId) === from).map((t) => t._id);
+    if (moved.length) ops.push({ updateMany: { filter: { _id: { $in: moved } }, update: { $set: { meetingId: to } } } });
+  }
+  if (ops.length) await TaskModel.bulkWrite(ops);
+}
+
+/** Deletes a partner's tasks (the partner is being deleted). */
+export async function removeTasksOfPartner(partnerId: Types.ObjectId): Promise<void> {
+  await TaskModel.deleteMany({ partnerId });
+}
+
+/** Whether a task by this id exists: the route's 404 before its form. */
+export const taskExists = (id: Types.ObjectId) => TaskModel.exists({ _id: id });

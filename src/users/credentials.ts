@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from '../auth/password.js';
 import { assertPasswordAllowed, PasswordRejected } from '../auth/password-policy.js';
 import { blockedUntil, clearFailures, recordFailure } from '../auth/throttle.js';
 import { UserModel } from './model.js';
+import type { Locale } from './roles.js';
 import { newSessionEpoch } from './service.js';
 import { consumeToken, peekToken, type TokenPurpose } from './tokens.js';
 
@@ -73,4 +74,15 @@ export async function changePassword(
 export async function endAllSessions(actor: Actor): Promise<void> {
   await UserModel.updateOne({ _id: actor._id }, { $set: { sessionEpoch: newSessionEpoch() } });
   await recordAudit({ actor, entity: 'user', entityId: actor._id, action: 'sign-out-everywhere' });
+}
+
+/** The first administrator's account (the setup page). */
+export const createAdminAccount = (input: { name: string; email: string; passwordHash: string; locale: Locale; timezone: string }) =>
+  UserModel.create({ ...input, role: 'admin' as const, status: 'active' as const });
+
+/** What signing in checks, by address: the password hash and the status. */
+export const signInRecord = (email: string) => UserModel.findOne({ email: email.toLowerCase() }, { passwordHash: 1, status: 1 }).lean();
+
+export async function markSignedIn(userId: Types.ObjectId, at = new Date()): Promise<void> {
+  await UserModel.updateOne({ _id: userId }, { $set: { lastLoginAt: at } });
 }

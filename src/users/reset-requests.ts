@@ -13,10 +13,10 @@ import { config } from '../config.js';
 import { logger } from '../logger.js';
 import { takeRateSlot } from '../auth/throttle.js';
 import { enqueueMessage, outboxKey, type MessageInput } from '../reminders/enqueue.js';
-import { OutboxModel } from '../reminders/outbox.model.js';
 import { deliverMessage } from '../reminders/deliver.js';
 import { UserModel } from './model.js';
 import { hashToken, issueToken, tokenLifetimeHours } from './tokens.js';
+import { queuedMessageId } from '../reminders/outbox.js';
 
 export const RESET_MAILS_PER_ACCOUNT = 3;
 export const RESET_REQUESTS_PER_ADDRESS = 20;
@@ -70,6 +70,6 @@ async function sendResetMail(email: string, now: Date): Promise<void> {
     expiresAt: new Date(now.getTime() + tokenLifetimeHours.reset * HOUR),
   };
   if ((await enqueueMessage(message, now)) !== 'created') return;
-  const queued = await OutboxModel.findOne({ key: outboxKey(message) }, { _id: 1 }).lean();
-  if (queued) await deliverMessage(queued._id, { now });
+  const queued = await queuedMessageId(outboxKey(message));
+  if (queued) await deliverMessage(queued, { now });
 }

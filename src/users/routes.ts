@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { flash } from '../http/flash.js';
 import { requireRole } from '../http/guards.js';
 import { existing, parseId } from '../http/ids.js';
-import { UserModel } from './model.js';
+import { userExists } from './people.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput, type FieldErrors } from '../http/validate.js';
 import { passwordChangeSchema } from '../auth/schemas.js';
@@ -44,7 +44,7 @@ usersRouter.post('/admin/users/invite', refusedTo('/admin/users/invite'), adminO
   res.redirect('/admin/users');
 });
 
-usersRouter.post('/admin/users/:id/role', refusedTo('/admin/users'), adminOnly, existing(UserModel), async (req, res) => {
+usersRouter.post('/admin/users/:id/role', refusedTo('/admin/users'), adminOnly, existing(userExists), async (req, res) => {
   const id = parseId(req.params.id);
   const parsed = parseInput(roleChangeSchema, formValues(req.body));
   if (!parsed.ok) {

@@ -1,0 +1,3 @@
+export const meetingKinds = ['exploration', 'planning', 'progress_check', 'review', 'other'] as const;
+export type MeetingKind = (typeof meetingKinds)[number];
+export const attendeeResponses = ['none', 'accepted', 'declined'] as const;
