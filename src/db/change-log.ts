@@ -9,7 +9,10 @@ const changeSchema = new Schema(
   {
     // The _id (an ObjectId: time-ordered to the second) places the entry in the log.
     coll: { type: String, required: true },
-    ids: { type: [Schema.Types.ObjectId], default: [] },
+    // The ids, 12 bytes each, end to end: a log read (a scan on FerretDB) then decodes one binary value
+    // per entry rather than an element per id (an hour of log after an import or a seed held 195,000
+    // ids, and each read of it took over a second).
+    ids: { type: Buffer, default: () => Buffer.alloc(0) },
     all: { type: Boolean, default: false },
     at: { type: Date, required: true },
   },
@@ -50,8 +53,21 @@ const MAX_IDS = 2000;
 
 export async function recordChange(coll: string, ids: unknown[], everything = false): Promise<void> {
   const all = everything || ids.length > MAX_IDS;
-  await ChangeModel.create({ coll, ids: all ? [] : (ids as Types.ObjectId[]), all, at: new Date() });
+  await ChangeModel.create({ coll, ids: packIds(all ? [] : ids), all, at: new Date() });
   await advanceLogHead();
+}
+
+/** Ids packed for a log entry (ObjectIds, or their hex strings). */
+export const packIds = (ids: readonly unknown[]): Buffer =>
+  Buffer.concat(ids.map((id) => Buffer.from((id instanceof Types.ObjectId ? id : new Types.ObjectId(String(id))).id)));
+
+/** A log entry's ids as flat hex keys (what the directories key their rows by). */
+export function unpackIds(packed: Uint8Array | { buffer: Uint8Array } | null | undefined): string[] {
+  if (!packed) return [];
+  const bytes = Buffer.from(packed instanceof Uint8Array ? packed : packed.buffer);
+  const keys: string[] = [];
+  for (let i = 0; i + 12 <= bytes.length; i += 12) keys.push(bytes.toString('hex', i, i + 12));
+  return keys;
 }
 
 export const purgeChanges = (now = new Date()) => ChangeModel.deleteMany({ at: { $lt: new Date(now.getTime() - changeRetentionMs()) } });

@@ -16,7 +16,7 @@ import type { Types } from 'mongoose';
 import { mongo } from 'mongoose';
 import pMap from 'p-map';
 import { comparatorOf, matcher, type Filter, type Page, type SortSpec } from './query.js';
-import { changeRetentionMs, ChangeModel, logHead } from './change-log.js';
+import { changeRetentionMs, ChangeModel, logHead, unpackIds } from './change-log.js';
 import {
   backgroundFailure,
   catchUp,
@@ -272,7 +272,7 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
     let everything = false;
     for (const c of fresh) {
       if (c.all) everything = true;
-      for (const id of c.ids) ids.add(idKey(id));
+      for (const key of unpackIds(c.ids)) ids.add(key);
     }
     // Too large to apply row by row: a new snapshot loads in the background. Until it is in, the
     // current one serves, with the smaller writes of this read applied, and marked as read up to here

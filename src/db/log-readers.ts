@@ -16,7 +16,8 @@ export const WINDOW_MS = 10_000;
 export interface Entry {
   _id: Types.ObjectId;
   coll: string;
-  ids: Types.ObjectId[];
+  /** Packed (change-log.ts): read them with unpackIds. */
+  ids: Uint8Array | { buffer: Uint8Array };
   all?: boolean;
 }
 

@@ -4,7 +4,7 @@ import mongoose, { Types } from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
 import { clearDatabase } from '../helpers/db.js';
 import { createUser, makeApp, signIn, type Agent, type TestUser } from '../helpers/app.js';
-import { advanceLogHead, ChangeModel } from '../../src/db/change-log.js';
+import { advanceLogHead, ChangeModel, packIds } from '../../src/db/change-log.js';
 import { MeetingModel } from '../../src/meetings/model.js';
 import { PartnerModel, StageChangeModel } from '../../src/partners/model.js';
 import { foldText } from '../../src/util/text.js';
@@ -89,8 +89,8 @@ describe('directories: meetings and stage changes in memory, one log read per pa
       reason: 'Premier appel fait',
     });
     const other = await MeetingModel.collection.insertOne({ ...meeting('Visite des locaux'), start: new Date(Date.now() - 3_600_000) });
-    await ChangeModel.create({ coll: 'partnerstagechanges', ids: [change.insertedId], at: new Date() });
-    await ChangeModel.create({ coll: 'meetings', ids: [other.insertedId], at: new Date() });
+    await ChangeModel.create({ coll: 'partnerstagechanges', ids: packIds([change.insertedId]), at: new Date() });
+    await ChangeModel.create({ coll: 'meetings', ids: packIds([other.insertedId]), at: new Date() });
     await advanceLogHead();
     const page = (await agent.get(`/partners/${String(partnerId)}`).expect(200)).text;
     expect(page, 'the timeline shows the stage change').to.contain('Premier appel fait');

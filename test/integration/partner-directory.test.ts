@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { clearDatabase, connectTestDatabase } from '../helpers/db.js';
 import { PartnerModel } from '../../src/partners/model.js';
-import { advanceLogHead, ChangeModel } from '../../src/db/change-log.js';
+import { advanceLogHead, ChangeModel, packIds, unpackIds } from '../../src/db/change-log.js';
 import { partnerDirectory } from '../../src/partners/directory.js';
 import { foldText } from '../../src/util/text.js';
 
@@ -44,7 +44,7 @@ describe('partner directory (in-memory list kept current through the change log)
     // smaller process part): the rename is written behind this process's models' backs.
     await PartnerModel.collection.updateOne({ _id: p._id }, { $set: { name: 'Delta renamed' } });
     const earlier = Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 1);
-    await ChangeModel.create({ _id: earlier, coll: 'partners', ids: [p._id], all: false, at: new Date() });
+    await ChangeModel.create({ _id: earlier, coll: 'partners', ids: packIds([p._id]), all: false, at: new Date() });
     await advanceLogHead();
     expect(await names()).to.deep.equal(['Delta renamed']);
   });
@@ -75,5 +75,14 @@ describe('partner directory (in-memory list kept current through the change log)
     expect(await names())
       .to.include('Foxtrot')
       .and.include('Bulk 2499');
+  });
+
+  it('logs the ids a write touched packed in one binary value, 12 bytes each (a log read decodes one value per entry)', async () => {
+    const docs = await PartnerModel.insertMany([partner('Hotel'), partner('India')]);
+    const raw = await ChangeModel.collection.findOne({ coll: 'partners' });
+    const stored = raw!.ids as { buffer: Uint8Array; length(): number };
+    expect(stored.length()).to.equal(24);
+    expect(unpackIds(stored)).to.deep.equal(docs.map((d) => d._id.toHexString()));
+    expect(await names()).to.deep.equal(['Hotel', 'India']);
   });
 });
