@@ -61,10 +61,14 @@ export async function recordChange(coll: string, ids: unknown[], everything = fa
 export const packIds = (ids: readonly unknown[]): Buffer =>
   Buffer.concat(ids.map((id) => Buffer.from((id instanceof Types.ObjectId ? id : new Types.ObjectId(String(id))).id)));
 
-/** A log entry's ids as flat hex keys (what the directories key their rows by). */
-export function unpackIds(packed: Uint8Array | { buffer: Uint8Array } | null | undefined): string[] {
+/**
+ * A log entry's ids as flat hex keys (what the directories key their rows by). Entries written before
+ * the ids were packed hold an array of ObjectIds: read too, so a process reads the log an older one wrote.
+ */
+export function unpackIds(packed: Uint8Array | { buffer: Uint8Array } | readonly Types.ObjectId[] | null | undefined): string[] {
   if (!packed) return [];
-  const bytes = Buffer.from(packed instanceof Uint8Array ? packed : packed.buffer);
+  if (Array.isArray(packed)) return (packed as readonly Types.ObjectId[]).map((id) => id.toHexString());
+  const bytes = Buffer.from(packed instanceof Uint8Array ? packed : (packed as { buffer: Uint8Array }).buffer);
   const keys: string[] = [];
   for (let i = 0; i + 12 <= bytes.length; i += 12) keys.push(bytes.toString('hex', i, i + 12));
   return keys;

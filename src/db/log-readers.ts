@@ -17,7 +17,7 @@ export interface Entry {
   _id: Types.ObjectId;
   coll: string;
   /** Packed (change-log.ts): read them with unpackIds. */
-  ids: Uint8Array | { buffer: Uint8Array };
+  ids: Uint8Array | { buffer: Uint8Array } | Types.ObjectId[];
   all?: boolean;
 }
 

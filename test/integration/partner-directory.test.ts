@@ -85,4 +85,13 @@ describe('partner directory (in-memory list kept current through the change log)
     expect(unpackIds(stored)).to.deep.equal(docs.map((d) => d._id.toHexString()));
     expect(await names()).to.deep.equal(['Hotel', 'India']);
   });
+
+  it('reads an entry an older process wrote, with its ids as an array', async () => {
+    await PartnerModel.create(partner('Juliet'));
+    expect(await names()).to.deep.equal(['Juliet']);
+    const kilo = await PartnerModel.collection.insertOne({ ...partner('Kilo'), archived: false, updatedAt: new Date() });
+    await ChangeModel.collection.insertOne({ coll: 'partners', ids: [kilo.insertedId], all: false, at: new Date() });
+    await advanceLogHead();
+    expect(await names()).to.deep.equal(['Juliet', 'Kilo']);
+  });
 });
