@@ -63,6 +63,20 @@ async function deleteIn(db: Db, coll: string, field: string, ids: ObjectId[], ex
   return n;
 }
 
+/**
+ * With no server running: empties the change log. Only running processes read it, and the bench's
+ * server never purges it (SCHEDULER=off): what seeding wrote would otherwise be scanned by every log
+ * read for the hour of its retention, which a deployed instance's maintenance job would have purged.
+ */
+export async function clearChangeLog(dataDir: string, dbPort: number): Promise<number> {
+  const database = await startDatabase({ dataDir, ferretdbPort: dbPort, log: () => undefined });
+  try {
+    return await withDb(database.uri, async (db) => (await db.collection(C.changeLog).deleteMany({})).deletedCount);
+  } finally {
+    await database.stop();
+  }
+}
+
 /** With the server stopped: starts the data folder's database, removes the bench's writes, stops it. Returns what it removed. */
 export async function removeBenchWrites(dataDir: string, dbPort: number, w: BenchWrites): Promise<Record<string, number>> {
   const database = await startDatabase({ dataDir, ferretdbPort: dbPort, log: () => undefined });

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../src/db/embedded.js';
-import { pickIds, removeBenchWrites, type BenchWrites } from './db.js';
+import { clearChangeLog, pickIds, removeBenchWrites, type BenchWrites } from './db.js';
 import {
   afterIdle,
   attempt,
@@ -179,6 +179,7 @@ for (const size of [100, large]) {
   const dataDir = path.join(root, 'data', `bench-${size}`);
   const dbPort = await freePort();
   seed(size, dataDir, dbPort);
+  await clearChangeLog(dataDir, dbPort);
   const port = await freePort();
   const writes: BenchWrites = { importIds: [], partnerIds: [], since: new Date() };
   const spawnedAt = performance.now();

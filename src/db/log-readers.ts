@@ -122,7 +122,11 @@ export function keepDirectoriesCurrent(everyMs: number, onError: (coll: string, 
       .finally(() => (running = false));
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    // Stopping: a load still running fails when the database closes under it, as expected.
+    failureListener = () => undefined;
+  };
 }
 
 /** Forgets every directory's contents (tests, after the database is emptied behind the models). */
