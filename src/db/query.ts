@@ -50,23 +50,25 @@ function comparable(v: unknown): number | string | null {
 const valueAt = (row: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), row);
 
-/** The sort as a comparator over rows (missing values first, as MongoDB sorts null and absent first). */
+/**
+ * The sort as a comparator over rows (missing values first, as MongoDB sorts null and absent first).
+ * Each key's reading is prepared once: a directory's sorted view compares hundreds of thousands of pairs.
+ */
 export function comparatorOf<T>(sort: SortSpec): (a: T, b: T) => number {
-  const keys = Object.entries(sort);
+  const keys = Object.entries(sort).map(([path, dir]) => {
+    const get = path.includes('.') ? (row: unknown) => valueAt(row, path) : (row: unknown) => (row as Record<string, unknown>)[path];
+    if (Array.isArray(dir)) {
+      const rank = new Map((dir as readonly string[]).map((v, i) => [v, i]));
+      return { read: (row: unknown) => rank.get(String(get(row))) ?? -1, dir: 1 };
+    }
+    return { read: (row: unknown) => comparable(get(row)), dir: dir as number };
+  });
   return (a, b) => {
-    for (const [path, dir] of keys) {
-      let x: number | string | null;
-      let y: number | string | null;
-      if (Array.isArray(dir)) {
-        x = dir.indexOf(String(valueAt(a, path)));
-        y = dir.indexOf(String(valueAt(b, path)));
-      } else {
-        x = comparable(valueAt(a, path));
-        y = comparable(valueAt(b, path));
-      }
+    for (const { read, dir } of keys) {
+      const x = read(a);
+      const y = read(b);
       if (x === y) continue;
-      const order = x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
-      return Array.isArray(dir) ? order : order * (dir as number);
+      return (x === null ? -1 : y === null ? 1 : x < y ? -1 : 1) * dir;
     }
     return 0;
   };
