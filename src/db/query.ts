@@ -79,12 +79,6 @@ export interface Page {
   perPage: number;
 }
 
-/** One page of the rows, already in order, that match the filter; with the number that match. */
-export function pageOf<T>(ordered: readonly T[], filter: Filter, page: Page): { items: T[]; total: number } {
-  const all = Object.keys(filter).length ? ordered.filter(matcher<T>(filter)) : ordered;
-  return { items: all.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: all.length };
-}
-
 /**
  * The same query sent to the database, as a stream of lean documents in the sort's order. An explicit
  * order on the first key is one query per value, in that order (MongoDB cannot sort by a list).

@@ -15,7 +15,7 @@ import { agreementListSort, listAgreements, listFilter as agreementFilter } from
 import { meetingScopeFilter, upcomingMeetings, type MeetingFilter } from '../../src/meetings/service.js';
 import { partnerTypes, resourceCategories, stages } from '../../src/partners/constants.js';
 import { agreementKinds, agreementStatuses, kpiStatuses } from '../../src/agreements/constants.js';
-import type { SessionUser } from '../../src/users/service.js';
+import { findActiveUser, type SessionUser } from '../../src/users/service.js';
 
 // Each list's query is written once, as a MongoDB filter and sort (src/db/query.ts): the pages
 // answer it from the in-memory directories (sift), the CSV exports from the database. Over the demo
@@ -50,16 +50,9 @@ describe('read parity: every list answers the same from memory and from the data
   after(() => expect(nonEmpty, 'the portfolio gave the queries rows to compare').to.be.greaterThan(20));
 
   before(async () => {
-    const docs = await UserModel.find({}, { name: 1, email: 1, role: 1, locale: 1, timezone: 1 }).lean();
-    users = docs.map((u) => ({
-      _id: u._id,
-      id: String(u._id),
-      name: u.name,
-      email: u.email,
-      role: u.role,
-      locale: u.locale,
-      timezone: u.timezone,
-    }));
+    // The demo's users as their sessions hold them (every seeded user is active).
+    const docs = await UserModel.find({}, { _id: 1 }).lean();
+    users = (await Promise.all(docs.map((u) => findActiveUser(String(u._id))))).filter((u) => u !== null);
     expect(users.length).to.be.greaterThan(2);
   });
 
