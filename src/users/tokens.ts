@@ -9,15 +9,21 @@ export const tokenLifetimeHours: Record<TokenPurpose, number> = { invite: 72, re
 export const hashToken = (token: string): string => crypto.createHash('sha256').update(token).digest('hex');
 
 export async function issueToken(userId: Types.ObjectId, purpose: TokenPurpose, now = new Date()): Promise<string> {
-  // A new link replaces any earlier unused one for the same purpose.
-  await UserTokenModel.updateMany({ userId, purpose, usedAt: null }, { $set: { usedAt: now } });
   const token = crypto.randomBytes(32).toString('base64url');
-  await UserTokenModel.create({
+  const issued = await UserTokenModel.create({
     purpose,
     userId,
     tokenHash: hashToken(token),
     expiresAt: new Date(now.getTime() + tokenLifetimeHours[purpose] * 3600_000),
   });
+  // A new link replaces every earlier unused one for the same purpose. With several issued at the same
+  // moment, "retire the others, then insert" leaves several live. Ids grow in the order links are
+  // made, so after inserting, each retires the older ones and then itself if a newer one exists: of
+  // any two, the newer's retiring or the older's look must see the other, so one stays, the newest.
+  const live = { userId, purpose, usedAt: null };
+  const retire = { $set: { usedAt: now } };
+  await UserTokenModel.updateMany({ ...live, _id: { $lt: issued._id } }, retire);
+  if (await UserTokenModel.exists({ ...live, _id: { $gt: issued._id } })) await UserTokenModel.updateOne({ _id: issued._id }, retire);
   return token;
 }
 

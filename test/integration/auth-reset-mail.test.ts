@@ -7,6 +7,7 @@ import { getTestSmtp } from '../helpers/smtp.js';
 import { SettingModel } from '../../src/settings/model.js';
 import { OutboxModel } from '../../src/reminders/outbox.model.js';
 import { backoffMs, deliverUntilIdle } from '../../src/reminders/deliver.js';
+import { hashToken, issueToken, peekToken } from '../../src/users/tokens.js';
 import { RESET_MAILS_PER_ACCOUNT, RESET_REQUESTS_PER_ADDRESS, settleResetRequests } from '../../src/users/reset-requests.js';
 
 // "Forgot my password": the same answer, in the same time, for every address (the mail goes through
@@ -79,6 +80,16 @@ describe('password reset requests', () => {
       live.filter((s) => s === 200),
       'exactly one live link, the newest',
     ).to.have.length(1);
+  });
+
+  it('links issued at the same moment for one account leave exactly one live, the last issued', async () => {
+    const user = await createUser({ locale: 'en' });
+    for (let round = 0; round < 5; round++) {
+      const tokens = await Promise.all([1, 2, 3, 4].map(() => issueToken(user._id, 'reset')));
+      const live = (await Promise.all(tokens.map((t) => peekToken(t, 'reset')))).filter(Boolean);
+      expect(live, `round ${round}: live links`).to.have.length(1);
+      expect(live[0]!.tokenHash, `round ${round}: the live link`).to.equal(hashToken(tokens[3]!));
+    }
   });
 
   it(`refuses more than ${RESET_REQUESTS_PER_ADDRESS} requests an hour from one address, whatever the email`, async () => {
