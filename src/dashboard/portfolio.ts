@@ -1,9 +1,10 @@
 // The data behind the steering dashboard, read in a fixed number of database commands however large
 // the portfolio (FerretDB 1.24: one accumulator per $group, no $lookup/$facet, so joins are done in
-// memory from projected reads). Nothing is cached: every request reads the current data, so a user's
-// own change shows at once. Figures and the lists behind them are both computed from this one read
-// (see figures.ts), so they cannot disagree.
+// memory from projected reads). A read is shared by the requests with the same filter until the data
+// changes (db/per-change-cache.ts), so a user's own change shows at once. Figures and the lists behind
+// them are both computed from this one read (see figures.ts), so they cannot disagree.
 import { Types } from 'mongoose';
+import { perChangeCache } from '../db/per-change-cache.js';
 import { agreementDirectory } from '../agreements/directory.js';
 import type { AgreementStatus, KpiStatus } from '../agreements/constants.js';
 import { meetingsStartingBetween, sameId, type ListedMeeting } from '../meetings/directory.js';
@@ -92,12 +93,25 @@ const hasPartnerFilter = (f: DashboardFilter) => Boolean(f.ownerId || f.type || 
 /** Whether agreements, tasks and meetings are narrowed to the filter's partners (owner alone filters by their owner). */
 const agreementMatchesPartners = (f: DashboardFilter) => Boolean(f.type || f.region);
 
+/** The filter as a cache key (ids as hex). */
+export const filterKey = (f: DashboardFilter): string => JSON.stringify([String(f.ownerId ?? ''), f.type, f.region, f.period]);
+
+// Names and the clock are not in the change log: a shared read is at most a minute old for them.
+export const SHARED_FOR_MS = 60_000;
+const portfolios = perChangeCache<Portfolio>({ max: 100, maxAgeMs: SHARED_FOR_MS });
+
+/** The portfolio as of now, shared until the data changes; at a given time (`now`), read afresh. */
+export function loadPortfolio(filter: DashboardFilter, now?: Date): Promise<Portfolio> {
+  if (now) return readPortfolio(filter, now);
+  return portfolios.get(filterKey(filter), () => readPortfolio(filter, new Date()));
+}
+
 /**
  * Reads everything the dashboard needs, whatever the portfolio size: the partner, agreement,
  * stage-change and meeting directories (in memory, kept current through the change log), then the
  * overdue tasks, the progress checks and the users' names in one command each.
  */
-export async function loadPortfolio(filter: DashboardFilter, now = new Date()): Promise<Portfolio> {
+async function readPortfolio(filter: DashboardFilter, now: Date): Promise<Portfolio> {
   const since = new Date(now.getTime() - filter.period * DAY);
   const weekEnd = new Date(now.getTime() + 7 * DAY);
   const [allPartners, partners, allAgreements] = await Promise.all([

@@ -14,7 +14,7 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : 
 const agreementHref = (a: { _id: unknown }) => `/agreements/${String(a._id)}`;
 
 /** The rows behind one figure of a block under the dashboard filter: the figure is their number. */
-export async function blockRows(block: RowBlock, key: string | undefined, filter: DashboardFilter, now = new Date()): Promise<RowTable> {
+export async function blockRows(block: RowBlock, key: string | undefined, filter: DashboardFilter, now?: Date): Promise<RowTable> {
   const p = await loadPortfolio(filter, now);
   const owner = (id: unknown) => p.owners.get(String(id))?.name ?? '';
   const partnerNames = (a: AgreementRow) => a.partnerIds.map((id) => p.partners.get(String(id))?.name ?? '').join(', ');

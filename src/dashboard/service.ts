@@ -12,7 +12,8 @@ import {
   partnershipHealth,
   pipeline,
 } from './figures.js';
-import { loadPortfolio, type DashboardFilter } from './portfolio.js';
+import { perChangeCache } from '../db/per-change-cache.js';
+import { filterKey, loadPortfolio, SHARED_FOR_MS, type DashboardFilter, type Portfolio } from './portfolio.js';
 
 export { periods, loadPortfolio, type DashboardFilter, type Portfolio } from './portfolio.js';
 export {
@@ -28,8 +29,7 @@ export {
 } from './figures.js';
 export { blockRows, type RowTable } from './rows.js';
 
-export async function dashboard(filter: DashboardFilter, now = new Date()) {
-  const p = await loadPortfolio(filter, now);
+function blocksOf(p: Portfolio) {
   return {
     portfolio: p,
     pipeline: pipeline(p),
@@ -42,4 +42,12 @@ export async function dashboard(filter: DashboardFilter, now = new Date()) {
     funding: funding(p),
     fundingTotal: figures(p, 'funding')(),
   };
+}
+export type Dashboard = ReturnType<typeof blocksOf>;
+const dashboards = perChangeCache<Dashboard>({ max: 100, maxAgeMs: SHARED_FOR_MS });
+
+/** Every block for the filter: as of now, computed once per change of the data; at a given time, afresh. */
+export async function dashboard(filter: DashboardFilter, now?: Date): Promise<Dashboard> {
+  if (now) return blocksOf(await loadPortfolio(filter, now));
+  return dashboards.get(filterKey(filter), async () => blocksOf(await loadPortfolio(filter)));
 }

@@ -129,3 +129,17 @@ export function logWrites(schema: Schema, coll: string, getModel: () => Model<un
     });
   }
 }
+
+/**
+ * For a collection no directory holds but whose writes change what is cached per data version
+ * (db/per-change-cache.ts: tasks and progress checks on the dashboard): every write moves the log's
+ * head on, without an entry, so a cached result is made again at the next request.
+ */
+export function advanceHeadOnWrites(schema: Schema): void {
+  const advance = () => advanceLogHead();
+  schema.post('save', advance);
+  schema.post('insertMany', advance);
+  schema.post('bulkWrite', advance);
+  for (const op of ['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'] as const)
+    schema.post(op, { document: false, query: true }, advance);
+}

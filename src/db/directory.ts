@@ -20,6 +20,7 @@ import { changeRetentionMs, ChangeModel, logHead, unpackIds } from './change-log
 import {
   backgroundFailure,
   catchUp,
+  noteDataChanged,
   oidAt,
   registerDirectory,
   requestStartedAt,
@@ -187,6 +188,12 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
     return v;
   }
 
+  /** Serves a new state; what was derived from the rows (here and in caches of the data version) is made again. */
+  private install(state: NonNullable<typeof this.state>): void {
+    this.state = state;
+    noteDataChanged();
+  }
+
   /** Forgets what this process holds. */
   reset(): void {
     this.state = null;
@@ -207,7 +214,7 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
   private async load(): Promise<void> {
     const generation = this.generation;
     const loaded = await this.startLoad();
-    if (generation === this.generation) this.state = loaded;
+    if (generation === this.generation) this.install(loaded);
     else await this.load();
   }
 
@@ -217,7 +224,7 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
     const generation = this.generation;
     this.startLoad().then(
       (s) => {
-        if (generation === this.generation) this.state = s;
+        if (generation === this.generation) this.install(s);
       },
       // The current snapshot stays; the next read or tick tries again.
       (err: unknown) => backgroundFailure(this.coll, err),
@@ -286,7 +293,7 @@ export class Directory<T extends { _id: Types.ObjectId }, S extends RowStore<T> 
       if (d) current.rows.set(id, d);
       else current.rows.delete(id);
     });
-    if (ids.size) this.state = { rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt, head };
+    if (ids.size) this.install({ rows: current.rows, applied, seenAt: readAt, loadedAt: current.loadedAt, head });
     else Object.assign(current, { applied, seenAt: readAt, head }); // nothing changed: the derived views stay
   }
 }

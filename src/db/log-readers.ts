@@ -55,6 +55,20 @@ export const readingAsOfNow = <T>(fn: () => Promise<T>): Promise<T> => requestSt
 let pending: { startedAt: number; done: Promise<void> } | null = null;
 let lastReadAt = 0;
 
+// The version of the data this process reads: moves on with the log head (any logged write, including
+// collections no directory holds) and whenever a directory's rows change. Results derived from the
+// whole portfolio are cached under it (per-change-cache.ts).
+let version = 0;
+let lastHead = -1;
+const resetListeners: (() => void)[] = [];
+
+/** The data version as of the last log read (read it after catchUp). */
+export const dataVersion = (): number => version;
+/** A directory's rows changed (a write applied, a snapshot installed). */
+export const noteDataChanged = (): void => void version++;
+/** Runs fn whenever the directories are reset (tests empty the database behind the models). */
+export const onDirectoriesReset = (fn: () => void): void => void resetListeners.push(fn);
+
 /** Waits until a log read that started at or after `asOf` has been applied to every loaded directory. */
 export async function catchUp(asOf: number): Promise<void> {
   for (;;) {
@@ -76,6 +90,8 @@ async function readLog(startedAt: number): Promise<void> {
   if (loaded.length) {
     // The head first: an entry logged after this read moves it on, and is read next time.
     const head = await logHead();
+    if (head !== lastHead) noteDataChanged();
+    lastHead = head;
     const behind = loaded.filter((d) => d.headSeen !== head);
     for (const d of loaded) if (d.headSeen === head) d.advance(startedAt);
     if (behind.length) {
@@ -133,4 +149,7 @@ export function keepDirectoriesCurrent(everyMs: number, onError: (coll: string, 
 export function resetDirectories(): void {
   for (const d of all) d.reset();
   lastReadAt = 0;
+  lastHead = -1;
+  version++;
+  for (const fn of resetListeners) fn();
 }

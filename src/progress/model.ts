@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { advanceHeadOnWrites } from '../db/change-log.js';
 
 import { checkStatuses } from './constants.js';
 
@@ -55,6 +56,9 @@ const progressCheckSchema = new Schema(
 progressCheckSchema.index({ agreementId: 1, periodEnd: -1 });
 progressCheckSchema.index({ partnerIds: 1, periodEnd: -1 });
 progressCheckSchema.index({ recordedById: 1, createdAt: -1 });
+
+// Checks feed the dashboard's health block, which is cached per change of the data.
+advanceHeadOnWrites(progressCheckSchema);
 
 export type ProgressCheckDoc = InferSchemaType<typeof progressCheckSchema> & { _id: Types.ObjectId };
 export const ProgressCheckModel = model('ProgressCheck', progressCheckSchema);

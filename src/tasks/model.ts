@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { advanceHeadOnWrites } from '../db/change-log.js';
 
 import { taskSources, taskStatuses } from './constants.js';
 
@@ -28,6 +29,9 @@ taskSchema.index({ partnerId: 1, dueDate: 1 });
 taskSchema.index({ agreementId: 1, status: 1 });
 taskSchema.index({ meetingId: 1 });
 taskSchema.index({ status: 1, dueDate: 1 });
+
+// Overdue tasks count on the dashboard, which is cached per change of the data.
+advanceHeadOnWrites(taskSchema);
 
 export type TaskDoc = InferSchemaType<typeof taskSchema> & { _id: Types.ObjectId };
 export const TaskModel = model('Task', taskSchema);

@@ -348,9 +348,7 @@ describe('steering dashboard', function () {
 
   it('issues the same number of database commands, when the portfolio grows from 10 to 200 partners', async () => {
     const client = mongoose.connection.getClient();
-    const count = async (f: DashboardFilter = all) => {
-      // Steady state: the partner directory has applied the partners just added (by id, once).
-      await dashboard(f);
+    const commands = async (f: DashboardFilter) => {
       let n = 0;
       const on = () => (n += 1);
       client.on('commandStarted', on);
@@ -359,14 +357,50 @@ describe('steering dashboard', function () {
       client.off('commandStarted', on);
       return n;
     };
+    const count = async (f: DashboardFilter = all) => {
+      // Steady state: the partner directory has applied the partners just added (by id, once).
+      await dashboard(f);
+      // A write no directory holds moves the log's head on: the next request computes afresh.
+      await TaskModel.create({ title: 'Touch', dueDate: days(5), ownerId: fx.a._id });
+      return commands(f);
+    };
     await addPartners(fx.a._id, 10);
     const small = await count();
     await addPartners(fx.a._id, 190);
     const large = await count();
-    // Four: the change log's head (unchanged, so the log itself is not read) for the four directories; tasks, progress checks, users.
-    expect(small).to.equal(4);
+    // Five: the change log's head, then the log since it moved (one read for the four directories); tasks, progress checks, users.
+    expect(small).to.equal(5);
     expect(large).to.equal(small);
-    expect(await count({ ...all, ownerId: fx.a._id, type: 'school', region: 'Laval' })).to.equal(4);
+    expect(await count({ ...all, ownerId: fx.a._id, type: 'school', region: 'Laval' })).to.equal(5);
+    // Asked again with nothing changed: one command, the head, and the blocks computed before.
+    await dashboard(all);
+    expect(await commands(all)).to.equal(1);
+  });
+
+  it('computes once for requests with the same filter, and shows a task, a check or a partner written since at once', async () => {
+    await dashboard({ ...all, period: 365 }); // the directories' first load is a change of the data too
+    const [first, second] = await Promise.all([dashboard(all), dashboard(all)]);
+    expect(second, 'two requests at once share one computation').to.equal(first);
+    expect(await dashboard(all)).to.equal(first);
+    expect(await dashboard({ ...all, period: 30 }), 'another filter').to.not.equal(first);
+    const overdue = first.portfolio.tasksOverdue.length;
+    await TaskModel.create({ title: 'Appeler le centre', dueDate: days(-2), ownerId: fx.a._id, status: 'open' });
+    const afterTask = await dashboard(all);
+    expect(afterTask.portfolio.tasksOverdue).to.have.length(overdue + 1);
+    const checks = afterTask.portfolio.checks.length;
+    await ProgressCheckModel.create({
+      agreementId: fx.a1,
+      periodStart: days(-40),
+      periodEnd: days(-1),
+      status: 'on_track',
+      health: health(5),
+      healthScore: 25,
+    });
+    const afterCheck = await dashboard(all);
+    expect(afterCheck.portfolio.checks).to.have.length(checks + 1);
+    const partners = afterCheck.portfolio.partnerList.length;
+    await partner('Nouvelle école', 'school', fx.a._id, 'identified');
+    expect((await dashboard(all)).portfolio.partnerList).to.have.length(partners + 1);
   });
 
   it('shares an agreement read-only, when its owner creates a link, and stops at once when it is revoked', async () => {
