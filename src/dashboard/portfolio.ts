@@ -96,7 +96,8 @@ const agreementMatchesPartners = (f: DashboardFilter) => Boolean(f.type || f.reg
 /** The filter as a cache key (ids as hex). */
 export const filterKey = (f: DashboardFilter): string => JSON.stringify([String(f.ownerId ?? ''), f.type, f.region, f.period]);
 
-// Names and the clock are not in the change log: a shared read is at most a minute old for them.
+// Every write the dashboard reads moves the change log's head on; the clock does not: a shared read
+// is at most a minute old (a task just past due, a meeting just inside the week).
 export const SHARED_FOR_MS = 60_000;
 const portfolios = perChangeCache<Portfolio>({ max: 100, maxAgeMs: SHARED_FOR_MS });
 

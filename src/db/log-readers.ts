@@ -87,11 +87,12 @@ export async function catchUp(asOf: number): Promise<void> {
 
 async function readLog(startedAt: number): Promise<void> {
   const loaded = [...all].filter((d) => d.loadedSince !== null);
+  // The head first: an entry logged after this read moves it on, and is read next time. Read even with
+  // no directory loaded: the data version (per-change caches) follows it.
+  const head = await logHead();
+  if (head !== lastHead) noteDataChanged();
+  lastHead = head;
   if (loaded.length) {
-    // The head first: an entry logged after this read moves it on, and is read next time.
-    const head = await logHead();
-    if (head !== lastHead) noteDataChanged();
-    lastHead = head;
     const behind = loaded.filter((d) => d.headSeen !== head);
     for (const d of loaded) if (d.headSeen === head) d.advance(startedAt);
     if (behind.length) {

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { advanceHeadOnWrites } from '../db/change-log.js';
 
 // Reusable action plans: a list of tasks with due-date offsets, applied to a partner in one click.
 const templateSchema = new Schema(
@@ -12,6 +13,8 @@ const templateSchema = new Schema(
   { timestamps: true },
 );
 templateSchema.index({ name: 1 });
+// The names the partner page offers are cached per change of the data.
+advanceHeadOnWrites(templateSchema);
 
 export const TaskTemplateModel = model('TaskTemplate', templateSchema);
 

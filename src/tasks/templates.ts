@@ -1,12 +1,16 @@
 // Action-plan templates: the admin page's list, create and delete, and the names the partner page offers.
 import type { Types } from 'mongoose';
 import { recordAudit, type Actor } from '../audit/service.js';
+import { perChangeCache } from '../db/per-change-cache.js';
 import { TaskTemplateModel } from './templates.model.js';
 
 export const listTemplates = () => TaskTemplateModel.find().sort({ name: 1 }).lean();
 
 /** The templates' names, for the partner page's "apply a plan". */
-export const templateNames = () => TaskTemplateModel.find({}, { name: 1 }).sort({ name: 1 }).lean();
+const readNames = () => TaskTemplateModel.find({}, { name: 1 }).sort({ name: 1 }).lean().exec();
+const names = perChangeCache<Awaited<ReturnType<typeof readNames>>>({ max: 1, maxAgeMs: 600_000 });
+/** Shared until a template changes: read it, do not change it. */
+export const templateNames = () => names.get('', readNames);
 
 export const templateExists = (id: Types.ObjectId) => TaskTemplateModel.exists({ _id: id });
 

@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { advanceHeadOnWrites } from '../db/change-log.js';
 import { locales, roles } from './roles.js';
 
 const userSchema = new Schema(
@@ -23,6 +24,8 @@ const userSchema = new Schema(
 );
 userSchema.index({ email: 1 }, { unique: true });
 userSchema.index({ status: 1, name: 1 });
+// The active users' list (every form's owner choice) is cached per change of the data.
+advanceHeadOnWrites(userSchema);
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 export const UserModel = model('User', userSchema);

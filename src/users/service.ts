@@ -4,6 +4,7 @@ import { config } from '../config.js';
 import { recordAudit, diffFields, type Actor } from '../audit/service.js';
 import { notFound, RuleError } from '../http/errors.js';
 import { sendTemplateMail } from '../mail/send.js';
+import { perChangeCache } from '../db/per-change-cache.js';
 import { UserModel } from './model.js';
 import type { Locale, Role } from './roles.js';
 import { issueToken } from './tokens.js';
@@ -63,9 +64,11 @@ export async function listUsers(opts: { page: number; perPage: number }) {
   return { items, total };
 }
 
-export async function activeUserOptions() {
-  return UserModel.find({ status: 'active' }, { name: 1, role: 1 }).sort({ name: 1 }).lean();
-}
+const readActiveUsers = () => UserModel.find({ status: 'active' }, { name: 1, role: 1 }).sort({ name: 1 }).lean().exec();
+const activeUsers = perChangeCache<Awaited<ReturnType<typeof readActiveUsers>>>({ max: 1, maxAgeMs: 600_000 });
+
+/** The active users by name (every form's owner choice), shared until a user changes: read it, do not change it. */
+export const activeUserOptions = () => activeUsers.get('', readActiveUsers);
 
 export async function getUser(id: Types.ObjectId) {
   return UserModel.findById(id, publicUserFields).lean();

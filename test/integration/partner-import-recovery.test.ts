@@ -8,7 +8,7 @@ import { makeApp, createUser, signIn, postForm, csrfFrom, type Agent } from '../
 import { clearDatabase } from '../helpers/db.js';
 import { PartnerModel, StageChangeModel } from '../../src/partners/model.js';
 import { PartnerImportModel } from '../../src/partners/import.model.js';
-import { importOptions, importSettled, runningHere } from '../../src/partners/import.js';
+import { IMPORT_BATCH_SIZE, importOptions, importSettled, runningHere } from '../../src/partners/import.js';
 import { markImportsStopping, recoverInterruptedImports } from '../../src/partners/import-recovery.js';
 
 const csv = ['name;type;region', ...Array.from({ length: 50 }, (_, i) => `Organisme ${i};community;Laval`)].join('\n');
@@ -39,7 +39,7 @@ describe('partner import: interrupted runs', () => {
     agent = await signIn(app, await createUser({ role: 'professional', locale: 'en' }));
   });
   afterEach(() => {
-    importOptions.batchSize = 1000;
+    importOptions.batchSize = IMPORT_BATCH_SIZE;
     importOptions.beforeBatch = null;
     markImportsStopping(false);
   });

@@ -5,7 +5,7 @@ import { clearDatabase } from '../helpers/db.js';
 import { PartnerModel, StageChangeModel, type PartnerDoc } from '../../src/partners/model.js';
 import { AuditModel } from '../../src/audit/model.js';
 import { PartnerImportModel } from '../../src/partners/import.model.js';
-import { importOptions, importSettled } from '../../src/partners/import.js';
+import { IMPORT_BATCH_SIZE, importOptions, importSettled } from '../../src/partners/import.js';
 import { foldText } from '../../src/util/text.js';
 
 async function upload(agent: Agent, csv: string | Buffer, withToken = true) {
@@ -38,7 +38,7 @@ describe('partner CSV import', () => {
   });
   beforeEach(async () => {
     await clearDatabase();
-    importOptions.batchSize = 1000;
+    importOptions.batchSize = IMPORT_BATCH_SIZE;
     importOptions.beforeBatch = null;
     pro = await createUser({ role: 'professional', locale: 'en' });
     agent = await signIn(app, pro);
