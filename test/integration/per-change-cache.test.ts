@@ -33,7 +33,7 @@ describe('per-change cache', () => {
   it('shares one computation among callers at once, and does not keep a failure', async () => {
     const cache = perChangeCache<{ n: number }>({ max: 5, maxAgeMs: 60_000 });
     let runs = 0;
-    const make = async () => ({ n: ++runs });
+    const make = () => Promise.resolve({ n: ++runs });
     const [a, b] = await Promise.all([cache.get('k', make), cache.get('k', make)]);
     expect(a).to.equal(b);
     expect(runs).to.equal(1);
