@@ -1,36 +1,24 @@
 // Meetings and recurring series: scheduling, occurrences (move, cancel, own minutes), minutes and
-// action items, calendar queries, .ics output and the private calendar feed.
-import { partnerNamesById } from '../partners/directory.js';
+// action items. Lists and the agenda are in listing.ts, series splits in series-split.ts, the .ics in
+// calendar-files.ts and the private feed in feed.ts; this module is the feature's public face for them.
 import { mayWritePartner } from '../partners/policy.js';
-import crypto from 'node:crypto';
-import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
-import { config } from '../config.js';
 import { recordAudit, type Actor } from '../audit/service.js';
 import { forbidden, notFound, RuleError } from '../http/errors.js';
 import { claimRevision, RevisionConflict } from '../db/revision.js';
 import { isManager, type Role } from '../users/roles.js';
-import { addSeries, addSingle, newCalendar } from './ics.js';
 import { nextSequence, nextSeriesSequence } from './sequence.js';
-import {
-  CalendarFeedModel,
-  MeetingModel,
-  MeetingSeriesModel,
-  updateMeetingsById,
-  type MeetingDoc,
-  type MeetingSeriesDoc,
-} from './model.js';
+import { MeetingModel, MeetingSeriesModel, type MeetingDoc } from './model.js';
 import type { MeetingKind } from './constants.js';
-import { localToUtc, occurrences, type Cadence, type MonthlyMode } from './recurrence.js';
-import { measurementsOf } from '../agreements/measurements-directory.js';
-import { agreementsMatching } from '../agreements/directory.js';
-import { matcher, type Filter } from '../db/query.js';
-import { meetingsStartingBetween, type ListedMeeting } from './directory.js';
-import { activeUserName, usersWithEmail } from '../users/people.js';
+import { localToUtc, type Cadence, type MonthlyMode } from './recurrence.js';
+import { usersWithEmail } from '../users/people.js';
 import { partnerContactsAndArchived } from '../partners/contacts.js';
 import { partnerOwner } from '../partners/lookups.js';
-import { agreementKpis, agreementPartners, agreementTeam } from '../agreements/lookups.js';
-import { createMeetingTask, moveMeetingTasks, openTasksOf } from '../tasks/service.js';
+import { agreementPartners, agreementTeam } from '../agreements/lookups.js';
+import { createMeetingTask } from '../tasks/service.js';
+import { materialize, splitSeries, type OccurrenceChange } from './series-split.js';
+
+export type { OccurrenceChange } from './series-split.js';
 
 export interface MeetingActor extends Actor {
   role: Role;
@@ -55,8 +43,6 @@ export interface MeetingInput {
   untilDate: string | null;
   count: number | null;
 }
-
-const baseUrl = () => config.baseUrl.replace(/\/$/, '');
 
 async function attendeesFor(partnerId: Types.ObjectId, userIds: Types.ObjectId[], contactIds: Types.ObjectId[]) {
   const [users, partner] = await Promise.all([userIds.length ? usersWithEmail(userIds) : [], partnerContactsAndArchived(partnerId)]);
@@ -148,24 +134,6 @@ export async function scheduleMeeting(actor: MeetingActor, input: MeetingInput):
   return first;
 }
 
-async function materialize(series: MeetingSeriesDoc, common: Record<string, unknown>): Promise<MeetingDoc> {
-  const occ = occurrences({ ...series, monthlyMode: series.monthlyMode ?? 'date' });
-  if (!occ.length) throw new RuleError('meetings:errors.noOccurrence');
-  const docs = await MeetingModel.insertMany(
-    occ.map((o, i) => ({
-      ...common,
-      // Later occurrences start with an empty agenda: their page suggests one when it is opened.
-      agenda: i === 0 ? common.agenda : '',
-      seriesId: series._id,
-      occurrenceKey: o.key,
-      originalStart: o.start,
-      start: o.start,
-      end: new Date(o.start.getTime() + series.durationMinutes * 60_000),
-    })),
-  );
-  return docs[0]!.toObject();
-}
-
 export async function getMeeting(id: Types.ObjectId) {
   return MeetingModel.findOne({ _id: id, archived: false }).lean();
 }
@@ -181,15 +149,6 @@ async function editable(actor: MeetingActor, id: Types.ObjectId) {
 async function claimEdit(m: Awaited<ReturnType<typeof editable>>, rev: unknown) {
   if (!(await claimRevision('meeting', m._id, m.rev, rev))) throw new RevisionConflict('meetings:errors.conflict', m.toObject());
   m.rev += 1;
-}
-
-export interface OccurrenceChange {
-  title: string;
-  date: string;
-  time: string;
-  durationMinutes: number;
-  location: string;
-  videoUrl: string;
 }
 
 /**
@@ -230,90 +189,6 @@ export async function updateMeeting(
     ].filter((c) => c.from !== c.to),
   });
   return m.toObject() as MeetingDoc;
-}
-
-async function splitSeries(actor: MeetingActor, m: MeetingDoc, change: OccurrenceChange) {
-  const old = await MeetingSeriesModel.findById(m.seriesId);
-  if (!old) throw notFound();
-  const originalLocal = DateTime.fromJSDate(m.originalStart ?? m.start).setZone(old.zone);
-  const following = await MeetingModel.find({
-    seriesId: old._id,
-    archived: false,
-    originalStart: { $gte: m.originalStart ?? m.start },
-  }).lean();
-  const remaining = old.count
-    ? old.count - (await MeetingModel.countDocuments({ seriesId: old._id, originalStart: { $lt: m.originalStart ?? m.start } }))
-    : null;
-  old.untilDate = originalLocal.minus({ days: 1 }).toISODate();
-  old.count = null;
-  old.sequence = await nextSeriesSequence(old._id);
-  await old.save();
-  // Occurrences from here on are replaced by the new series (kept archived, with any minutes they had).
-  await MeetingModel.updateMany({ _id: { $in: following.map((f) => f._id) } }, { $set: { archived: true } });
-  const series = await MeetingSeriesModel.create({
-    cadence: old.cadence,
-    monthlyMode: old.monthlyMode,
-    startDate: change.date,
-    startTime: change.time,
-    durationMinutes: change.durationMinutes,
-    zone: old.zone,
-    untilDate: remaining
-      ? null
-      : old.untilDate && following.length
-        ? DateTime.fromJSDate(following[following.length - 1]!.originalStart!)
-            .setZone(old.zone)
-            .toISODate()
-        : null,
-    count: remaining,
-    partnerId: old.partnerId,
-    agreementId: old.agreementId,
-    ownerId: old.ownerId,
-    previousSeriesId: old._id,
-  });
-  const first = await materialize(series.toObject(), {
-    kind: m.kind,
-    title: change.title,
-    partnerId: m.partnerId,
-    agreementId: m.agreementId,
-    ownerId: m.ownerId,
-    durationMinutes: change.durationMinutes,
-    zone: m.zone,
-    location: change.location,
-    videoUrl: change.videoUrl,
-    agenda: m.agenda,
-    attendees: m.attendees,
-    attendeeUserIds: m.attendeeUserIds,
-    createdBy: actor._id,
-  });
-  await carryOver(following, series._id, old.zone);
-  await recordAudit({ actor, entity: 'meetingSeries', entityId: old._id, action: 'split', note: String(series._id) });
-  return first;
-}
-
-/**
- * After a split, notes and action items written on a replaced occurrence move to the new
- * occurrence on the same local day (if the new rule still has one).
- */
-async function carryOver(replaced: MeetingDoc[], newSeriesId: Types.ObjectId, zone: string) {
-  const day = (d: Date) => DateTime.fromJSDate(d).setZone(zone).toISODate();
-  const fresh = await MeetingModel.find({ seriesId: newSeriesId }, { start: 1 }).lean();
-  const byDay = new Map(fresh.map((f) => [day(f.start), f._id]));
-  const targets = new Map<string, Types.ObjectId>();
-  const meetingOps = [];
-  for (const r of replaced) {
-    const target = byDay.get(day(r.originalStart ?? r.start));
-    if (!target) continue;
-    if (r.minutes || r.decisions)
-      meetingOps.push({
-        updateOne: { filter: { _id: target }, update: { $set: { agenda: r.agenda, minutes: r.minutes, decisions: r.decisions } } },
-      });
-    targets.set(String(r._id), target);
-  }
-  await updateMeetingsById(meetingOps);
-  await moveMeetingTasks(
-    replaced.map((r) => r._id),
-    targets,
-  );
 }
 
 /**
@@ -398,151 +273,8 @@ export const seriesOccurrences = (seriesId: Types.ObjectId) =>
 
 export { tasksOfMeeting as actionItemsFor } from '../tasks/service.js';
 
-export interface MeetingFilter {
-  /** 'mine': owner or attendee; 'team': also the meetings of agreements I am on; 'all'. */
-  scope?: 'mine' | 'team' | 'all';
-  userId?: Types.ObjectId;
-  partnerId?: Types.ObjectId;
-  agreementId?: Types.ObjectId;
-  includeCancelled?: boolean;
-}
-
-/**
- * The scope as a MongoDB filter: matched against the meeting directory's rows by the pages, and sent
- * to the database by the calendar feed. The agreements "I am on" come from the agreement directory.
- */
-export async function meetingScopeFilter(f: MeetingFilter): Promise<Filter> {
-  const q: Filter = { archived: false };
-  if (!f.includeCancelled) q.cancelled = false;
-  if (f.partnerId) q.partnerId = f.partnerId;
-  if (f.agreementId) q.agreementId = f.agreementId;
-  if (f.userId && f.scope !== 'all') {
-    const or: Filter[] = [{ ownerId: f.userId }, { attendeeUserIds: f.userId }];
-    if (f.scope === 'team') {
-      const mine = await agreementsMatching({ $or: [{ ownerId: f.userId }, { teamIds: f.userId }] }, { _id: 1 });
-      if (mine.length) or.push({ agreementId: { $in: mine.map((a) => a._id) } });
-    }
-    q.$or = or;
-  }
-  return q;
-}
-
-/** Meetings starting in [from, to), oldest first (at most 1,000): for the calendar and the home page. */
-export async function meetingsBetween(from: Date, to: Date, filter: MeetingFilter = {}): Promise<ListedMeeting[]> {
-  const [rows, scope] = await Promise.all([meetingsStartingBetween(from, to), meetingScopeFilter(filter)]);
-  return rows.filter(matcher<ListedMeeting>(scope)).slice(0, 1000);
-}
-
-export async function upcomingMeetings(from: Date, filter: MeetingFilter, page: { page: number; perPage: number }) {
-  const [rows, scope] = await Promise.all([meetingsStartingBetween(from, null), meetingScopeFilter(filter)]);
-  const all = rows.filter(matcher<ListedMeeting>(scope));
-  return { items: all.slice((page.page - 1) * page.perPage, page.page * page.perPage), total: all.length };
-}
-
-/** Names of partners for a list of meetings (one query). */
-export async function partnerNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
-  return partnerNamesById(ids);
-}
-
-/**
- * The agenda a new meeting starts with: open action items of the partner/agreement, and the KPI
- * values recorded since the previous meeting (of the series, else of the agreement).
- */
-export async function defaultAgenda(opts: {
-  partnerId: Types.ObjectId;
-  agreementId: Types.ObjectId | null;
-  seriesId?: Types.ObjectId | null;
-  before: Date;
-  t: (k: string, o?: Record<string, unknown>) => string;
-}): Promise<string> {
-  const taskQuery = opts.agreementId ? { agreementId: opts.agreementId } : { partnerId: opts.partnerId };
-  const tasks = await openTasksOf(taskQuery);
-  const lines: string[] = [];
-  if (tasks.length) {
-    lines.push(opts.t('meetings:agenda.openItems'));
-    for (const task of tasks) lines.push(`- ${task.title}${task.dueDate ? ` (${DateTime.fromJSDate(task.dueDate).toISODate()})` : ''}`);
-  }
-  if (opts.agreementId) {
-    const agreement = await agreementKpis(opts.agreementId);
-    const prev = await MeetingModel.findOne({
-      ...(opts.seriesId ? { seriesId: opts.seriesId } : { agreementId: opts.agreementId }),
-      archived: false,
-      cancelled: false,
-      start: { $lt: opts.before },
-    })
-      .sort({ start: -1 })
-      .lean();
-    const since = prev?.start ?? new Date(0);
-    const values = (await measurementsOf(opts.agreementId)).filter((m) => m.createdAt >= since).slice(0, 100);
-    if (values.length && agreement) {
-      const names = new Map(agreement.kpis.map((k) => [String(k._id), k.name]));
-      if (lines.length) lines.push('');
-      lines.push(opts.t('meetings:agenda.kpiValues'));
-      for (const v of values)
-        lines.push(`- ${names.get(String(v.kpiId)) ?? '?'}: ${v.value} (${DateTime.fromJSDate(v.periodEnd).toISODate()})`);
-    }
-  }
-  return lines.join('\n');
-}
-
 // The .ics of one meeting (or its series) lives in calendar-files.ts.
 export { icsForMeeting } from './calendar-files.js';
 
-// ---- Private calendar feed --------------------------------------------------------------------
-
-const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
-
-/** Creates (or replaces) the user's feed token; the clear token is returned once, only its hash is kept. */
-export async function createFeedToken(actor: Actor): Promise<string> {
-  await CalendarFeedModel.updateMany({ userId: actor._id, revoked: false }, { $set: { revoked: true } });
-  const token = crypto.randomBytes(24).toString('base64url');
-  const feed = await CalendarFeedModel.create({ userId: actor._id, tokenHash: hashToken(token) });
-  await recordAudit({ actor, entity: 'calendarFeed', entityId: feed._id, action: 'create' });
-  return token;
-}
-
-export async function revokeFeedTokens(actor: Actor): Promise<void> {
-  const feeds = await CalendarFeedModel.find({ userId: actor._id, revoked: false }, { _id: 1 }).lean();
-  await CalendarFeedModel.updateMany({ userId: actor._id, revoked: false }, { $set: { revoked: true } });
-  for (const f of feeds) await recordAudit({ actor, entity: 'calendarFeed', entityId: f._id, action: 'revoke' });
-}
-
-export const hasActiveFeed = async (userId: Types.ObjectId) => (await CalendarFeedModel.countDocuments({ userId, revoked: false })) > 0;
-
-/** The feed of a token's user (meetings they own or attend, a year back and two ahead), or null. */
-export async function feedIcs(token: string, now = new Date()): Promise<string | null> {
-  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  const feed = await CalendarFeedModel.findOne({ tokenHash: hashToken(token), revoked: false }).lean();
-  if (!feed) return null;
-  const user = await activeUserName(feed.userId);
-  if (!user) return null;
-  const from = DateTime.fromJSDate(now).minus({ years: 1 }).toJSDate();
-  const to = DateTime.fromJSDate(now).plus({ years: 2 }).toJSDate();
-  // The feed needs whole meetings (attendees, place, link): read from the collection.
-  const meetings = await MeetingModel.find({
-    ...(await meetingScopeFilter({ scope: 'mine', userId: user._id, includeCancelled: true })),
-    start: { $gte: from, $lt: to },
-  })
-    .sort({ start: 1 })
-    .limit(1000)
-    .lean();
-  const cal = newCalendar(`Passerelle — ${user.name}`);
-  const seriesIds = [...new Set(meetings.filter((m) => m.seriesId).map((m) => String(m.seriesId)))].map((s) => new Types.ObjectId(s));
-  const [series, occ] = await Promise.all([
-    seriesIds.length ? MeetingSeriesModel.find({ _id: { $in: seriesIds } }).lean() : [],
-    seriesIds.length
-      ? MeetingModel.find({ seriesId: { $in: seriesIds }, archived: false })
-          .sort({ start: 1 })
-          .lean()
-      : [],
-  ]);
-  for (const s of series)
-    addSeries(
-      cal,
-      s,
-      occ.filter((o) => String(o.seriesId) === String(s._id)),
-      baseUrl(),
-    );
-  for (const m of meetings) if (!m.seriesId) addSingle(cal, m, baseUrl());
-  return cal.toString();
-}
+export { meetingScopeFilter, meetingsBetween, upcomingMeetings, partnerNames, defaultAgenda, type MeetingFilter } from './listing.js';
+export { createFeedToken, revokeFeedTokens, hasActiveFeed, feedIcs } from './feed.js';
