@@ -2,8 +2,7 @@
 // agreement, stage change, task and progress check) are computed once per change of the data and
 // shared by every request that asks the same question meanwhile, including requests that arrive
 // while the first is still computing. A change is any logged write (the change log's head moves) or
-// any change of a directory's rows; what no log covers (a user's name, the clock) is at most
-// `maxAgeMs` old.
+// any change of a directory's rows; what no log covers (the clock) is at most `maxAgeMs` old.
 import { LRUCache } from 'lru-cache';
 import { catchUp, dataVersion, onDirectoriesReset, requestStartedAt } from './log-readers.js';
 

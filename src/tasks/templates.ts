@@ -6,10 +6,9 @@ import { TaskTemplateModel } from './templates.model.js';
 
 export const listTemplates = () => TaskTemplateModel.find().sort({ name: 1 }).lean();
 
-/** The templates' names, for the partner page's "apply a plan". */
 const readNames = () => TaskTemplateModel.find({}, { name: 1 }).sort({ name: 1 }).lean().exec();
 const names = perChangeCache<Awaited<ReturnType<typeof readNames>>>({ max: 1, maxAgeMs: 600_000 });
-/** Shared until a template changes: read it, do not change it. */
+/** The templates' names, for the partner page's "apply a plan": shared until a template changes (read it, do not change it). */
 export const templateNames = () => names.get('', readNames);
 
 export const templateExists = (id: Types.ObjectId) => TaskTemplateModel.exists({ _id: id });
