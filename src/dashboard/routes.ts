@@ -23,6 +23,7 @@ import {
 } from './service.js';
 import { agreementForShare, createShareLink, revokeShareLink, sharedView, shareLinks } from './share.js';
 import { refusedTo } from '../http/refusal.js';
+import { clockIn, dayIn } from '../util/formats.js';
 import { activeUserNames, userName } from '../users/people.js';
 
 export const dashboardRouter = Router();
@@ -136,7 +137,7 @@ dashboardRouter.get('/dashboard/rows/:block', async (req, res) => {
   const block = parsed.data;
   const { filter, owner } = filterFrom(req.query, req.user!);
   const table = await blockRows(block, key, filter);
-  if (csv) return sendCsv(res, block, table, req.t.bind(req));
+  if (csv) return sendCsv(res, block, table, req.t.bind(req), req.user!.timezone);
   const page = pageFrom(req.query, 50);
   const pager = pagination(page, table.rows.length);
   const what = key === undefined ? null : await keyLabel(block, key, req.t.bind(req));
@@ -174,11 +175,14 @@ async function keyLabel(block: RowBlock, key: string, t: (k: string, o?: Record<
   }
 }
 
-async function sendCsv(res: Response, block: string, table: Awaited<ReturnType<typeof blockRows>>, t: (k: string) => string) {
+async function sendCsv(res: Response, block: string, table: Awaited<ReturnType<typeof blockRows>>, t: (k: string) => string, zone: string) {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="dashboard-${block}-${new Date().toISOString().slice(0, 10)}.csv"`);
   res.write('\uFEFF'); // BOM: spreadsheets read UTF-8 accents correctly
-  const rows = Readable.from(table.rows.map((r) => r.cells));
+  // A spreadsheet reads ISO days and 24-hour times in any language; a meeting's start keeps its time.
+  const cell = (c: string | number | Date, column: string) =>
+    c instanceof Date ? (column === 'start' ? `${dayIn(zone, c)} ${clockIn(zone, c)}` : dayIn(zone, c)) : c;
+  const rows = Readable.from(table.rows.map((r) => r.cells.map((c, i) => cell(c, table.columns[i]!))));
   await streamPipeline(
     rows,
     stringify({ header: true, columns: table.columns.map((c) => t(`dashboard:columns.${c}`)), escape_formulas: true }),

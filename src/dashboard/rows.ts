@@ -7,10 +7,11 @@ import { userNames } from '../users/people.js';
 
 export interface RowTable {
   columns: string[]; // i18n keys under dashboard:columns
-  rows: { cells: (string | number)[]; href: string | null }[];
+  // Dates stay dates: the page writes them in the reader's language and zone, the CSV as ISO days.
+  rows: { cells: (string | number | Date)[]; href: string | null }[];
 }
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : '');
+const iso = (d: Date | null | undefined): Date | '' => d ?? '';
 const agreementHref = (a: { _id: unknown }) => `/agreements/${String(a._id)}`;
 
 /** The rows behind one figure of a block under the dashboard filter: the figure is their number. */
@@ -82,7 +83,7 @@ export async function blockRows(block: RowBlock, key: string | undefined, filter
       return {
         columns: ['meeting', 'start', 'kind'],
         rows: rowsOf(p, 'meetings', key).map((m) => ({
-          cells: [m.title, m.start.toISOString().slice(0, 16).replace('T', ' '), m.kind],
+          cells: [m.title, m.start, m.kind],
           href: `/meetings/${String(m._id)}`,
         })),
       };

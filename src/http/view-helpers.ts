@@ -26,6 +26,8 @@ export function viewHelpers(req: Request, res: Response, next: NextFunction): vo
       d ? dateFormat(locale, { ...DateTime.DATE_MED, timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`)) : '',
     dateTime: (d: Date | string | null | undefined) =>
       d ? dateFormat(locale, { ...DateTime.DATETIME_MED, timeZone: zone }).format(new Date(d)) : '',
+    /** The instant as the clock of another zone shows it (a meeting's own zone). */
+    dateTimeIn: (d: Date | string, timeZone: string) => dateFormat(locale, { ...DateTime.DATETIME_MED, timeZone }).format(new Date(d)),
     isoDate: (d: Date | string | null | undefined) => (d ? dayIn(zone, new Date(d)) : ''),
     number: (n: number | null | undefined, digits = 0) =>
       n === null || n === undefined ? '' : numberFormat(locale, { maximumFractionDigits: digits }).format(n),

@@ -6,6 +6,7 @@ import * as middleware from 'i18next-http-middleware';
 import type { NextFunction, Request, Response } from 'express';
 import { config, projectRoot } from '../config.js';
 import { locales, type Locale } from '../users/roles.js';
+import { typeset, type Catalog } from './typography.js';
 
 const localesDir = path.join(projectRoot, 'locales');
 const namespaces = fs
@@ -18,7 +19,7 @@ const resources = Object.fromEntries(
   locales.map((lng) => [
     lng,
     Object.fromEntries(
-      namespaces.map((ns) => [ns, JSON.parse(fs.readFileSync(path.join(localesDir, lng, `${ns}.json`), 'utf8')) as object]),
+      namespaces.map((ns) => [ns, typeset(lng, JSON.parse(fs.readFileSync(path.join(localesDir, lng, `${ns}.json`), 'utf8')) as Catalog)]),
     ),
   ]),
 );

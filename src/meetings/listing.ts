@@ -1,6 +1,5 @@
 // Which meetings a page lists (the scope filter, the calendar's range, the upcoming list) and the
 // agenda a new meeting starts with.
-import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import { partnerNamesById } from '../partners/directory.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
@@ -67,13 +66,19 @@ export async function defaultAgenda(opts: {
   seriesId?: Types.ObjectId | null;
   before: Date;
   t: (k: string, o?: Record<string, unknown>) => string;
+  /** The reader's time zone: the days are written as their calendar shows them. */
+  zone: string;
 }): Promise<string> {
+  const inZone = (...names: string[]) => ({ formatParams: Object.fromEntries(names.map((n) => [n, { timeZone: opts.zone }])) });
   const taskQuery = opts.agreementId ? { agreementId: opts.agreementId } : { partnerId: opts.partnerId };
   const tasks = await openTasksOf(taskQuery);
   const lines: string[] = [];
   if (tasks.length) {
     lines.push(opts.t('meetings:agenda.openItems'));
-    for (const task of tasks) lines.push(`- ${task.title}${task.dueDate ? ` (${DateTime.fromJSDate(task.dueDate).toISODate()})` : ''}`);
+    for (const task of tasks)
+      lines.push(
+        task.dueDate ? opts.t('meetings:agenda.taskLine', { title: task.title, due: task.dueDate, ...inZone('due') }) : `- ${task.title}`,
+      );
   }
   if (opts.agreementId) {
     const agreement = await agreementKpis(opts.agreementId);
@@ -92,7 +97,14 @@ export async function defaultAgenda(opts: {
       if (lines.length) lines.push('');
       lines.push(opts.t('meetings:agenda.kpiValues'));
       for (const v of values)
-        lines.push(`- ${names.get(String(v.kpiId)) ?? '?'}: ${v.value} (${DateTime.fromJSDate(v.periodEnd).toISODate()})`);
+        lines.push(
+          opts.t('meetings:agenda.kpiLine', {
+            name: names.get(String(v.kpiId)) ?? '?',
+            value: v.value,
+            when: v.periodEnd,
+            ...inZone('when'),
+          }),
+        );
     }
   }
   return lines.join('\n');

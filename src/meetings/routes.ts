@@ -122,7 +122,13 @@ meetingsRouter.get('/meetings/new', async (req, res) => {
   const zone = zoneOf(req);
   const start = DateTime.now().setZone(zone).plus({ days: 1 }).startOf('day').set({ hour: 9 });
   const agenda = leadPartner
-    ? await defaultAgenda({ partnerId: leadPartner, agreementId: agreement?._id ?? null, before: start.toJSDate(), t: req.t })
+    ? await defaultAgenda({
+        partnerId: leadPartner,
+        agreementId: agreement?._id ?? null,
+        before: start.toJSDate(),
+        t: req.t,
+        zone: req.user!.timezone,
+      })
     : '';
   res.render('meetings/new', {
     title: req.t('meetings:new.title'),
@@ -202,7 +208,14 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
   // An occurrence not yet prepared gets the suggested agenda (open items, KPI values since the previous one).
   const suggest = !m.agenda && !m.minutes && !m.cancelled;
   const agenda = suggest
-    ? await defaultAgenda({ partnerId: m.partnerId, agreementId: m.agreementId ?? null, seriesId: m.seriesId, before: m.start, t: req.t })
+    ? await defaultAgenda({
+        partnerId: m.partnerId,
+        agreementId: m.agreementId ?? null,
+        seriesId: m.seriesId,
+        before: m.start,
+        t: req.t,
+        zone: req.user!.timezone,
+      })
     : m.agenda;
   return {
     agendaSuggested: suggest && Boolean(agenda),
@@ -214,7 +227,6 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
     users,
     series,
     canEdit: await canEditMeeting(req.user!, m),
-    localStart: local.toFormat('yyyy-MM-dd HH:mm'),
     values: { agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id, rev: String(m.rev ?? 0) },
     occValues: {
       title: m.title,

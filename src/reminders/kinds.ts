@@ -2,6 +2,7 @@
 // what every 'tick' kind returns; the weekly job does the same for 'weekly' kinds. A new kind (say,
 // meeting reminders) is one more registerKind call. Follow-up requests and overdue checks are in
 // followup-kinds.ts, meeting messages in meetings.ts.
+import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
 import type { Locale } from '../users/roles.js';
@@ -166,14 +167,9 @@ registerKind({
 });
 
 // The weekly digest → managers and administrators, once per ISO week. -----------------------------
-export function isoWeek(d: Date): string {
-  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  const dayNum = t.getUTCDay() || 7;
-  t.setUTCDate(t.getUTCDate() + 4 - dayNum);
-  const yearStart = new Date(Date.UTC(t.getUTCFullYear(), 0, 1));
-  const week = Math.ceil(((t.getTime() - yearStart.getTime()) / DAY + 1) / 7);
-  return `${t.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}
+/** The ISO week of the instant in the organization's zone (`2026-W50`): the digest's occurrence. */
+const weekOf = (d: Date) => DateTime.fromJSDate(d, { zone: config.defaultTimezone }).startOf('week');
+export const isoWeek = (d: Date): string => weekOf(d).toFormat("kkkk-'W'WW");
 
 registerKind({
   kind: 'weekly_digest',
@@ -196,7 +192,7 @@ registerKind({
         occurrence: week,
         to: toUser(m),
         data: {
-          week,
+          week: dateIn(locale, weekOf(now).toJSDate()),
           kpis: atRisk.flatMap((a) =>
             a.kpis
               .filter((k) => k.status === 'at_risk' || k.status === 'off_track')

@@ -150,7 +150,14 @@ outboxRouter.get('/admin/outbox', async (req, res) => {
   const page = pageFrom(req.query, 50);
   const { items, total } = await outboxPage(f, page);
   const kinds = [
-    ...new Set([...registeredKinds().map((k) => k.kind), 'followup_owner', 'followup_response', 'meeting_invitation', 'meeting_cancelled']),
+    ...new Set([
+      ...registeredKinds().map((k) => k.kind),
+      'followup_owner',
+      'followup_response',
+      'meeting_invitation',
+      'meeting_cancelled',
+      'password_reset',
+    ]),
   ].sort();
   res.render('reminders/outbox', {
     title: req.t('reminders:outbox.title'),

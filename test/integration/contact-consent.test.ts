@@ -205,7 +205,7 @@ describe('partner contacts: consent and opt-out', () => {
     expect((await postForm(agent, `/meetings/${String(m._id)}/cancel`, {}, `/meetings/${String(m._id)}`)).status).to.equal(302);
     await deliverUntilIdle();
     expect(received(JULIE).map((x) => x.subject)).to.have.length(2);
-    expect(received(JULIE)[1]!.subject).to.match(/^Annulée : /);
+    expect(received(JULIE)[1]!.subject).to.match(/^Annulée\u202f: /);
     expect(received(SAM)).to.have.length(0);
   });
 });

@@ -103,7 +103,7 @@ describe('progress checks due: one rule from frequency, start and last check', (
 
     await reminderTick();
     const julie = received('julie@cje.example');
-    expect(julie.map((m) => m.subject)).to.deep.equal(['Votre mise à jour sur notre partenariat : Mentorat jeunesse']);
+    expect(julie.map((m) => m.subject)).to.deep.equal(['Votre mise à jour sur notre partenariat\u202f: Mentorat jeunesse']);
     expect(julie[0]!.text).to.match(/http:\/\/passerelle\.test\/p\/followup\/[\w-]+\.[\w-]+/);
     expect(received('sam@cje.example')).to.have.length(0); // the primary contact is reachable
     expect(subjects(owner.email)).to.include('Progress check due: Mentorat jeunesse');

@@ -89,7 +89,7 @@ describe('meeting invitations, updates, cancellations, reminders and answers', (
       .and.contain('TZID=America/Toronto');
     expect(ics).to.match(/ATTENDEE[^\r\n]*julie@cje\.example/);
     const [toJulie] = received('julie@cje.example');
-    expect(toJulie!.subject).to.match(/^Invitation : /);
+    expect(toJulie!.subject).to.match(/^Invitation\u202f: /);
     expect(toJulie!.text).to.contain('Je serai présent·e').and.contain('10 mars 2027');
     expect(rsvpPath(toJulie!)).to.not.equal('');
     expect(toJulie!.raw).to.match(/^List-Unsubscribe:/im);
@@ -123,7 +123,7 @@ describe('meeting invitations, updates, cancellations, reminders and answers', (
     expect((await postForm(agent, `/meetings/${String(m._id)}/cancel`, {}, from)).status).to.equal(302);
     await deliverUntilIdle();
     const cancelled = received('julie@cje.example').at(-1)!;
-    expect(cancelled.subject).to.match(/^Annulée : /);
+    expect(cancelled.subject).to.match(/^Annulée\u202f: /);
     expect(calendarOf(cancelled)).to.contain('METHOD:CANCEL').and.contain('STATUS:CANCELLED').and.contain('SEQUENCE:2');
   });
 

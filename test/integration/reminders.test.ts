@@ -62,7 +62,7 @@ describe('reminders: what is sent, when, to whom, in which language', () => {
     await reminderTick(at('2026-03-11T12:01:00Z'));
     const mails = received(fr.email);
     expect(mails).to.have.length(1);
-    expect(mails[0]!.subject).to.equal('Tâche en retard : Appeler la directrice');
+    expect(mails[0]!.subject).to.equal('Tâche en retard\u202f: Appeler la directrice');
     expect(mails[0]!.text).to.contain('Bonjour Élise Roy');
     expect(mails[0]!.html).to.contain('<html lang="fr">');
     expect(mails[0]!.from).to.contain('no-reply@passerelle.local');
@@ -88,7 +88,7 @@ describe('reminders: what is sent, when, to whom, in which language', () => {
     expect(await enqueueDue('tick', at('2026-04-30T00:00:00Z'))).to.equal(0); // 61 days before
     await reminderTick(at('2026-05-02T00:00:00Z'));
     expect(received(owner.email).map((m) => m.subject)).to.deep.equal(['Agreement ending on June 30, 2026: Stage d’été']);
-    expect(received(team.email).map((m) => m.subject)).to.deep.equal(['Entente se terminant le 30 juin 2026 : Stage d’été']);
+    expect(received(team.email).map((m) => m.subject)).to.deep.equal(['Entente se terminant le 30 juin 2026\u202f: Stage d’été']);
   });
 
   it('installment due, overdue progress check and follow-up request: right recipients, link and List-Unsubscribe', async () => {
@@ -110,7 +110,7 @@ describe('reminders: what is sent, when, to whom, in which language', () => {
     await reminderTick(at('2026-04-01T13:00:00Z')); // check due: partner contact + owner
     const julie = received('julie@cje.example');
     expect(julie).to.have.length(1);
-    expect(julie[0]!.subject).to.equal('Votre mise à jour sur notre partenariat : Mentorat');
+    expect(julie[0]!.subject).to.equal('Votre mise à jour sur notre partenariat\u202f: Mentorat');
     expect(julie[0]!.text).to.match(/http:\/\/passerelle\.test\/p\/followup\/[\w-]+\.[\w-]+/);
     expect(listUnsubscribe(julie[0]!)).to.match(/^<http:\/\/passerelle\.test\/p\/optout\/[\w.-]+>$/);
     expect(julie[0]!.raw).to.match(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
@@ -128,11 +128,11 @@ describe('reminders: what is sent, when, to whom, in which language', () => {
     await makePartner(owner, { lastActivityAt: at('2026-01-01T00:00:00Z') });
     await TaskModel.create({ title: 'Relancer le CJE', ownerId: owner._id, dueDate: at('2026-02-01T00:00:00Z') });
     await reminderTick(at(`2026-${config.reminders.quietPartnershipDays > 58 ? '03-05' : '03-01'}T00:00:00Z`));
-    expect(received(owner.email).map((m) => m.subject)).to.include('Partenariat silencieux : Carrefour jeunesse-emploi');
+    expect(received(owner.email).map((m) => m.subject)).to.include('Partenariat silencieux\u202f: Carrefour jeunesse-emploi');
     await weeklyDigest(at('2026-03-09T12:00:00Z'));
     await weeklyDigest(at('2026-03-10T12:00:00Z')); // same ISO week: nothing new
     const digests = received(manager.email);
-    expect(digests.map((m) => m.subject)).to.deep.equal(['Weekly partnership digest (2026-W11)']);
+    expect(digests.map((m) => m.subject)).to.deep.equal(['Weekly partnership digest (week of March 9, 2026)']);
     expect(digests[0]!.text).to.contain('Relancer le CJE').and.to.contain('Carrefour jeunesse-emploi');
   });
 
