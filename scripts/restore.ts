@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { restoreBackup } from '../src/backup/restore.js';
+import { ArchiveError } from '../src/backup/read.js';
+import { SchemaTooNewError } from '../src/db/migrate.js';
 import { progressLine, withDatabase } from './backup-cli.js';
 
 const { values, positionals } = parseArgs({ options: { force: { type: 'boolean', default: false } }, allowPositionals: true });
@@ -22,6 +24,7 @@ try {
     );
   });
 } catch (err) {
-  console.error(`Restore refused: ${(err as Error).message}`);
+  const refused = err instanceof ArchiveError || err instanceof SchemaTooNewError;
+  console.error(`${refused ? 'Restore refused (nothing written)' : 'Restore failed'}: ${(err as Error).message}`);
   process.exit(1);
 }
