@@ -1,6 +1,6 @@
 // `npm run seed` — a bilingual demo portfolio; `npm run seed -- --partners 20000` — a large one.
 import { parseArgs } from 'node:util';
-import { startConfiguredDatabase } from '../src/db/start.js';
+import { migrateOrStop, startConfiguredDatabase } from '../src/db/start.js';
 import { connectDatabase, disconnectDatabase } from '../src/db/connection.js';
 import { ensureUsers, seedActivity, seedAgreements, seedMeetings, seedPartners } from './seed/portfolio.js';
 
@@ -20,6 +20,10 @@ if (![partners, agreements, perKpi, meetings].every((n) => Number.isInteger(n) &
 const db = await startConfiguredDatabase((m) => console.error(m));
 console.error(`Seeding ${db.description}`);
 await connectDatabase(db.uri);
+await migrateOrStop(
+  (m) => console.error(m),
+  (m) => console.error(m),
+);
 const t0 = Date.now();
 const bar = (label: string, done: number, total: number) => {
   const width = 30;

@@ -54,6 +54,13 @@ const schema = z.object({
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
   // How long the change log keeps entries; the in-memory read model reloads in the background every half of it.
   CHANGE_RETENTION_MINUTES: z.coerce.number().int().min(2).default(60),
+  // Scheduled backups into <DATA_DIR>/backups: empty (the default) is off.
+  BACKUP_CRON: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() ?? '')
+    .refine((v) => v === '' || /^(\S+\s+){4,5}\S+$/.test(v), { message: 'expected a cron expression (5 or 6 fields), or empty for none' }),
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
 });
 
 export type Config = Readonly<{
@@ -82,6 +89,8 @@ export type Config = Readonly<{
   scheduler: { enabled: boolean; tick: string; daily: string; weeklyDigest: string };
   reminders: { meetingLeadHours: number; quietPartnershipDays: number; maxAttempts: number };
   changeRetentionMs: number;
+  /** Archives go to `dir`; `cron` null means no scheduled backup; the newest `keep` are kept. */
+  backup: { dir: string; cron: string | null; keep: number };
 }>;
 
 export class ConfigError extends Error {}
@@ -186,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.MAIL_MAX_ATTEMPTS,
     },
     changeRetentionMs: e.CHANGE_RETENTION_MINUTES * 60_000,
+    backup: { dir: path.join(dataDir, 'backups'), cron: e.BACKUP_CRON || null, keep: e.BACKUP_KEEP },
   });
 }
 

@@ -17,6 +17,7 @@ const items: NavItem[] = [
   { href: '/admin/users', label: 'common:nav.users', roles: ['admin'] },
   { href: '/admin/outbox', label: 'reminders:outbox.title', roles: ['admin'] },
   { href: '/admin/dev-mail', label: 'common:nav.devMail', roles: ['admin'] },
+  { href: '/admin/backups', label: 'backup:nav', roles: ['admin'] },
   { href: '/admin/task-templates', label: 'tasks:templates.title', roles: ['admin'] },
   { href: '/readiness', label: 'readiness:nav', roles: ['admin', 'manager'] },
   { href: '/admin/kpi-thresholds', label: 'agreements:thresholds.title', roles: ['admin'] },

@@ -11,6 +11,7 @@ import { isDatabaseDown } from './http/error-handler.js';
 import { reminderJobs } from './reminders/jobs.js';
 import { runningHere } from './partners/import.js';
 import { recoverInterruptedImports } from './partners/import-recovery.js';
+import { scheduledBackup } from './backup/service.js';
 
 export interface Job {
   name: string;
@@ -26,6 +27,7 @@ export const jobs = (): Job[] => [
   // At start too: an import cut off by the previous run's end is rolled back before anyone looks.
   { name: 'import-recovery', expression: '*/5 * * * *', run: (now) => recoverInterruptedImports(runningHere, now), catchUp: true },
   ...reminderJobs(),
+  ...(config.backup.cron ? [{ name: 'backup', expression: config.backup.cron, run: (now: Date) => scheduledBackup(now) }] : []),
 ];
 
 /** Refuses to start with an invalid expression, naming the variable. */

@@ -1,7 +1,7 @@
 // Process entry: config → database → app → scheduler → listen; a graceful stop on SIGINT/SIGTERM.
 import { config, sessionSecretReady } from './config.js';
 import { logger } from './logger.js';
-import { startConfiguredDatabase } from './db/start.js';
+import { migrateOrStop, startConfiguredDatabase } from './db/start.js';
 import { connectDatabase, disconnectDatabase } from './db/connection.js';
 import { closeMailer, mailer } from './mail/transport.js';
 import { startScheduler } from './scheduler.js';
@@ -21,6 +21,10 @@ const database = await startConfiguredDatabase((msg) => logger.info(msg)).catch(
 logger.info(`Database: ${database.description}; ${secret}`);
 
 await connectDatabase(database.uri);
+await migrateOrStop(
+  (m) => logger.info(m),
+  (m) => logger.fatal(m),
+);
 const { createApp } = await import('./app.js');
 const app = createApp();
 const stopScheduler = config.scheduler.enabled ? startScheduler() : () => Promise.resolve();

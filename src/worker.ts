@@ -1,7 +1,7 @@
 // `npm run worker`: the schedules without the web server (pair with SCHEDULER=off web processes).
 import { sessionSecretReady } from './config.js';
 import { logger } from './logger.js';
-import { startConfiguredDatabase } from './db/start.js';
+import { migrateOrStop, startConfiguredDatabase } from './db/start.js';
 import { connectDatabase, disconnectDatabase } from './db/connection.js';
 import { startScheduler } from './scheduler.js';
 
@@ -13,6 +13,10 @@ const database = await startConfiguredDatabase((m) => logger.info(m)).catch((err
 });
 logger.info(`Database: ${database.description}; ${secret}`);
 await connectDatabase(database.uri);
+await migrateOrStop(
+  (m) => logger.info(m),
+  (m) => logger.fatal(m),
+);
 const stop = startScheduler();
 logger.info('Passerelle worker: schedules running');
 
