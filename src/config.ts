@@ -54,6 +54,8 @@ const schema = z.object({
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
   // How long the change log keeps entries; the in-memory read model reloads in the background every half of it.
   CHANGE_RETENTION_MINUTES: z.coerce.number().int().min(2).default(60),
+  // Largest document a user may attach to a record, in megabytes (decimals allowed, for tests).
+  DOCUMENT_MAX_MB: z.coerce.number().positive().max(1024).default(25),
 });
 
 export type Config = Readonly<{
@@ -82,6 +84,7 @@ export type Config = Readonly<{
   scheduler: { enabled: boolean; tick: string; daily: string; weeklyDigest: string };
   reminders: { meetingLeadHours: number; quietPartnershipDays: number; maxAttempts: number };
   changeRetentionMs: number;
+  documentMaxBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -186,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.MAIL_MAX_ATTEMPTS,
     },
     changeRetentionMs: e.CHANGE_RETENTION_MINUTES * 60_000,
+    documentMaxBytes: Math.floor(e.DOCUMENT_MAX_MB * 1024 * 1024),
   });
 }
 

@@ -17,6 +17,7 @@ import { settingsRouter } from './settings/routes.js';
 import { readinessRouter } from './readiness/routes.js';
 import { dashboardRouter, sharedRouter } from './dashboard/routes.js';
 import { outboxRouter, partnerLinksRouter } from './reminders/routes.js';
+import { documentsRouter } from './documents/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
 export const publicRouters: Router[] = [authRouter, calendarFeedRouter, sharedRouter, partnerLinksRouter];
@@ -39,4 +40,5 @@ export const memberRouters: Router[] = [
   settingsRouter,
   devMailRouter,
   outboxRouter,
+  documentsRouter,
 ];
