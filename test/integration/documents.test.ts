@@ -9,6 +9,8 @@ import { AuditModel } from '../../src/audit/model.js';
 import { DocumentChunkModel, DocumentModel } from '../../src/documents/model.js';
 import { countCommands } from '../../src/db/command-counter.js';
 import { openDocument } from '../../src/documents/service.js';
+import { MeetingModel } from '../../src/meetings/model.js';
+import { ProgressCheckModel } from '../../src/progress/model.js';
 
 // Documents on records: streamed into our own chunk store, read back by `_id`, typed by content.
 
@@ -215,5 +217,38 @@ describe('documents on records', function () {
     expect(wrong.status).to.equal(303);
     expect(wrong.headers.location).to.equal(`/agreements/${String(a._id)}`);
     expect(await DocumentModel.countDocuments({ name: 'wrong.pdf' })).to.equal(0);
+  });
+
+  it('a meeting and a progress check, when a file is attached to each, then each page lists its own file only', async () => {
+    const start = new Date(Date.now() + 86400_000);
+    const m = await MeetingModel.create({
+      kind: 'planning',
+      title: 'Suivi',
+      partnerId,
+      ownerId: owner._id,
+      start,
+      end: new Date(start.getTime() + 3_600_000),
+      durationMinutes: 60,
+      zone: 'America/Toronto',
+    });
+    const a = await fullAgreement(owner, [await makePartner(owner, 'Check Partner')], { status: 'active' });
+    const dims = { trust: 4, communication: 4, sharedGoals: 4, roles: 4, mutualBenefit: 4 };
+    const c = await ProgressCheckModel.create({
+      agreementId: a._id,
+      periodStart: new Date(Date.now() - 30 * 86400_000),
+      periodEnd: new Date(),
+      status: 'on_track',
+      health: dims,
+      healthScore: 20,
+    });
+    expect((await upload(ownerAgent, `/documents/meeting/${String(m._id)}`, Buffer.from('minutes'), 'minutes.txt')).status).to.equal(303);
+    expect((await upload(ownerAgent, `/documents/check/${String(c._id)}`, Buffer.from('report'), 'check-report.txt')).status).to.equal(303);
+    const meetingPage = await ownerAgent.get(`/meetings/${String(m._id)}`);
+    expect(meetingPage.text).to.include('minutes.txt');
+    expect(meetingPage.text).to.not.include('check-report.txt');
+    const checkPage = await ownerAgent.get(`/progress/${String(c._id)}`);
+    expect(checkPage.status).to.equal(200);
+    expect(checkPage.text).to.include('check-report.txt');
+    expect(checkPage.text).to.not.include('minutes.txt');
   });
 });
