@@ -32,7 +32,14 @@
           answer = {};
         }
         if (xhr.status >= 200 && xhr.status < 300 && answer.redirect) {
-          window.location.assign(answer.redirect);
+          var target = new URL(answer.redirect, window.location.href);
+          // Back to this very page (only the #documents anchor may differ): a hash change alone would not reload it.
+          if (target.pathname === window.location.pathname && target.search === window.location.search) {
+            window.location.hash = target.hash;
+            window.location.reload();
+          } else {
+            window.location.assign(target.href);
+          }
           return;
         }
         button.disabled = false;
