@@ -65,7 +65,7 @@ describe('browser: attaching a document to a partner at 390 px, in French and En
       expect(await DocumentModel.countDocuments({ name: `plan-${locale}.bin`, status: 'complete', size: 3 * 1024 * 1024 })).to.equal(1);
 
       // Nothing wider than the phone's screen, and the panel draws.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow, 'horizontal overflow at 390 px').to.be.at.most(0);
       await panel.scrollIntoViewIfNeeded();
       const shot = await panel.screenshot({ path: path.join(os.tmpdir(), `passerelle-documents-${locale}.png`) });

@@ -213,6 +213,17 @@ describe('documents on records', function () {
     const after = await ownerAgent.get(`/agreements/${String(a._id)}`);
     expect(after.text).to.include('Signed copy on file');
     expect(after.text).to.include('signed copy of version');
+    // The dashboard (cached per change of the data) lists contracts still without one.
+    const admin = await signIn(app, await createUser({ role: 'admin' }));
+    const unsignedRows = async () => (await admin.get('/dashboard/rows/unsigned')).text;
+    const other = await fullAgreement(owner, [await makePartner(owner, 'Unsigned Partner')], {
+      kind: 'contract',
+      status: 'active',
+      title: 'Unsigned contract',
+    });
+    expect(await unsignedRows()).to.include('Unsigned contract');
+    await upload(ownerAgent, `/documents/agreement/${String(other._id)}`, pdf, 'signed-2.pdf', { signedRev: String(other.rev ?? 0) });
+    expect(await unsignedRows()).to.not.include('Unsigned contract');
     const wrong = await upload(ownerAgent, `/documents/agreement/${String(a._id)}`, pdf, 'wrong.pdf', { signedRev: '99' });
     expect(wrong.status).to.equal(303);
     expect(wrong.headers.location).to.equal(`/agreements/${String(a._id)}`);
