@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import type { Express } from 'express';
+import supertest from 'supertest';
 import { createUser, csrfFrom, makeApp, signIn, type Agent, type TestUser } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { fullAgreement, makePartner } from '../helpers/agreements.js';
@@ -261,5 +262,38 @@ describe('documents on records', function () {
     expect(checkPage.status).to.equal(200);
     expect(checkPage.text).to.include('check-report.txt');
     expect(checkPage.text).to.not.include('minutes.txt');
+  });
+
+  it('a file its owner shares, when the agreement’s shared page is opened, then it is listed and downloads by the token alone', async () => {
+    const a = await fullAgreement(owner, [await makePartner(owner, 'Shared Partner')], { status: 'active' });
+    await upload(ownerAgent, `/documents/agreement/${String(a._id)}`, Buffer.from('shared notes'), 'shared-notes.txt');
+    await upload(ownerAgent, `/documents/agreement/${String(a._id)}`, Buffer.from('private notes'), 'private-notes.txt');
+    const doc = (await DocumentModel.findOne({ name: 'shared-notes.txt' }).lean())!;
+    const hidden = (await DocumentModel.findOne({ name: 'private-notes.txt' }).lean())!;
+    const token = await csrfFrom(ownerAgent, '/');
+    expect(
+      (
+        await ownerAgent
+          .post(`/documents/${String(doc._id)}/share`)
+          .type('form')
+          .send({ _csrf: token, shared: 'on' })
+      ).status,
+    ).to.equal(303);
+    const created = await ownerAgent
+      .post(`/agreements/${String(a._id)}/share`)
+      .type('form')
+      .send({ _csrf: token });
+    const shown = created.headers.location ? (await ownerAgent.get(created.headers.location)).text : created.text;
+    const link = /\/shared\/([A-Za-z0-9_-]{20,100})/.exec(shown)![1]!;
+    const visitor = supertest(app);
+    const page = await visitor.get(`/shared/${link}`);
+    expect(page.text).to.include('shared-notes.txt').and.not.include('private-notes.txt');
+    const down = await visitor
+      .get(`/shared/${link}/documents/${String(doc._id)}`)
+      .buffer(true)
+      .parse(binary as never);
+    expect(down.status).to.equal(200);
+    expect((down.body as Buffer).toString()).to.equal('shared notes');
+    expect((await visitor.get(`/shared/${link}/documents/${String(hidden._id)}`)).status).to.equal(404);
   });
 });
