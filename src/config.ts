@@ -61,6 +61,8 @@ const schema = z.object({
     .transform((v) => v?.trim() ?? '')
     .refine((v) => v === '' || /^(\S+\s+){4,5}\S+$/.test(v), { message: 'expected a cron expression (5 or 6 fields), or empty for none' }),
   BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
+  // Largest document a user may attach to a record, in megabytes (decimals allowed, for tests).
+  DOCUMENT_MAX_MB: z.coerce.number().positive().max(1024).default(25),
 });
 
 export type Config = Readonly<{
@@ -91,6 +93,7 @@ export type Config = Readonly<{
   changeRetentionMs: number;
   /** Archives go to `dir`; `cron` null means no scheduled backup; the newest `keep` are kept. */
   backup: { dir: string; cron: string | null; keep: number };
+  documentMaxBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -196,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     changeRetentionMs: e.CHANGE_RETENTION_MINUTES * 60_000,
     backup: { dir: path.join(dataDir, 'backups'), cron: e.BACKUP_CRON || null, keep: e.BACKUP_KEEP },
+    documentMaxBytes: Math.floor(e.DOCUMENT_MAX_MB * 1024 * 1024),
   });
 }
 

@@ -18,6 +18,7 @@ import { readinessRouter } from './readiness/routes.js';
 import { dashboardRouter, sharedRouter } from './dashboard/routes.js';
 import { outboxRouter, partnerLinksRouter } from './reminders/routes.js';
 import { backupRouter } from './backup/routes.js';
+import { documentsRouter } from './documents/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
 export const publicRouters: Router[] = [authRouter, calendarFeedRouter, sharedRouter, partnerLinksRouter];
@@ -41,4 +42,5 @@ export const memberRouters: Router[] = [
   devMailRouter,
   outboxRouter,
   backupRouter,
+  documentsRouter,
 ];

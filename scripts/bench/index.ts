@@ -31,6 +31,7 @@ import {
 } from './first-requests.js';
 import { nodeFlags, root, startConfig, startEnv, startServer, stopServer, waitHttp, waitReady } from './server.js';
 import { importThroughUi, timeCreates } from './writes.js';
+import { benchDocuments } from './documents.js';
 const { values } = parseArgs({ options: { partners: { type: 'string', default: '20000' } } });
 const large = Number(values.partners);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
@@ -207,6 +208,9 @@ for (const size of [100, large]) {
       });
       exportPeak = peak;
       say(`  export: ${Math.round(bytes / 1024)} KB`);
+      say('  a 25 MB document uploaded and downloaded (server memory before and during)…');
+      const docs = await attempt('documents', async () => benchDocuments(await session(), server.pid!, ids.partnerId));
+      if (docs) say(`    ${JSON.stringify(docs)}`);
     } else if (process.env.BENCH_JOBS !== 'off') {
       say('  mail delivery and CSV import (own processes)…');
       jobs = [runJob('mail', dbPort), runJob('import', dbPort)];

@@ -11,6 +11,7 @@ const listedFields = {
   title: 1,
   status: 1,
   kind: 1,
+  rev: 1,
   partnerIds: 1,
   ownerId: 1,
   teamIds: 1,
@@ -31,6 +32,7 @@ export type ListedAgreement = Pick<
   | 'title'
   | 'status'
   | 'kind'
+  | 'rev'
   | 'partnerIds'
   | 'ownerId'
   | 'teamIds'

@@ -14,6 +14,7 @@ import { overdueChecks } from '../progress/schedule.js';
 import { isManager } from '../users/roles.js';
 import { activeUserOptions } from '../users/service.js';
 import { elements, type AgreementElement } from './constants.js';
+import { documentPanel } from '../documents/service.js';
 import { defaultThresholds, getThresholds, setThresholds } from './kpis.js';
 import type { AgreementDoc } from './model.js';
 import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
@@ -151,12 +152,13 @@ agreementsRouter.post('/admin/kpi-thresholds', refusedTo('/admin/kpi-thresholds'
 
 agreementsRouter.get('/agreements/:id', async (req, res) => {
   const view = await loadView(parseId(req.params.id), req.t('agreements:deletedPartner'));
-  const [versions, renewalOf, renewalTo, overdue, history] = await Promise.all([
+  const [versions, renewalOf, renewalTo, overdue, history, documents] = await Promise.all([
     versionsOf(view.a._id),
     view.a.renewedFromId ? agreementTitleAndStatus(view.a.renewedFromId) : null,
     view.a.renewedToId ? agreementTitleAndStatus(view.a.renewedToId) : null,
     overdueChecks({ partnerId: view.a.partnerIds[0] }),
     agreementHistory(view.a._id),
+    documentPanel(req.user!, 'agreement', view.a._id),
   ]);
   res.render('agreements/show', {
     title: view.a.title,
@@ -164,7 +166,8 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
     versions,
     history,
     charts: true,
-    scripts: ['/public/vendor/chart.umd.min.js', '/public/js/kpi-charts.js'],
+    scripts: ['/public/vendor/chart.umd.min.js', '/public/js/kpi-charts.js', '/public/js/document-upload.js'],
+    documents,
     renewalOf,
     renewalTo,
     renewalOpen: Boolean(renewalTo && openStatuses.includes(renewalTo.status)),

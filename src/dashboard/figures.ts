@@ -3,7 +3,7 @@
 // click-through list behind it are both computed here, from the same selection and the same keys, so
 // the number shown and the rows listed cannot disagree.
 import type { KpiStatus } from '../agreements/constants.js';
-import { agreementStatuses } from '../agreements/constants.js';
+import { agreementStatuses, formalKinds } from '../agreements/constants.js';
 import { partnerTypes, stages, type PartnerType, type Stage } from '../partners/constants.js';
 import { healthDimensions, type HealthDimension } from '../progress/constants.js';
 import { pushTo } from '../util/group.js';
@@ -98,6 +98,12 @@ export const selections = {
     active(p)
       .filter((a) => a.followUp?.nextCheckDue && a.followUp.nextCheckDue < p.now)
       .sort((a, b) => a.followUp.nextCheckDue!.getTime() - b.followUp.nextCheckDue!.getTime()),
+  ),
+  /** Active formal agreements (contracts) without the signed copy of their current version on file. */
+  unsigned: selection((p) =>
+    active(p)
+      .filter((a) => formalKinds.includes(a.kind) && !p.signedCopies.has(String(a._id)))
+      .sort(byTitle),
   ),
   tasks: selection((p) => p.tasksOverdue),
   meetings: selection((p) => p.meetingsThisWeek),
@@ -202,7 +208,12 @@ export function attainment(p: Portfolio) {
 }
 
 export function followUpHealth(p: Portfolio) {
-  return { checksOverdue: figures(p, 'checks')(), tasksOverdue: figures(p, 'tasks')(), meetingsThisWeek: figures(p, 'meetings')() };
+  return {
+    checksOverdue: figures(p, 'checks')(),
+    tasksOverdue: figures(p, 'tasks')(),
+    meetingsThisWeek: figures(p, 'meetings')(),
+    unsigned: figures(p, 'unsigned')(),
+  };
 }
 
 /** Health score (5–25) of each active agreement's latest check, their average, a monthly trend and the weakest dimension. */

@@ -6,7 +6,8 @@
 import { Types } from 'mongoose';
 import { perChangeCache } from '../db/per-change-cache.js';
 import { agreementDirectory } from '../agreements/directory.js';
-import type { AgreementStatus, KpiStatus } from '../agreements/constants.js';
+import { formalKinds, type AgreementKind, type AgreementStatus, type KpiStatus } from '../agreements/constants.js';
+import { signedCopiesOnFile } from '../documents/service.js';
 import { meetingsStartingBetween, sameId, type ListedMeeting } from '../meetings/directory.js';
 import type { PartnerType, Stage } from '../partners/constants.js';
 import { partnerDirectory, partnersById } from '../partners/directory.js';
@@ -31,6 +32,8 @@ export interface DashboardFilter {
 export interface AgreementRow {
   _id: Types.ObjectId;
   title: string;
+  kind: AgreementKind;
+  rev?: number;
   ownerId: Types.ObjectId;
   partnerIds: Types.ObjectId[];
   status: AgreementStatus;
@@ -87,6 +90,8 @@ export interface Portfolio {
   /** Meetings of the next seven days, not cancelled, soonest first. */
   meetingsThisWeek: ListedMeeting[];
   checks: CheckRow[];
+  /** Active formal agreements with the signed copy of their current revision on file (ids). */
+  signedCopies: ReadonlySet<string>;
 }
 
 const hasPartnerFilter = (f: DashboardFilter) => Boolean(f.ownerId || f.type || f.region);
@@ -142,7 +147,8 @@ async function readPortfolio(filter: DashboardFilter, now: Date): Promise<Portfo
   const keep = partnerIds ? new Set(partnerIds.map(String)) : null;
   // Tasks and meetings follow the partner type/region filter through their partner; the owner filter through their owner.
   const keepTasks = keep && agreementMatchesPartners(filter) ? keep : null;
-  const [changes, tasksOverdue, meetingsThisWeek, checks, users] = await Promise.all([
+  const formal = agreements.filter((a) => a.status === 'active' && formalKinds.includes(a.kind));
+  const [changes, tasksOverdue, meetingsThisWeek, checks, users, signedCopies] = await Promise.all([
     stageChangesBetween(since, now).then((list) => (keep ? list.filter((c) => keep.has(String(c.partnerId))) : list)),
     overdueTaskRows<TaskRow>(now, { ownerId: filter.ownerId, partnerIds: keepTasks ? partnerIds : null }, BIG_BATCH),
     meetingsStartingBetween(now, weekEnd).then((list) =>
@@ -158,6 +164,7 @@ async function readPortfolio(filter: DashboardFilter, now: Date): Promise<Portfo
     checksEndingSince<CheckRow>(activeIds, new Date(now.getTime() - 365 * DAY), BIG_BATCH),
     // Names of the owners and of the active professionals (mastery lists everyone, even at zero).
     ownersAndProfessionals(ownerIds, BIG_BATCH),
+    signedCopiesOnFile(new Map(formal.map((a) => [String(a._id), a.rev ?? 0]))),
   ]);
   return {
     filter,
@@ -171,5 +178,6 @@ async function readPortfolio(filter: DashboardFilter, now: Date): Promise<Portfo
     tasksOverdue,
     meetingsThisWeek,
     checks,
+    signedCopies,
   };
 }

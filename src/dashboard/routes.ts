@@ -6,6 +6,8 @@ import { config } from '../config.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { parseId } from '../http/ids.js';
+import { openDocument } from '../documents/service.js';
+import { sendDocument } from '../documents/routes.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { partnerTypes, stages } from '../partners/constants.js';
 import { agreementStatuses } from '../agreements/constants.js';
@@ -226,5 +228,12 @@ sharedRouter.get('/shared/:token', async (req, res) => {
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Robots-Tag', 'noindex, nofollow');
-  res.render('dashboard/shared', { title: view.agreement.title, view });
+  res.render('dashboard/shared', { title: view.agreement.title, view, token: String(req.params.token) });
+});
+
+sharedRouter.get('/shared/:token/documents/:docId', async (req, res) => {
+  const view = await sharedView(String(req.params.token));
+  if (!view) throw notFound();
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  await sendDocument(res, await openDocument(parseId(req.params.docId), { agreementId: view.agreementId }), false);
 });

@@ -54,6 +54,7 @@ export async function blockRows(block: RowBlock, key: string | undefined, filter
     case 'ending':
     case 'diversity':
     case 'mastery':
+    case 'unsigned':
       return agreements(rowsOf(p, block, key));
     case 'checks':
       return {

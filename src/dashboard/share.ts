@@ -9,6 +9,7 @@ import { meetingsStartingBetween, sameId } from '../meetings/directory.js';
 import { isManager, type Role } from '../users/roles.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
 import { liveAgreementTeam, sharedAgreement } from '../agreements/lookups.js';
+import { sharedDocuments } from '../documents/service.js';
 
 const shareLinkSchema = new Schema(
   {
@@ -70,13 +71,17 @@ export async function sharedView(token: string, now = new Date()) {
   if (!link) return null;
   const a = await sharedAgreement(link.agreementId);
   if (!a) return null;
-  const [history, meetings] = await Promise.all([
+  const [history, meetings, documents] = await Promise.all([
     measurementsOf(a._id).then((list) => list.reverse().slice(0, 2000)),
     meetingsStartingBetween(now, null).then((rows) =>
       rows.filter((m) => sameId(m.agreementId, a._id) && !m.cancelled && !m.archived).slice(0, 20),
     ),
+    // Files the owner marked shared, downloadable through this link only.
+    sharedDocuments(a._id),
   ]);
   return {
+    agreementId: a._id,
+    documents: documents.map((d) => ({ id: d.id, name: d.name, size: d.size })),
     agreement: {
       title: a.title,
       status: a.status,

@@ -24,8 +24,19 @@ export const securityHeaders = helmet({
 const tokenFromRequest = (req: Request): string | undefined => {
   const body = req.body as Record<string, unknown> | undefined;
   const fromBody = typeof body?._csrf === 'string' ? body._csrf : undefined;
-  return fromBody ?? req.get('x-csrf-token');
+  return fromBody ?? req.get('x-csrf-token') ?? multipartQueryToken(req);
 };
+
+/**
+ * A streamed upload (documents) is checked before its body is read, so its token cannot be in the
+ * body: its form carries it in the action's query string (or the script sends the header). Only
+ * multipart requests may do so; the app sends `Referrer-Policy: no-referrer`, so the URL leaks nowhere.
+ */
+function multipartQueryToken(req: Request): string | undefined {
+  if (!req.is('multipart/form-data')) return undefined;
+  const q = (req.query as Record<string, unknown>)._csrf;
+  return typeof q === 'string' ? q : undefined;
+}
 const errorConfig = { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' };
 
 // Two kinds of CSRF token, one per kind of visitor:

@@ -31,6 +31,11 @@ export function viewHelpers(req: Request, res: Response, next: NextFunction): vo
     isoDate: (d: Date | string | null | undefined) => (d ? dayIn(zone, new Date(d)) : ''),
     number: (n: number | null | undefined, digits = 0) =>
       n === null || n === undefined ? '' : numberFormat(locale, { maximumFractionDigits: digits }).format(n),
+    /** A file's size in the reader's language (kB under a megabyte, else MB). */
+    bytes: (n: number) =>
+      n < 1024 * 1024
+        ? numberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(Math.max(1, Math.round(n / 1024)))
+        : numberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(n / 1048576),
     money: (n: number | null | undefined, currency = 'CAD') =>
       n === null || n === undefined ? '' : numberFormat(locale, { style: 'currency', currency }).format(n),
   };

@@ -40,6 +40,7 @@ import { refusedTo } from '../http/refusal.js';
 import { partnerName, partnerOptionsWithContacts } from '../partners/lookups.js';
 import { activeUserNames } from '../users/people.js';
 import { agreementForMeeting, agreementOptions, agreementTitle } from '../agreements/lookups.js';
+import { documentPanel } from '../documents/service.js';
 
 export const meetingsRouter = Router();
 export const calendarFeedRouter = Router();
@@ -227,6 +228,8 @@ async function showMeeting(req: Request, extra: Record<string, unknown> = {}) {
     users,
     series,
     canEdit: await canEditMeeting(req.user!, m),
+    documents: await documentPanel(req.user!, 'meeting', m._id),
+    scripts: ['/public/js/document-upload.js'],
     values: { agenda, minutes: m.minutes, decisions: m.decisions, itemOwnerId: req.user!.id, rev: String(m.rev ?? 0) },
     occValues: {
       title: m.title,

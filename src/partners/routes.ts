@@ -46,6 +46,7 @@ import { templateNames } from '../tasks/templates.js';
 import { refusedTo } from '../http/refusal.js';
 import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
 import { userNameRecord } from '../users/people.js';
+import { documentPanel } from '../documents/service.js';
 
 export const partnersRouter = Router();
 partnersRouter.use(contactsRouter);
@@ -172,13 +173,14 @@ async function showPartner(
 ) {
   const partner = orNotFound(await getPartner(parseId(req.params.id)));
   const tasksRead = allPartnerTasks(partner._id);
-  const [allTasks, timeline, agreements, overdueAgreements, templates, users] = await Promise.all([
+  const [allTasks, timeline, agreements, overdueAgreements, templates, users, documents] = await Promise.all([
     tasksRead,
     tasksRead.then((tasks) => partnerTimeline(partner._id, 50, { tasks })),
     agreementsForPartner(partner._id),
     overdueChecks({ partnerId: partner._id }),
     templateNames(),
     activeUserOptions(),
+    documentPanel(req.user!, 'partner', partner._id),
   ]);
   // The owner is usually an active user, already read; a deactivated one costs one more query.
   const ownerName =
@@ -198,6 +200,8 @@ async function showPartner(
     users,
     taskOwners: Object.fromEntries(users.map((u) => [String(u._id), u.name])),
     canEdit: canEditPartner(req.user!, partner),
+    documents,
+    scripts: ['/public/js/document-upload.js'],
     ...choices,
   });
 }

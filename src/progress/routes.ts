@@ -14,6 +14,7 @@ import { followUpRound } from '../reminders/followup.js';
 import { refusedTo } from '../http/refusal.js';
 import { agreementFollowUp, agreementForHealth, agreementTitleAndKpis } from '../agreements/lookups.js';
 import { tasksOfCheck } from '../tasks/service.js';
+import { documentPanel } from '../documents/service.js';
 
 export const progressRouter = Router();
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
@@ -93,6 +94,7 @@ progressRouter.get('/progress/:id', async (req, res) => {
     measurementsOfCheck(check._id),
     tasksOfCheck(check._id),
   ]);
+  const documents = await documentPanel(req.user!, 'check', check._id);
   const kpiNames = new Map((agreement?.kpis ?? []).map((k) => [String(k._id), k.name]));
   res.render('progress/show', {
     title: req.t('progress:show.title'),
@@ -102,6 +104,8 @@ progressRouter.get('/progress/:id', async (req, res) => {
     measurements: measurements.map((m) => ({ name: kpiNames.get(String(m.kpiId)) ?? '?', value: m.value })),
     tasks,
     dimensions: healthDimensions,
+    documents,
+    scripts: ['/public/js/document-upload.js'],
   });
 });
 

@@ -174,7 +174,7 @@ describe('steering dashboard', function () {
     expect(d.attainment.shares).to.deep.equal({ on_track: 50, at_risk: 25, off_track: 25 });
     expect(d.attainment.worst[0]!.kpi.name).to.equal('Heures de mentorat');
     expect(d.attainment.worst[1]!.kpi.name).to.equal('Bénévoles');
-    expect(d.followUp).to.deep.equal({ checksOverdue: 2, tasksOverdue: 2, meetingsThisWeek: 1 });
+    expect(d.followUp).to.deep.equal({ checksOverdue: 2, tasksOverdue: 2, meetingsThisWeek: 1, unsigned: 0 });
     expect(d.health.average).to.equal(16.5);
     expect(d.health.agreementsRated).to.equal(2);
     expect(d.health.lowest).to.equal('roles');
@@ -302,7 +302,7 @@ describe('steering dashboard', function () {
           pipeline: 18,
           agreements: 10,
           attainment: 5,
-          'follow-up': 3,
+          'follow-up': 4, // checks, tasks, meetings, contracts without a signed copy
           health: 1,
           diversity: 9,
           mastery: 2,
