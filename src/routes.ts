@@ -4,7 +4,8 @@ import { authRouter } from './auth/routes.js';
 import { homeRouter } from './home/routes.js';
 import { devMailRouter } from './mail/routes.js';
 import { usersRouter } from './users/routes.js';
-import { calendarFeedRouter, meetingsRouter } from './meetings/routes.js';
+import { meetingsRouter } from './meetings/routes.js';
+import { calendarFeedRouter, meetingCalendarRouter } from './meetings/calendar-routes.js';
 import { progressRouter } from './progress/routes.js';
 import { partnersRouter } from './partners/routes.js';
 import { partnerImportRouter } from './partners/import.routes.js';
@@ -35,6 +36,7 @@ export const memberRouters: Router[] = [
   tasksRouter,
   readinessRouter,
   dashboardRouter,
+  meetingCalendarRouter,
   meetingsRouter,
   progressRouter,
   usersRouter,

@@ -11,25 +11,17 @@ import { type MeetingDoc } from './model.js';
 import { meetingKinds } from './constants.js';
 import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
 import { skippedTime } from './recurrence.js';
-import type { ListedMeeting } from './directory.js';
 import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
-import { clockIn, dayIn } from '../util/formats.js';
-import { pushTo } from '../util/group.js';
 import {
   actionItemsFor,
   addActionItem,
   canEditMeeting,
   cancelFollowing,
   cancelMeeting,
-  createFeedToken,
   defaultAgenda,
-  feedIcs,
   getMeeting,
-  hasActiveFeed,
   icsForMeeting,
-  meetingsBetween,
   partnerNames,
-  revokeFeedTokens,
   saveMinutes,
   seriesOccurrences,
   scheduleMeeting,
@@ -43,7 +35,6 @@ import { agreementForMeeting, agreementOptions, agreementTitle } from '../agreem
 import { documentPanel } from '../documents/service.js';
 
 export const meetingsRouter = Router();
-export const calendarFeedRouter = Router();
 
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
 
@@ -71,44 +62,6 @@ meetingsRouter.get('/meetings', async (req, res) => {
     partners: await partnerNames(items.map((m) => m.partnerId)),
     scope,
     pager: pagination(page, total),
-  });
-});
-
-meetingsRouter.get('/meetings/calendar', async (req, res) => {
-  const { scope, month } = listQuerySchema.parse(req.query);
-  const zone = zoneOf(req);
-  const first = month ? DateTime.fromISO(`${month}-01`, { zone }) : DateTime.now().setZone(zone).startOf('month');
-  const gridStart = first.minus({ days: first.weekday - 1 });
-  const gridEnd = first
-    .endOf('month')
-    .plus({ days: 7 - first.endOf('month').weekday })
-    .endOf('day');
-  const meetings = await meetingsBetween(gridStart.toJSDate(), gridEnd.toJSDate(), { scope, userId: req.user!._id });
-  const byDay = new Map<string, ListedMeeting[]>();
-  for (const m of meetings) {
-    pushTo(byDay, dayIn(zone, m.start), m);
-  }
-  const weeks: { date: string; day: number; inMonth: boolean; meetings: ListedMeeting[] }[][] = [];
-  for (let d = gridStart; d <= gridEnd; d = d.plus({ days: 1 })) {
-    if (d.weekday === 1) weeks.push([]);
-    weeks[weeks.length - 1]!.push({
-      date: d.toISODate()!,
-      day: d.day,
-      inMonth: d.month === first.month,
-      meetings: byDay.get(d.toISODate()!) ?? [],
-    });
-  }
-  const locale = req.language === 'en' ? 'en-CA' : 'fr-CA';
-  res.render('meetings/calendar', {
-    title: req.t('meetings:calendar.title'),
-    monthLabel: first.setLocale(locale).toFormat('LLLL yyyy'),
-    prevMonth: first.minus({ months: 1 }).toFormat('yyyy-MM'),
-    nextMonth: first.plus({ months: 1 }).toFormat('yyyy-MM'),
-    weekdays: Array.from({ length: 7 }, (_, i) => gridStart.plus({ days: i }).setLocale(locale).toFormat('ccc')),
-    weeks,
-    scope,
-    today: DateTime.now().setZone(zone).toISODate(),
-    timeOf: (d: Date) => clockIn(zone, d),
   });
 });
 
@@ -332,27 +285,3 @@ meetingsRouter.post('/meetings/:id/cancel', refusedTo('/meetings/:id'), async (r
 });
 
 // ---- Calendar feed --------------------------------------------------------------------------------
-
-// The profile page shows the feed section (partial views/meetings/feed-section.ejs).
-meetingsRouter.get('/profile', async (req, res, next) => {
-  res.locals.calendarFeedActive = await hasActiveFeed(req.user!._id);
-  next();
-});
-
-meetingsRouter.post('/calendar/feed', refusedTo('/profile'), async (req, res) => {
-  const token = await createFeedToken(req.user!);
-  res.render('meetings/feed-created', { title: req.t('meetings:feed.title'), feedUrl: `${config.baseUrl}/calendar/feed/${token}.ics` });
-});
-
-meetingsRouter.post('/calendar/feed/revoke', refusedTo('/profile'), async (req, res) => {
-  await revokeFeedTokens(req.user!);
-  flash(req, 'success', 'meetings:feed.revoked');
-  res.redirect('/profile');
-});
-
-calendarFeedRouter.get('/calendar/feed/:token.ics', async (req, res) => {
-  const text = await feedIcs(String(req.params.token));
-  if (!text) return res.status(404).type('text/plain').send('Not found');
-  res.setHeader('Cache-Control', 'private, no-store');
-  res.type('text/calendar; charset=utf-8').send(text);
-});
