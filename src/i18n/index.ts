@@ -32,7 +32,9 @@ void i18n.use(middleware.LanguageDetector).init({
   fallbackLng: config.defaultLocale,
   ns: namespaces,
   defaultNS: 'common',
-  interpolation: { escapeValue: false }, // EJS escapes on output
+  // EJS escapes on output. The example number of validation:numberExample is formatted by Intl in
+  // the reader's language (25 000,50 · 25,000.50): the message needs no value from the form.
+  interpolation: { escapeValue: false, defaultVariables: { numberExample: 25000.5 } },
   returnNull: false,
   detection: { order: ['querystring', 'cookie', 'header'], lookupQuerystring: 'lang', lookupCookie: 'lang', caches: false },
 });

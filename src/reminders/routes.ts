@@ -60,7 +60,7 @@ partnerLinksRouter.post('/p/followup/:token', refusedTo('/p/followup/:token'), a
   if (!opened.ok) return refuse(req, res, opened.reason, opened.locale);
   await speak(req, res, opened.contact.locale);
   const values = formValues(req.body);
-  const parsed = parseInput(answerSchema(opened.kpis), values);
+  const parsed = parseInput(answerSchema(opened.kpis), values, req.language);
   if (!parsed.ok)
     return res.status(422).render('reminders/followup', {
       title: req.t('reminders:followup.title'),
