@@ -111,7 +111,7 @@ agreementsRouter.get('/agreements/new', async (req, res) => {
 });
 
 agreementsRouter.post('/agreements', refusedTo('/agreements/new'), async (req, res) => {
-  const parsed = parseBasics(req.body);
+  const parsed = parseBasics(req.body, req.language);
   if (!parsed.ok) return basicsForm(req, res, { status: 422, values: parsed.values, errors: parsed.errors });
   const id = await createAgreement(req.user!, parsed.data);
   flash(req, 'success', 'agreements:basics.created');
@@ -137,7 +137,7 @@ const thresholdsSchema = z
 
 agreementsRouter.post('/admin/kpi-thresholds', refusedTo('/admin/kpi-thresholds'), requireRole('admin'), async (req, res) => {
   const values = formValues(req.body);
-  const parsed = parseInput(thresholdsSchema, values);
+  const parsed = parseInput(thresholdsSchema, values, req.language);
   if (!parsed.ok)
     return res.status(422).render('agreements/thresholds', {
       title: req.t('agreements:thresholds.title'),
@@ -222,7 +222,7 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
   const rev = formRevision(formValues(req.body).rev) ?? -1;
   let outcome: Awaited<ReturnType<typeof editAgreement>>;
   if (element === 'basics') {
-    const parsed = parseBasics(req.body);
+    const parsed = parseBasics(req.body, req.language);
     if (!parsed.ok)
       return basicsForm(req, res, {
         status: 422,
@@ -240,7 +240,7 @@ agreementsRouter.post('/agreements/:id/edit/:element', toAgreement, async (req, 
       });
     outcome = saved;
   } else {
-    const parsed = parseElement(element, req.body);
+    const parsed = parseElement(element, req.body, req.language);
     if (!parsed.ok) {
       const a = withAmendment(orNotFound(await agreementById(id)));
       return res.status(422).render('agreements/element', {
@@ -289,7 +289,7 @@ agreementsRouter.post('/agreements/:id/transition', toAgreement, async (req, res
 
 agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', toAgreement, existing(agreementExists), async (req, res) => {
   const id = parseId(req.params.id);
-  const parsed = parseInput(measurementSchema, formValues(req.body));
+  const parsed = parseInput(measurementSchema, formValues(req.body), req.language);
   if (!parsed.ok) {
     flash(req, 'error', Object.values(parsed.errors)[0]!);
     return res.redirect(`/agreements/${String(id)}#kpis`);

@@ -5,6 +5,7 @@ import {
   formInput,
   formLists,
   formValues,
+  inLocale,
   issueKey,
   numberInput,
   optionalCalendarDate,
@@ -33,7 +34,7 @@ const text = (max: number) => z.string().trim().max(max, 'validation:tooLong');
 const num = z
   .string()
   .trim()
-  .refine((v) => v === '' || parseFormNumber(v) !== null, 'validation:number')
+  .refine((v) => v === '' || parseFormNumber(v) !== null, 'validation:numberExample')
   .transform((v) => (v === '' ? null : parseFormNumber(v)));
 // An amount of money: a total, a contribution, an installment is never below zero.
 const amount = num.refine((x) => x === null || x >= 0, 'validation:notNegative');
@@ -68,10 +69,11 @@ const validIds = (list: string[]) => [...new Set(list.filter((v) => /^[a-f0-9]{2
 
 export function parseBasics(
   body: unknown,
+  locale?: string,
 ): { ok: true; data: BasicsInput } | { ok: false; errors: FieldErrors; values: Record<string, string | string[]> } {
   // The checkbox groups are lists whether one box or several were ticked (the form shows them again).
   const values = formInput(body, ['otherPartnerIds', 'teamIds']);
-  const parsed = parseInput(basicsSchema, values);
+  const parsed = parseInput(basicsSchema, values, locale);
   if (!parsed.ok) return { ok: false, errors: parsed.errors, values };
   const { otherPartnerIds, teamIds } = values;
   const lead = oid(parsed.data.leadPartnerId);
@@ -88,7 +90,12 @@ type ElementResult = { ok: true; patch: Record<string, unknown> } | { ok: false;
  * Parses one element's form (rows come as repeated fields; blank rows and rows marked "remove" are
  * dropped). Refused, it gives the element as the user typed it (`draft`) to show the form again.
  */
-export function parseElement(element: AgreementElement, body: unknown): ElementResult {
+/** Numbers are read as `locale` writes them (the request's language). */
+export function parseElement(element: AgreementElement, body: unknown, locale?: string): ElementResult {
+  return inLocale(locale, () => parseElementIn(element, body));
+}
+
+function parseElementIn(element: AgreementElement, body: unknown): ElementResult {
   const v = formValues(body);
   const errors: FieldErrors = {};
   // A refused value stays as typed in the patch: the patch is then the draft the form shows again.
@@ -99,7 +106,7 @@ export function parseElement(element: AgreementElement, body: unknown): ElementR
   };
   const kpiValue = (unit: string, value: unknown, field: string) => {
     const n = check(
-      num.refine((x) => x !== null, 'validation:number'),
+      num.refine((x) => x !== null, 'validation:numberExample'),
       value,
       field,
     );
@@ -253,7 +260,7 @@ export const measurementCsvQuerySchema = listQuerySchema.extend({
 });
 
 export const measurementSchema = z.object({
-  value: num.refine((x) => x !== null, 'validation:number').transform((x) => x),
+  value: num.refine((x) => x !== null, 'validation:numberExample').transform((x) => x),
   periodStart: optionalDate.default(null),
   periodEnd: calendarDate.transform((d) => new Date(`${d}T12:00:00Z`)),
   comment: text(2000).default(''),

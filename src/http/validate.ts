@@ -4,6 +4,7 @@
 // so the validator's English ("Invalid input: expected string…") never reaches a page.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { parseLocaleNumber } from '../util/number-input.js';
 
 export type FieldErrors = Record<string, string>;
 
@@ -84,8 +85,25 @@ export function issueKey(issue: Issue, input?: unknown): string {
   }
 }
 
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
-  const result = schema.safeParse(input);
+// Numbers are read in the language of the reader (src/util/number-input.ts), and zod hands a schema
+// no context of its own: `parseInput` and `inLocale` name the locale of the parse running now, read
+// by the number fields. Parsing is synchronous, so the locale is exactly that of this one call.
+let parsingLocale: string | undefined;
+
+/** Runs `fn` (synchronous parsing) with the number fields reading numbers as `locale` writes them. */
+export function inLocale<T>(locale: string | undefined, fn: () => T): T {
+  const outer = parsingLocale;
+  parsingLocale = locale;
+  try {
+    return fn();
+  } finally {
+    parsingLocale = outer;
+  }
+}
+
+/** Parses `input` with `schema`; number fields read numbers as `locale` (the request's language) writes them. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, locale?: string): ParseResult<z.output<S>> {
+  const result = inLocale(locale ?? parsingLocale, () => schema.safeParse(input));
   if (result.success) return { ok: true, data: result.data };
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
@@ -112,12 +130,17 @@ export const optionalCalendarDate = z
   .refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), 'validation:date')
   .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || isCalendarDate(v), 'validation:dateNotExist');
 
-// Digits with at most one decimal point or comma, and a sign: what people type in a number field.
-// Number() alone would also take 0x10, 0b1, 1e3, Infinity and blank (as 16, 1, 1000, Infinity, 0).
+// Without a locale: digits with at most one decimal point or comma, and a sign. Number() alone would
+// also take 0x10, 0b1, 1e3, Infinity and blank (as 16, 1, 1000, Infinity, 0).
 const numberText = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/;
 
-/** The one reading of a number typed in a form, or null when it is not one written that way. */
+/**
+ * The one reading of a number typed in a form, or null when it is not one written that way: as the
+ * locale writes it (25 000,50 · 25,000.50) or plainly (25000.50) while a parse in a locale runs
+ * (`parseInput`, `inLocale`), else digits with a point or a comma.
+ */
 export function parseFormNumber(raw: string): number | null {
+  if (parsingLocale) return parseLocaleNumber(raw, parsingLocale);
   const v = raw.trim();
   if (!numberText.test(v)) return null;
   const n = Number(v.replace(',', '.'));
@@ -126,9 +149,10 @@ export function parseFormNumber(raw: string): number | null {
 
 /**
  * A required number field read with parseFormNumber, then checked by `rules` (int, min, max with
- * their messages). Blank is 'required'; anything not written as a number is `message`.
+ * their messages). Blank is 'required'; anything not written as a number is `message` (by default
+ * the message that shows how the reader's language writes one).
  */
-export function numberInput<T extends z.ZodType<unknown, number>>(rules: T, message = 'validation:number') {
+export function numberInput<T extends z.ZodType<unknown, number>>(rules: T, message = 'validation:numberExample') {
   return z
     .string({ message: 'validation:required' })
     .refine((v) => v.trim() !== '', 'validation:required')

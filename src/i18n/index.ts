@@ -33,7 +33,9 @@ void i18n.use(middleware.LanguageDetector).init({
   fallbackLng: config.defaultLocale,
   ns: namespaces,
   defaultNS: 'common',
-  interpolation: { escapeValue: false }, // EJS escapes on output
+  // EJS escapes on output. The example number of validation:numberExample is formatted by Intl in
+  // the reader's language (25 000,50 · 25,000.50): the message needs no value from the form.
+  interpolation: { escapeValue: false, defaultVariables: { numberExample: 25000.5 } },
   returnNull: false,
   detection: { order: ['querystring', 'cookie', 'header'], lookupQuerystring: 'lang', lookupCookie: 'lang', caches: false },
 });
@@ -44,10 +46,35 @@ export function isLocale(v: unknown): v is Locale {
   return typeof v === 'string' && (locales as readonly string[]).includes(v);
 }
 
+/**
+ * The language a visitor chose on a public page: `?lang=` on the link, else the `lang` cookie the
+ * switch sets (null when they chose none). A page in someone's language (a partner contact's)
+ * speaks it only when the visitor chose none.
+ */
+export function visitorLanguage(req: Request): Locale | null {
+  const query = req.query.lang;
+  if (isLocale(query)) return query;
+  const cookie = (req.cookies as Record<string, unknown> | undefined)?.lang;
+  return isLocale(cookie) ? cookie : null;
+}
+
+/** A same-site path without its `lang=` parameter: after the switch, the cookie (or the profile) decides. */
+export function withoutLangParam(path: string): string {
+  const q = path.indexOf('?');
+  if (q < 0) return path;
+  const hash = path.indexOf('#', q);
+  const query = new URLSearchParams(path.slice(q + 1, hash < 0 ? undefined : hash));
+  query.delete('lang');
+  const rest = query.toString();
+  return `${path.slice(0, q)}${rest ? `?${rest}` : ''}${hash < 0 ? '' : path.slice(hash)}`;
+}
+
 /** A signed-in user's own language wins over the browser's. */
 export async function userLanguage(req: Request, res: Response, next: NextFunction): Promise<void> {
   if (req.user && req.language !== req.user.locale) await req.i18n.changeLanguage(req.user.locale);
   res.locals.t = req.t;
   res.locals.lang = req.language;
+  // Public forms carry the language a link asked for (`?lang=en`) to their POST.
+  res.locals.langQuery = !req.user && isLocale(req.query.lang) ? `?lang=${req.query.lang}` : '';
   next();
 }

@@ -108,7 +108,7 @@ meetingsRouter.get('/meetings/new', async (req, res) => {
 
 meetingsRouter.post('/meetings', refusedTo('/meetings/new'), async (req, res) => {
   const values = formValues(req.body);
-  const parsed = parseInput(meetingSchema, values);
+  const parsed = parseInput(meetingSchema, values, req.language);
   if (!parsed.ok)
     return res
       .status(422)
@@ -244,7 +244,7 @@ meetingsRouter.post('/meetings/:id/action-items', refusedTo('/meetings/:id'), as
 meetingsRouter.post('/meetings/:id/occurrence', refusedTo('/meetings/:id'), async (req, res) => {
   const id = parseId(req.params.id);
   const values = formValues(req.body);
-  const parsed = parseInput(occurrenceSchema, values);
+  const parsed = parseInput(occurrenceSchema, values, req.language);
   if (!parsed.ok) return res.status(422).render('meetings/show', await showMeeting(req, { occValues: values, occErrors: parsed.errors }));
   const zone = (await getMeeting(id))?.zone ?? '';
   const shifted = zone ? skippedTime(parsed.data.date, parsed.data.time, zone) : null;

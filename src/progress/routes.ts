@@ -51,10 +51,11 @@ progressRouter.post('/agreements/:id/progress', refusedTo('/agreements/:id/progr
   const id = parseId(req.params.id);
   const locals = await formLocals(req, id);
   const values = formValues(req.body);
-  const parsed = parseInput(checkSchema, values);
+  const parsed = parseInput(checkSchema, values, req.language);
   const kpis = kpiValuesFrom(
     values,
     locals.agreement.kpis.map((k) => ({ id: String(k._id), unit: k.unit })),
+    req.language,
   );
   if (!parsed.ok || Object.keys(kpis.errors).length)
     return res

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kpiValueProblem } from '../agreements/kpis.js';
 import { isoDate } from '../meetings/schemas.js';
-import { numberInput, parseFormNumber } from '../http/validate.js';
+import { inLocale, numberInput, parseFormNumber } from '../http/validate.js';
 import { checkStatuses, healthDimensions } from './constants.js';
 
 const rating = numberInput(
@@ -30,14 +30,14 @@ export const checkSchema = z
   .refine((v) => v.periodEnd >= v.periodStart, { path: ['periodEnd'], message: 'progress:validation.period' });
 
 /** KPI values from `kpi_<id>` fields: empty means not measured; anything else a number its unit allows. */
-export function kpiValuesFrom(values: Record<string, string>, kpis: { id: string; unit: string }[]) {
+export function kpiValuesFrom(values: Record<string, string>, kpis: { id: string; unit: string }[], locale?: string) {
   const out: { kpiId: string; value: number }[] = [];
   const errors: Record<string, string> = {};
   for (const { id, unit } of kpis) {
     const raw = (values[`kpi_${id}`] ?? '').trim();
     if (!raw) continue;
-    const n = parseFormNumber(raw);
-    const problem = n !== null ? kpiValueProblem(unit, n) : 'validation:number';
+    const n = inLocale(locale, () => parseFormNumber(raw));
+    const problem = n !== null ? kpiValueProblem(unit, n) : 'validation:numberExample';
     if (problem) errors[`kpi_${id}`] = problem;
     else out.push({ kpiId: id, value: n! });
   }

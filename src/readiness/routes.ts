@@ -21,7 +21,7 @@ readinessRouter.get('/readiness', managers, (req, res) => render(req, res));
 
 readinessRouter.post('/readiness', refusedTo('/readiness'), managers, async (req, res) => {
   const values = formValues(req.body);
-  const parsed = parseInput(assessmentSchema, values);
+  const parsed = parseInput(assessmentSchema, values, req.language);
   if (!parsed.ok) return render(req, res, values, parsed.errors, 422);
   await recordAssessment(req.user!, parsed.data);
   flash(req, 'success', 'readiness:saved');

@@ -60,7 +60,7 @@ const rating = numberInput(
 const number = z
   .string()
   .trim()
-  .refine((v) => v === '' || parseFormNumber(v) !== null, { message: 'validation:number' })
+  .refine((v) => v === '' || parseFormNumber(v) !== null, { message: 'validation:numberExample' })
   .transform((v) => (v === '' ? '' : String(parseFormNumber(v))));
 
 /** The partner's answer; each KPI value must be one its unit allows (no negative count, 0–100 %). */

@@ -15,6 +15,7 @@ import { outboxMessageExists, outboxPage } from './outbox.js';
 import { outboxStates } from './constants.js';
 import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.js';
 import { DateTime } from 'luxon';
+import { visitorLanguage } from '../i18n/index.js';
 import { refusedTo } from '../http/refusal.js';
 
 // A refused withdrawal returns to the agreement the follow-up request is about (its id begins with it).
@@ -23,10 +24,13 @@ const toRequestAgreement = refusedTo((req) => `/agreements/${/^[a-f0-9]{24}(?=\.
 // Pages for people without an account (partner contacts), in the contact's language.
 export const partnerLinksRouter = Router();
 
-async function speak(req: Request, res: Response, locale: Locale): Promise<void> {
+/** The page speaks the contact's language, unless the visitor chose one (the switch, `?lang=`). */
+async function speak(req: Request, res: Response, contactLocale: Locale): Promise<Locale> {
+  const locale = visitorLanguage(req) ?? contactLocale;
   await req.i18n.changeLanguage(locale);
   res.locals.t = req.t;
   res.locals.lang = locale;
+  return locale;
 }
 
 const refusalStatus: Record<LinkRefusal, number> = { invalid: 404, expired: 410, used: 410, revoked: 410 };
@@ -60,7 +64,7 @@ partnerLinksRouter.post('/p/followup/:token', refusedTo('/p/followup/:token'), a
   if (!opened.ok) return refuse(req, res, opened.reason, opened.locale);
   await speak(req, res, opened.contact.locale);
   const values = formValues(req.body);
-  const parsed = parseInput(answerSchema(opened.kpis), values);
+  const parsed = parseInput(answerSchema(opened.kpis), values, req.language);
   if (!parsed.ok)
     return res.status(422).render('reminders/followup', {
       title: req.t('reminders:followup.title'),
@@ -96,7 +100,7 @@ async function renderRsvp(req: Request, res: Response, done: boolean): Promise<v
   noStore(res);
   const opened = await openRsvp(req.params.token);
   if (!opened.ok) return refuse(req, res, opened.reason);
-  await speak(req, res, opened.locale);
+  const locale = await speak(req, res, opened.locale);
   const m = opened.meeting;
   let response = opened.response;
   if (done) {
@@ -114,7 +118,7 @@ async function renderRsvp(req: Request, res: Response, done: boolean): Promise<v
   }
   const start = DateTime.fromJSDate(m.start)
     .setZone(m.zone)
-    .setLocale(opened.locale === 'fr' ? 'fr-CA' : 'en-CA');
+    .setLocale(locale === 'fr' ? 'fr-CA' : 'en-CA');
   const preselect = typeof req.query.answer === 'string' ? req.query.answer : '';
   res.render('reminders/rsvp', {
     title: req.t(m.cancelled ? 'reminders:rsvp.cancelledTitle' : 'reminders:rsvp.title'),

@@ -11,10 +11,13 @@ import { PasswordRejected, passwordMeter } from '../auth/password-policy.js';
 import { signIn } from '../auth/sign-in.js';
 import { changePassword, endAllSessions } from './credentials.js';
 import { inviteSchema, profileSchema, roleChangeSchema, timezoneOptions } from './schemas.js';
-import { changeRole, getUser, inviteUser, listUsers, sendInvitation, setActive, updateProfile } from './service.js';
+import { changeRole, getUser, inviteUser, listUsers, sendInvitation, setActive, setOwnLocale, updateProfile } from './service.js';
 import { orNotFound } from '../http/ids.js';
 import { roles } from './roles.js';
-import { refusedTo } from '../http/refusal.js';
+import { formReturnTo, refusedTo } from '../http/refusal.js';
+import { safeReturnTo } from '../http/guards.js';
+import { isLocale, withoutLangParam } from '../i18n/index.js';
+import { RuleError } from '../http/errors.js';
 
 export const usersRouter = Router();
 const adminOnly = requireRole('admin');
@@ -99,6 +102,14 @@ usersRouter.post('/profile', refusedTo('/profile'), async (req, res) => {
   await updateProfile(req.user!, parsed.data);
   flash(req, 'success', 'users:profile.saved');
   res.redirect('/profile');
+});
+
+// The header's language switch: saved to the profile, then back to the page it was used on.
+usersRouter.post('/profile/language', refusedTo(formReturnTo('/')), async (req, res) => {
+  const { lang, returnTo } = formValues(req.body);
+  if (!isLocale(lang)) throw new RuleError('validation:choice');
+  await setOwnLocale(req.user!, lang);
+  res.redirect(withoutLangParam(safeReturnTo(returnTo)));
 });
 
 usersRouter.post('/profile/password', refusedTo('/profile'), async (req, res) => {

@@ -119,6 +119,21 @@ export async function setActive(actor: Actor, userId: Types.ObjectId, active: bo
   await recordAudit({ actor, entity: 'user', entityId: userId, action: active ? 'reactivate' : 'deactivate' });
 }
 
+/** The header's language switch: only the profile's language changes. */
+export async function setOwnLocale(actor: Actor, locale: Locale): Promise<void> {
+  const before = await UserModel.findById(actor._id, { locale: 1 }).lean();
+  if (!before) throw notFound();
+  if (before.locale === locale) return;
+  await UserModel.updateOne({ _id: actor._id }, { $set: { locale } });
+  await recordAudit({
+    actor,
+    entity: 'user',
+    entityId: actor._id,
+    action: 'profile',
+    changes: [{ field: 'locale', from: before.locale, to: locale }],
+  });
+}
+
 export async function updateProfile(
   actor: Actor,
   input: { name: string; locale: Locale; timezone: string; meetingReminderHours: number | null },

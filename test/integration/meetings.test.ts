@@ -455,7 +455,7 @@ describe('progress checks and partnership health (HTTP)', () => {
     const res = await postForm(
       agent,
       `/agreements/${String(agreement._id)}/progress`,
-      checkForm(agreement, '2026-03-31', [4, 4, 3, 2, 4], ['10', '55,5']),
+      checkForm(agreement, '2026-03-31', [4, 4, 3, 2, 4], ['10', '55.5']), // an English user: a decimal point
     );
     expect(res.status).to.equal(302);
     const check = (await ProgressCheckModel.findOne({ agreementId: agreement._id }).lean())!;
