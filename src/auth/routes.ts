@@ -11,7 +11,7 @@ import { forgotSchema, loginSchema, newPasswordSchema, setupSchema } from './sch
 import { createFirstAdmin, setupNeeded } from './service.js';
 import { signIn } from './sign-in.js';
 import { PasswordRejected, passwordMeter } from './password-policy.js';
-import { isLocale, withoutLangParam } from '../i18n/index.js';
+import { isLocale, rememberLanguage, withoutLangParam } from '../i18n/index.js';
 import { formReturnTo, refusedTo } from '../http/refusal.js';
 
 export const authRouter = Router();
@@ -168,7 +168,7 @@ authRouter.post('/invite/:token', refusedTo('/invite/:token'), invite.submit);
 authRouter.post('/language', refusedTo(formReturnTo('/')), (req, res) => {
   const lang = formValues(req.body).lang;
   if (!isLocale(lang)) throw new RuleError('validation:choice');
-  res.cookie('lang', lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400_000 });
+  rememberLanguage(res, lang);
   // A `?lang=` left on the page's address would outrank the cookie just set.
   res.redirect(withoutLangParam(safeReturnTo(formValues(req.body).returnTo)));
 });

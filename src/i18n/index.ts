@@ -69,8 +69,17 @@ export function withoutLangParam(path: string): string {
   return `${path.slice(0, q)}${rest ? `?${rest}` : ''}${hash < 0 ? '' : path.slice(hash)}`;
 }
 
+/** Keeps a visitor's chosen language for the pages that follow (the cookie the detector reads). */
+export function rememberLanguage(res: Response, lang: Locale): void {
+  res.cookie('lang', lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400_000 });
+}
+
 /** A signed-in user's own language wins over the browser's. */
 export async function userLanguage(req: Request, res: Response, next: NextFunction): Promise<void> {
+  // A visitor who came by a link with `?lang=` (a partner's mail, a shared page) keeps that language
+  // on the pages its links lead to, which carry no `lang` of their own.
+  const asked = req.query.lang;
+  if (!req.user && isLocale(asked) && (req.cookies as Record<string, unknown> | undefined)?.lang !== asked) rememberLanguage(res, asked);
   if (req.user && req.language !== req.user.locale) await req.i18n.changeLanguage(req.user.locale);
   res.locals.t = req.t;
   res.locals.lang = req.language;

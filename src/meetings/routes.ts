@@ -12,6 +12,7 @@ import { meetingKinds } from './constants.js';
 import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
 import { skippedTime } from './recurrence.js';
 import { actionItemSchema, listQuerySchema, meetingSchema, minutesSchema, occurrenceSchema } from './schemas.js';
+import { timeZoneGroups } from '../util/time-zones.js';
 import {
   actionItemsFor,
   addActionItem,
@@ -40,7 +41,7 @@ const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
 
 async function formOptions() {
   const [partners, agreements, users] = await Promise.all([partnerOptionsWithContacts(), agreementOptions(), activeUserNames()]);
-  return { partners, agreements, users, kinds: meetingKinds };
+  return { partners, agreements, users, kinds: meetingKinds, zoneGroups: timeZoneGroups(config.defaultTimezone) };
 }
 
 function pickIds(values: Record<string, string>, prefix: string): Types.ObjectId[] {

@@ -4,8 +4,7 @@ import { calendarDate, isCalendarDate, numberInput, parseFormNumber } from '../h
 import { meetingKinds } from './constants.js';
 import { cadences, monthlyModes, seriesTooLong } from './recurrence.js';
 
-const zones = new Set(Intl.supportedValuesOf('timeZone'));
-zones.add('UTC');
+import { isTimeZone } from '../util/time-zones.js';
 
 // Titles and places reach calendar files and mail subjects: one line, no control character.
 const title = singleLine(300).min(1, 'validation:required');
@@ -36,7 +35,7 @@ export const meetingSchema = z
     date: isoDate,
     time,
     durationMinutes: duration,
-    zone: z.string().refine((v) => zones.has(v), 'validation:timezone'),
+    zone: z.string().refine(isTimeZone, 'validation:timezone'),
     location: place,
     videoUrl: optionalUrl,
     agenda: text(20000),

@@ -10,7 +10,8 @@ import { passwordChangeSchema } from '../auth/schemas.js';
 import { PasswordRejected, passwordMeter } from '../auth/password-policy.js';
 import { signIn } from '../auth/sign-in.js';
 import { changePassword, endAllSessions } from './credentials.js';
-import { inviteSchema, profileSchema, roleChangeSchema, timezoneOptions } from './schemas.js';
+import { inviteSchema, profileSchema, roleChangeSchema } from './schemas.js';
+import { timeZoneGroups } from '../util/time-zones.js';
 import { changeRole, getUser, inviteUser, listUsers, sendInvitation, setActive, setOwnLocale, updateProfile } from './service.js';
 import { orNotFound } from '../http/ids.js';
 import { roles } from './roles.js';
@@ -85,7 +86,7 @@ function renderProfile(req: Request, res: Response, values: Record<string, unkno
     title: req.t('users:profile.title'),
     values,
     errors,
-    timezones: timezoneOptions,
+    zoneGroups: timeZoneGroups(config.defaultTimezone),
     defaultLeadHours,
     ...passwordMeter(req.user),
   });

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { email, locale, personName } from '../auth/schemas.js';
 import { roles } from './roles.js';
 
-const timezones = new Set(Intl.supportedValuesOf('timeZone'));
-timezones.add('UTC');
+import { isTimeZone } from '../util/time-zones.js';
 
 export const roleSchema = z.enum(roles, { message: 'validation:choice' });
 export const inviteSchema = z.object({ name: personName, email, role: roleSchema, locale });
@@ -11,7 +10,7 @@ export const roleChangeSchema = z.object({ role: roleSchema });
 export const profileSchema = z.object({
   name: personName,
   locale,
-  timezone: z.string().refine((v) => timezones.has(v), 'validation:timezone'),
+  timezone: z.string().refine(isTimeZone, 'validation:timezone'),
   // Blank: the organization's default lead time.
   meetingReminderHours: z
     .string()
@@ -19,4 +18,3 @@ export const profileSchema = z.object({
     .refine((v) => v === '' || (/^\d{1,3}$/.test(v) && Number(v) <= 168), 'validation:leadHours')
     .transform((v) => (v === '' ? null : Number(v))),
 });
-export const timezoneOptions = [...timezones].sort();

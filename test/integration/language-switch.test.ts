@@ -90,6 +90,15 @@ describe('language switch in the header and on public pages', () => {
     health_mutualBenefit: '4',
   });
 
+  it('when a visitor opens a page with ?lang=en, then the pages its links lead to are English too', async () => {
+    const agent = supertest.agent(app);
+    const login = await agent.get('/login?lang=en');
+    expect(parse(login.text).querySelector('html')?.getAttribute('lang')).to.equal('en');
+    const forgot = parse(login.text).querySelector('a[href^="/forgot"]')!.getAttribute('href')!;
+    const next = await agent.get(forgot);
+    expect(parse(next.text).querySelector('html')?.getAttribute('lang')).to.equal('en');
+  });
+
   it('when a French contact opens the follow-up link with ?lang=en, then the form is English and its POST is answered in English', async () => {
     const { path, kpiId, agreementId } = await followUpLink();
     const agent = supertest.agent(app);
