@@ -9,6 +9,7 @@ import { AgreementModel } from '../../src/agreements/model.js';
 import { editAgreement } from '../../src/agreements/service.js';
 import { createShareLink } from '../../src/dashboard/share.js';
 import { DevMailModel } from '../../src/mail/dev-mail.model.js';
+import { DocumentModel } from '../../src/documents/model.js';
 import { createFeedToken, scheduleMeeting } from '../../src/meetings/service.js';
 import { createPreview } from '../../src/partners/import.js';
 import { PartnerModel } from '../../src/partners/model.js';
@@ -114,6 +115,16 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
   // An edit of an active agreement keeps the previous version (the versions page).
   await editAgreement(actor, agreement._id, agreement.rev ?? 0, 'purpose', { purpose: 'Favoriser l’insertion en emploi.' });
   const shareToken = await createShareLink(actor, agreement._id);
+  // A file on the agreement (its archive and share forms); empty: no chunk to read.
+  await DocumentModel.create({
+    recordKind: 'agreement',
+    recordId: agreement._id,
+    name: 'entente-signee.pdf',
+    type: 'application/pdf',
+    status: 'complete',
+    uploadedById: admin._id,
+    uploadedByName: admin.name,
+  });
   await createFeedToken(actor);
   const importId = await createPreview(actor, 'partners.csv', 'name,type,region\nCentre Nord,community,Laval\nÉcole Sud,school,Québec\n');
   await OutboxModel.create({

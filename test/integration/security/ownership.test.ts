@@ -1,3 +1,4 @@
+import { DocumentModel } from '../../../src/documents/model.js';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import mongoose, { type Types } from 'mongoose';
@@ -27,6 +28,7 @@ async function clearRecords() {
 }
 
 interface Fixture {
+  document: Types.ObjectId;
   partner: Types.ObjectId;
   contact: Types.ObjectId;
   resource: Types.ObjectId;
@@ -86,7 +88,16 @@ async function records(a: TestUser): Promise<Fixture> {
     createdBy: a._id,
     createdByName: a.name,
   });
+  const document = await DocumentModel.create({
+    recordKind: 'agreement',
+    recordId: agreement._id,
+    name: 'signed.pdf',
+    status: 'complete',
+    uploadedById: a._id,
+    uploadedByName: a.name,
+  });
   return {
+    document: document._id,
     partner: p._id,
     contact: contact._id,
     resource: p.resources[0]!._id,
@@ -175,6 +186,8 @@ function requests(f: Fixture, a: TestUser): Record<string, { params: Record<stri
       body: { title: 'Moved', date: day(12), time: '11:00', durationMinutes: '30', location: '', videoUrl: '', scope: 'one', rev: '0' },
     },
     'POST /meetings/:id/cancel': { params: meeting, body: {} },
+    'POST /documents/:id/archive': { params: { id: String(f.document) }, body: {} },
+    'POST /documents/:id/share': { params: { id: String(f.document) }, body: { shared: 'on' } },
   };
 }
 
@@ -192,6 +205,8 @@ const elsewhere: Record<string, string> = {
   'POST /calendar/feed': 'ones own feed',
   'POST /calendar/feed/revoke': 'ones own feed',
   'POST /readiness': 'managers only (role guard, readiness tests)',
+  'POST /profile/language': 'ones own language',
+  'POST /documents/:kind/:recordId': 'a multipart upload: another professional is refused before a byte is stored (documents tests)',
 };
 const roleGuarded = /^POST \/admin\//;
 

@@ -38,7 +38,7 @@ export async function meetingSeries(j: Journey): Promise<void> {
   await page.locator('#field-date').fill(first.toISODate()!);
   await page.locator('#field-time').fill('09:00');
   await page.locator('#field-durationMinutes').fill('60');
-  await page.locator('#field-zone').fill(ZONE);
+  await page.locator('#field-zone').selectOption(ZONE);
   await page.locator('#field-endMode').selectOption('count');
   await page.locator('#field-count').fill(String(COUNT));
   for (const c of j.contacts) await page.getByLabel(`${c.name} (${j.partner})`).check();
