@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { Types } from 'mongoose';
 import { config } from '../config.js';
 import { i18n } from '../i18n/index.js';
+import { dayIn, formatDate, numberFormat } from '../util/formats.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { completeness } from './completeness.js';
 import { choices, loadView, ourSide } from './page-data.js';
@@ -15,15 +16,15 @@ export const agreementDocumentsRouter = Router();
 function documentFormat(language: string) {
   const locale = language === 'en' ? 'en-CA' : 'fr-CA';
   const date = (d: Date | string | null | undefined) =>
-    d ? new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: config.defaultTimezone }).format(new Date(d)) : '';
+    d ? formatDate(locale, { dateStyle: 'long', timeZone: config.defaultTimezone }, new Date(d)) : '';
   return {
     date,
     dateTime: date,
-    isoDate: (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : ''),
+    isoDate: (d: Date | string | null | undefined) => (d ? dayIn(config.defaultTimezone, new Date(d)) : ''),
     number: (n: number | null | undefined, digits = 0) =>
-      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n),
+      n === null || n === undefined ? '' : numberFormat(locale, { maximumFractionDigits: digits }).format(n),
     money: (n: number | null | undefined, currency = 'CAD') =>
-      n === null || n === undefined ? '' : new Intl.NumberFormat(locale, { style: 'currency', currency }).format(n),
+      n === null || n === undefined ? '' : numberFormat(locale, { style: 'currency', currency }).format(n),
   };
 }
 

@@ -4,6 +4,7 @@ import { requireRole } from '../http/guards.js';
 import { notFound } from '../http/errors.js';
 import { config } from '../config.js';
 import { backupFile, listBackups } from './service.js';
+import { numberFormat } from '../util/formats.js';
 
 export const backupRouter = Router();
 backupRouter.use('/admin/backups', requireRole('admin'));
@@ -12,7 +13,7 @@ backupRouter.use('/admin/backups', requireRole('admin'));
 export function formatSize(bytes: number, language: string): string {
   const locale = language === 'en' ? 'en-CA' : 'fr-CA';
   const [value, unit] = bytes >= 1e6 ? [bytes / 1e6, 'megabyte'] : bytes >= 1e3 ? [bytes / 1e3, 'kilobyte'] : [bytes, 'byte'];
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
+  return numberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
 }
 
 backupRouter.get('/admin/backups', (req, res) => {

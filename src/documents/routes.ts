@@ -13,6 +13,7 @@ import { formValues, parseInput } from '../http/validate.js';
 import { isRecordKind, recordPath, revisionsOf, writableTarget, type UploadTarget } from './records.js';
 import { archiveDocument, finishUpload, openDocument, shareDocument } from './service.js';
 import { documentUpload, setUploadContext, type StoredFile } from './upload.js';
+import { numberFormat } from '../util/formats.js';
 
 export const documentsRouter = Router();
 
@@ -21,7 +22,7 @@ const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 /** A refused upload: a small page (or JSON for the progress script) saying why, with the way back. */
 function refuse(req: Request, res: Response, status: number, key: string, back: string) {
   const params = {
-    max: new Intl.NumberFormat(req.language === 'en' ? 'en-CA' : 'fr-CA', { maximumFractionDigits: 1 }).format(
+    max: numberFormat(req.language === 'en' ? 'en-CA' : 'fr-CA', { maximumFractionDigits: 1 }).format(
       config.documentMaxBytes / 1048576,
     ),
   };

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { config } from '../config.js';
 import { isManager } from '../users/roles.js';
 import { navFor } from '../nav.js';
-import { dateFormat, dayIn, numberFormat } from '../util/formats.js';
+import { dayIn, formatDate, numberFormat } from '../util/formats.js';
 
 /** What every view may use: the user, the path, and formatting in the user's language and time zone. */
 export function viewHelpers(req: Request, res: Response, next: NextFunction): void {
@@ -20,14 +20,14 @@ export function viewHelpers(req: Request, res: Response, next: NextFunction): vo
   res.locals.values = {};
   res.locals.fmt = {
     date: (d: Date | string | null | undefined) =>
-      d ? dateFormat(locale, { ...DateTime.DATE_MED, timeZone: zone }).format(new Date(d)) : '',
+      d ? formatDate(locale, { ...DateTime.DATE_MED, timeZone: zone }, new Date(d)) : '',
     /** A calendar day (YYYY-MM-DD) that has no time of day: the same day in every time zone. */
     day: (d: string | null | undefined) =>
-      d ? dateFormat(locale, { ...DateTime.DATE_MED, timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`)) : '',
+      d ? formatDate(locale, { ...DateTime.DATE_MED, timeZone: 'UTC' }, new Date(`${d}T00:00:00Z`)) : '',
     dateTime: (d: Date | string | null | undefined) =>
-      d ? dateFormat(locale, { ...DateTime.DATETIME_MED, timeZone: zone }).format(new Date(d)) : '',
+      d ? formatDate(locale, { ...DateTime.DATETIME_MED, timeZone: zone }, new Date(d)) : '',
     /** The instant as the clock of another zone shows it (a meeting's own zone). */
-    dateTimeIn: (d: Date | string, timeZone: string) => dateFormat(locale, { ...DateTime.DATETIME_MED, timeZone }).format(new Date(d)),
+    dateTimeIn: (d: Date | string, timeZone: string) => formatDate(locale, { ...DateTime.DATETIME_MED, timeZone }, new Date(d)),
     isoDate: (d: Date | string | null | undefined) => (d ? dayIn(zone, new Date(d)) : ''),
     number: (n: number | null | undefined, digits = 0) =>
       n === null || n === undefined ? '' : numberFormat(locale, { maximumFractionDigits: digits }).format(n),

@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { config, projectRoot } from '../config.js';
 import { locales, type Locale } from '../users/roles.js';
 import { typeset, type Catalog } from './typography.js';
+import { formatDate, numberFormat } from '../util/formats.js';
 
 const localesDir = path.join(projectRoot, 'locales');
 const namespaces = fs
@@ -40,6 +41,19 @@ void i18n.use(middleware.LanguageDetector).init({
   detection: { order: ['querystring', 'cookie', 'header'], lookupQuerystring: 'lang', lookupCookie: 'lang', caches: false },
 });
 
+// The catalogs' `{{x, datetime(…)}}` and `{{x, number}}` format as the pages do (kept formatters,
+// « 1er déc. »). i18next hands a formatter every option of the t() call, so only Intl's are kept.
+const intlLocale = (lng: string) => (lng.startsWith('en') ? 'en-CA' : 'fr-CA');
+const dateKeys = ['dateStyle', 'timeStyle', 'timeZone', 'weekday', 'year', 'month', 'day', 'hour', 'minute', 'hourCycle', 'timeZoneName'];
+const numberKeys = ['style', 'currency', 'unit', 'minimumFractionDigits', 'maximumFractionDigits'];
+const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+i18n.services.formatter?.add('datetime', (value: unknown, lng: string | undefined, options: Record<string, unknown>) =>
+  formatDate(intlLocale(lng ?? config.defaultLocale), pick(options, dateKeys), new Date(value as Date)),
+);
+i18n.services.formatter?.add('number', (value: unknown, lng: string | undefined, options: Record<string, unknown>) =>
+  numberFormat(intlLocale(lng ?? config.defaultLocale), pick(options, numberKeys)).format(Number(value)),
+);
+
 export const i18nMiddleware = middleware.handle(i18n);
 
 export function isLocale(v: unknown): v is Locale {
@@ -53,20 +67,21 @@ export function isLocale(v: unknown): v is Locale {
  */
 export function visitorLanguage(req: Request): Locale | null {
   const query = req.query.lang;
-  if (isLocale(query)) return query;
+  return isLocale(query) ? query : cookieLanguage(req);
+}
+
+/** The language the switch remembered in the `lang` cookie, if any. */
+function cookieLanguage(req: Request): Locale | null {
   const cookie = (req.cookies as Record<string, unknown> | undefined)?.lang;
   return isLocale(cookie) ? cookie : null;
 }
 
 /** A same-site path without its `lang=` parameter: after the switch, the cookie (or the profile) decides. */
 export function withoutLangParam(path: string): string {
-  const q = path.indexOf('?');
-  if (q < 0) return path;
-  const hash = path.indexOf('#', q);
-  const query = new URLSearchParams(path.slice(q + 1, hash < 0 ? undefined : hash));
-  query.delete('lang');
-  const rest = query.toString();
-  return `${path.slice(0, q)}${rest ? `?${rest}` : ''}${hash < 0 ? '' : path.slice(hash)}`;
+  const url = new URL(path, 'http://same.site');
+  if (url.origin !== 'http://same.site') return '/'; // never another site's address
+  url.searchParams.delete('lang');
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /** Keeps a visitor's chosen language for the pages that follow (the cookie the detector reads). */
@@ -79,7 +94,7 @@ export async function userLanguage(req: Request, res: Response, next: NextFuncti
   // A visitor who came by a link with `?lang=` (a partner's mail, a shared page) keeps that language
   // on the pages its links lead to, which carry no `lang` of their own.
   const asked = req.query.lang;
-  if (!req.user && isLocale(asked) && (req.cookies as Record<string, unknown> | undefined)?.lang !== asked) rememberLanguage(res, asked);
+  if (!req.user && isLocale(asked) && cookieLanguage(req) !== asked) rememberLanguage(res, asked);
   if (req.user && req.language !== req.user.locale) await req.i18n.changeLanguage(req.user.locale);
   res.locals.t = req.t;
   res.locals.lang = req.language;

@@ -24,3 +24,17 @@ export const dayIn = (zone: string, d: Date): string =>
 /** `HH:mm` (24-hour): the clock time of the instant in the zone. */
 export const clockIn = (zone: string, d: Date): string =>
   dateFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+
+/**
+ * The instant as the locale writes it, except that French writes the first of a month as an
+ * ordinal (« 1er décembre », « 1er déc. »), which Intl has no option for: where the day stands
+ * beside a month name, the day part "1" becomes "1er". Numeric dates (2026-12-01) stay as they are.
+ */
+export function formatDate(locale: string, options: Intl.DateTimeFormatOptions, d: Date): string {
+  const f = dateFormat(locale, options);
+  if (!locale.startsWith('fr')) return f.format(d);
+  const parts = f.formatToParts(d);
+  const named = parts.some((p) => p.type === 'month' && /\p{L}/u.test(p.value));
+  if (!named || !parts.some((p) => p.type === 'day' && p.value === '1')) return f.format(d);
+  return parts.map((p) => (p.type === 'day' && p.value === '1' ? '1er' : p.value)).join('');
+}

@@ -26,6 +26,8 @@ const frenchWords =
 const frenchDecimalPoint = /(?<![\d.])\d+\.\d+(?![\d.])/;
 const englishDecimalComma = /(?<![\d,])\d+,\d{1,2}(?![\d,])/;
 const isoDate = /\b\d{4}-\d{2}-\d{2}\b/;
+// French writes the first of a month as an ordinal: « 1er déc. », not « 1 déc. ».
+const frenchFirstOfMonth = /(?<![\d,.])1\s(?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)/;
 // Plurals: "1 tasks", "1 rencontres".
 const onePlural = /(?<![\d.,\u00a0\u202f ])1\s+(?:[a-zà-ÿ]+s)\b/;
 
@@ -43,6 +45,7 @@ export function languageProblems(text: string, lang: Lang): string[] {
     found.push(['a colon without its space', bareColon.exec(prose)]);
     found.push(['an English word', englishWords.exec(prose)]);
     found.push(['a decimal point', frenchDecimalPoint.exec(prose)]);
+    found.push(['the first of a month without « er »', frenchFirstOfMonth.exec(prose)]);
   }
   const plural = onePlural.exec(prose);
   if (plural && !/\b1\s+(?:fois|mois|cours|jours?|h)\b/.test(plural[0])) found.push(['a plural after 1', plural]);

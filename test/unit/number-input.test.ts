@@ -93,7 +93,7 @@ describe('locale-aware number input (src/util/number-input.ts)', () => {
     expect(numberExample('en-CA')).to.equal('25,000.50');
     expect(numberExample('fr').replace(/\s/g, ' ')).to.equal('25 000,50');
     expect(i18n.t('validation:numberExample', { lng: 'en' })).to.equal('Enter a number, for example 25,000.50.');
-    expect(i18n.t('validation:numberExample', { lng: 'fr' })).to.equal(`Entrez un nombre, par exemple ${numberExample('fr')}.`);
+    expect(i18n.t('validation:numberExample', { lng: 'fr' })).to.equal(`Entrez un nombre, par exemple ${numberExample('fr-CA')}.`);
   });
 
   it('when a schema is parsed in a locale, its number fields read that locale and refuse ambiguity with the example message', () => {
