@@ -25,6 +25,9 @@ const frenchWords =
 // Numbers: a decimal point in French, a decimal comma in English, an ISO date in running text.
 const frenchDecimalPoint = /(?<![\d.])\d+\.\d+(?![\d.])/;
 const englishDecimalComma = /(?<![\d,])\d+,\d{1,2}(?![\d,])/;
+// Thousands as the other language groups them: « 25,000 » on a French page, 25 000 (no-break spaces) on an English one.
+const frenchThousandsComma = /(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])/;
+const englishThousandsSpace = /(?<![\d])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)/;
 const isoDate = /\b\d{4}-\d{2}-\d{2}\b/;
 // French writes the first of a month as an ordinal: « 1er déc. », not « 1 déc. ».
 const frenchFirstOfMonth = /(?<![\d,.])1\s(?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)/;
@@ -41,10 +44,12 @@ export function languageProblems(text: string, lang: Lang): string[] {
     found.push(['a space before a colon', spaceBeforeColon.exec(prose)]);
     found.push(['a French word', frenchWords.exec(prose)]);
     found.push(['a decimal comma', englishDecimalComma.exec(prose)]);
+    found.push(['thousands grouped with spaces', englishThousandsSpace.exec(prose)]);
   } else {
     found.push(['a colon without its space', bareColon.exec(prose)]);
     found.push(['an English word', englishWords.exec(prose)]);
     found.push(['a decimal point', frenchDecimalPoint.exec(prose)]);
+    found.push(['thousands grouped with commas', frenchThousandsComma.exec(prose)]);
     found.push(['the first of a month without « er »', frenchFirstOfMonth.exec(prose)]);
   }
   const plural = onePlural.exec(prose);

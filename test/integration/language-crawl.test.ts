@@ -20,7 +20,8 @@ describe('language: every page as a native reader of each language would read it
   let portfolio: Portfolio;
   let withoutData: (text: string) => string;
   // Column names and other identifiers a person types are shown as code, and are not prose.
-  const prose = (html: string) => withoutData(visibleText(html.replace(/<code>[\s\S]*?<\/code>/g, '')));
+  // Table cells are read apart (« 7,5 » beside « 15 » is not « 7,515 »).
+  const prose = (html: string) => withoutData(visibleText(html.replace(/<code>[\s\S]*?<\/code>/g, '').replace(/<\/t[dh]>/g, '$& ')));
   const problemsOf = (p: { url: string; text: string }) => {
     const found = languageProblems(prose(p.text), langOf(p.text)).map((m) => `${p.url}: ${m}`);
     if (process.env.LANG_DEBUG) for (const f of found) console.log(f);
