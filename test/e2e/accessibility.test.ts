@@ -1,10 +1,8 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { createUser, makeApp, PASSWORD, type TestUser } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { browserSuite } from '../helpers/browser-suite.js';
+import { createUser, PASSWORD, type TestUser } from '../helpers/app.js';
 import { AgreementModel } from '../../src/agreements/model.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { MeetingModel } from '../../src/meetings/model.js';
@@ -17,15 +15,11 @@ import type { Role } from '../../src/users/roles.js';
 // or critical violation, and no console error. A page a role may not open is checked as its 403 page.
 describe('browser: accessibility of every page type, in both languages, as each role', function () {
   this.timeout(240_000);
-  let browser: TestBrowser;
-  let server: { url: string; close(): Promise<void> };
+  const env = browserSuite('en-CA');
   let pages: string[];
   let publicPages: string[];
 
   before(async () => {
-    await clearDatabase();
-    server = await startTestServer(await makeApp());
-    browser = await launchBrowser('en-CA');
     const owner = await createUser({ role: 'professional', name: 'Paula Pro', locale: 'en' });
     const p = await PartnerModel.create({
       name: 'Centre Horizon',
@@ -110,14 +104,10 @@ describe('browser: accessibility of every page type, in both languages, as each 
       '/p/followup/not-a-token',
     ];
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   let refused = 0;
   async function audit(page: Page, url: string): Promise<string[]> {
-    const res = await page.goto(`${server.url}${url}`);
+    const res = await page.goto(`${env.server.url}${url}`);
     expect(res, url).to.not.equal(null);
     if ([403, 404].includes(res!.status())) refused += 1;
     const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -128,13 +118,13 @@ describe('browser: accessibility of every page type, in both languages, as each 
 
   async function signedIn(role: Role, locale: 'en' | 'fr'): Promise<{ page: Page; user: TestUser }> {
     const user = await createUser({ role, locale, name: `${role} ${locale}` });
-    await browser.context.clearCookies();
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/login`);
+    await env.browser.context.clearCookies();
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/login`);
     await page.locator('input[name="email"]').fill(user.email);
     await page.locator('input[name="password"]').fill(PASSWORD);
     await page.locator('form[action="/login"] button[type="submit"]').click();
-    await page.waitForURL(`${server.url}/`);
+    await page.waitForURL(`${env.server.url}/`);
     return { page, user };
   }
 
@@ -152,20 +142,20 @@ describe('browser: accessibility of every page type, in both languages, as each 
       expect(await page.locator('html').getAttribute('lang')).to.equal(locale);
       expect(found).to.deep.equal([]);
       // Chromium logs a 403 or 404 page's own status as a console error: those, one per such page, are expected.
-      const statusLogs = browser.consoleErrors(page).filter((e) => /status of (403|404)\b/.test(e));
-      expect(browser.consoleErrors(page).filter((e) => !statusLogs.includes(e))).to.deep.equal([]);
+      const statusLogs = env.browser.consoleErrors(page).filter((e) => /status of (403|404)\b/.test(e));
+      expect(env.browser.consoleErrors(page).filter((e) => !statusLogs.includes(e))).to.deep.equal([]);
       expect(statusLogs).to.have.length(refused);
       await page.close();
     });
   }
 
   it('visitors and partner contacts: sign-in, password reset, invitation answer, opt-out, refused link', async () => {
-    await browser.context.clearCookies();
-    const page = await browser.newPage();
+    await env.browser.context.clearCookies();
+    const page = await env.browser.newPage();
     const found: string[] = [];
     for (const url of publicPages) found.push(...(await audit(page, url)));
     expect(found).to.deep.equal([]);
-    expect(browser.consoleErrors(page).filter((e) => !/status of 404/.test(e))).to.deep.equal([]);
+    expect(env.browser.consoleErrors(page).filter((e) => !/status of 404/.test(e))).to.deep.equal([]);
     await page.close();
   });
 });

@@ -1,29 +1,16 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { createUser, makeApp, PASSWORD } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { browserSuite } from '../helpers/browser-suite.js';
+import { createUser, PASSWORD } from '../helpers/app.js';
 import { AgreementModel } from '../../src/agreements/model.js';
 import { PartnerModel } from '../../src/partners/model.js';
 
 describe('browser: an agreement from draft to results', function () {
   this.timeout(120_000);
-  let browser: TestBrowser;
-  let server: { url: string; close(): Promise<void> };
-
-  before(async () => {
-    await clearDatabase();
-    server = await startTestServer(await makeApp());
-    browser = await launchBrowser('en-CA');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = browserSuite('en-CA');
 
   async function signIn(page: Page, email: string, name: string) {
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${env.server.url}/login`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -36,9 +23,9 @@ describe('browser: an agreement from draft to results', function () {
     await PartnerModel.create({ name: 'Centre Horizon', nameFolded: 'centre horizon', type: 'community', ownerId: pro._id });
     await PartnerModel.create({ name: 'Collège Boréal', nameFolded: 'college boreal', type: 'school', ownerId: pro._id });
 
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     await signIn(page, pro.email, 'Pat Pro');
-    await page.goto(`${server.url}/agreements/new`);
+    await page.goto(`${env.server.url}/agreements/new`);
     await page.getByLabel(/^Title/).fill('Jobs for newcomers');
     await page.getByLabel(/^Lead partner/).selectOption({ label: 'Centre Horizon' });
     await page.getByRole('checkbox', { name: 'Collège Boréal' }).check();
@@ -49,7 +36,7 @@ describe('browser: an agreement from draft to results', function () {
     const id = new URL(page.url()).pathname.split('/')[2]!;
 
     const edit = async (element: string, fill: () => Promise<void>) => {
-      await page.goto(`${server.url}/agreements/${id}/edit/${element}`);
+      await page.goto(`${env.server.url}/agreements/${id}/edit/${element}`);
       await fill();
       await page.getByRole('button', { name: 'Save' }).click();
       await page.waitForURL((u) => u.pathname === `/agreements/${id}`);
@@ -105,19 +92,19 @@ describe('browser: an agreement from draft to results', function () {
     await page.getByText('Sent for review.').waitFor();
     expect(await page.getByRole('button', { name: 'Approve' }).count()).to.equal(0);
 
-    const mPage = await browser.newPage();
-    await browser.context.clearCookies();
+    const mPage = await env.browser.newPage();
+    await env.browser.context.clearCookies();
     await signIn(mPage, manager.email, 'Mo Manager');
-    await mPage.goto(`${server.url}/agreements/${id}`);
+    await mPage.goto(`${env.server.url}/agreements/${id}`);
     await mPage.locator('#sig-name-0').fill('Marie Roy');
     await mPage.locator('#sig-org-0').fill('Centre Horizon');
     await mPage.getByRole('button', { name: 'Approve' }).click();
     await mPage.getByText('Approved: the agreement is active.').waitFor();
     expect(await mPage.locator('.badge-status-active').first().innerText()).to.equal('Active');
 
-    await browser.context.clearCookies();
+    await env.browser.context.clearCookies();
     await signIn(page, pro.email, 'Pat Pro');
-    await page.goto(`${server.url}/agreements/${id}#kpis`);
+    await page.goto(`${env.server.url}/agreements/${id}#kpis`);
     const kpi = page.locator('article.kpi');
     expect(await kpi.locator('.badge').first().innerText()).to.equal('No data yet');
     await page.getByRole('textbox', { name: 'Value', exact: true }).fill('10');
@@ -131,17 +118,17 @@ describe('browser: an agreement from draft to results', function () {
     expect(await kpi.locator('table.kpi-history tbody tr').count()).to.equal(2);
     expect(await kpi.locator('canvas.kpi-chart').count()).to.equal(1);
     expect(await kpi.locator('progress').getAttribute('value')).to.equal('95');
-    expect(browser.consoleErrors(page)).to.deep.equal([]);
+    expect(env.browser.consoleErrors(page)).to.deep.equal([]);
     expect((await AgreementModel.findById(id).lean())!.kpis[0]!.status).to.equal('on_track');
 
-    await page.goto(`${server.url}/agreements/${id}/print`);
+    await page.goto(`${env.server.url}/agreements/${id}/print`);
     expect(await page.locator('html').getAttribute('lang')).to.equal('en');
     await page.getByRole('heading', { name: /Follow-up mechanism/ }).waitFor();
     expect(await page.locator('body').innerText())
       .to.contain('Marie Roy')
       .and.contain('People placed in jobs');
     await AgreementModel.updateOne({ _id: id }, { $set: { language: 'fr' } });
-    await page.goto(`${server.url}/agreements/${id}/print`);
+    await page.goto(`${env.server.url}/agreements/${id}/print`);
     expect(await page.locator('html').getAttribute('lang')).to.equal('fr');
     await page.getByRole('heading', { name: /Mécanisme de suivi/ }).waitFor();
     const pdf = await page.pdf({ format: 'A4' });

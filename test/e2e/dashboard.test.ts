@@ -1,27 +1,14 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { createUser, makeApp, PASSWORD } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { browserSuite } from '../helpers/browser-suite.js';
+import { createUser, PASSWORD } from '../helpers/app.js';
 import { AgreementModel } from '../../src/agreements/model.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { ProgressCheckModel } from '../../src/progress/model.js';
 
 describe('browser: the steering dashboard', function () {
   this.timeout(90_000);
-  let browser: TestBrowser;
-  let server: { url: string; close(): Promise<void> };
-
-  before(async () => {
-    await clearDatabase();
-    server = await startTestServer(await makeApp());
-    browser = await launchBrowser('en-CA');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = browserSuite('en-CA');
 
   it('draws every chart, when a manager opens the dashboard, with data tables that match, no axe violation and no console error', async () => {
     const manager = await createUser({ role: 'manager', name: 'Mona Manager', locale: 'en' });
@@ -51,13 +38,13 @@ describe('browser: the steering dashboard', function () {
       health: { trust: 4, communication: 4, sharedGoals: 4, roles: 3, mutualBenefit: 4 },
       healthScore: 19,
     });
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/login`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/login`);
     await page.getByLabel('Email').fill(manager.email);
     await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: /sign in/i }).click();
-    await page.waitForURL(`${server.url}/`);
-    await page.goto(`${server.url}/dashboard`);
+    await page.waitForURL(`${env.server.url}/`);
+    await page.goto(`${env.server.url}/dashboard`);
     const canvases = page.locator('canvas[data-chart]');
     const charts: { id: string; drawn: boolean; chartData: number[]; tableData: number[] }[] = [];
     for (let i = 0; i < (await canvases.count()); i += 1) {
@@ -81,6 +68,6 @@ describe('browser: the steering dashboard', function () {
     expect(await page.locator('details.dash-data[open]').count()).to.equal(0);
     const axe = await new AxeBuilder({ page }).analyze();
     expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).to.deep.equal([]);
-    expect(browser.consoleErrors(page)).to.deep.equal([]);
+    expect(env.browser.consoleErrors(page)).to.deep.equal([]);
   });
 });

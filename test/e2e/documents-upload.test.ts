@@ -3,10 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { createUser, makeApp, PASSWORD } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { browserSuite } from '../helpers/browser-suite.js';
+import { createUser, PASSWORD } from '../helpers/app.js';
 import { makePartner } from '../helpers/agreements.js';
 import { DocumentModel } from '../../src/documents/model.js';
 
@@ -14,20 +12,10 @@ import { DocumentModel } from '../../src/documents/model.js';
 // (XMLHttpRequest with the CSRF header), lands back on the record with the file listed.
 describe('browser: attaching a document to a partner at 390 px, in French and English', function () {
   this.timeout(120_000);
-  let browser: TestBrowser;
-  let server: { url: string; close(): Promise<void> };
+  const env = browserSuite();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-docs-e2e-'));
 
-  before(async () => {
-    await clearDatabase();
-    server = await startTestServer(await makeApp());
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   for (const locale of ['fr', 'en'] as const) {
     it(`in ${locale}: a 3 MB file, when uploaded, then the script sends it with progress and the panel lists it`, async () => {
@@ -35,16 +23,16 @@ describe('browser: attaching a document to a partner at 390 px, in French and En
       const partnerId = String(await makePartner(user, `Partenaire ${locale}`));
       const file = path.join(dir, `plan-${locale}.bin`);
       fs.writeFileSync(file, crypto.randomBytes(3 * 1024 * 1024));
-      await browser.context.clearCookies();
-      const page = await browser.newPage();
+      await env.browser.context.clearCookies();
+      const page = await env.browser.newPage();
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.goto(`${server.url}/login`);
+      await page.goto(`${env.server.url}/login`);
       await page.locator('input[name="email"]').fill(user.email);
       await page.locator('input[name="password"]').fill(PASSWORD);
       await page.locator('input[name="password"]').press('Enter');
       await page.waitForURL((u) => u.pathname === '/');
 
-      await page.goto(`${server.url}/partners/${partnerId}#documents`);
+      await page.goto(`${env.server.url}/partners/${partnerId}#documents`);
       const panel = page.locator('#documents');
       expect(await panel.innerText()).to.contain(locale === 'fr' ? 'Aucun document au dossier' : 'No document on file yet');
       await panel.getByLabel(locale === 'fr' ? 'Fichier à joindre' : 'File to attach').setInputFiles(file);
@@ -72,7 +60,7 @@ describe('browser: attaching a document to a partner at 390 px, in French and En
       expect(shot.length).to.be.greaterThan(2000);
       const box = await panel.boundingBox();
       expect(box!.width).to.be.at.most(390);
-      expect(browser.consoleErrors(page)).to.deep.equal([]);
+      expect(env.browser.consoleErrors(page)).to.deep.equal([]);
       await page.close();
     });
   }

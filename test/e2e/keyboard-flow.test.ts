@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { createUser, makeApp, PASSWORD, type TestUser } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { browserSuite } from '../helpers/browser-suite.js';
+import { createUser, PASSWORD, type TestUser } from '../helpers/app.js';
 import { AgreementModel } from '../../src/agreements/model.js';
 import { MeetingModel } from '../../src/meetings/model.js';
 import { PartnerModel } from '../../src/partners/model.js';
@@ -55,24 +53,16 @@ const link = (href: RegExp) => (f: Focused) => f.tag === 'a' && href.test(f.href
 
 describe('browser: the main flow with the keyboard only (partner → agreement → meeting)', function () {
   this.timeout(90_000);
-  let browser: TestBrowser;
-  let server: { url: string; close(): Promise<void> };
+  const env = browserSuite('en-CA');
   let user: TestUser;
 
   before(async () => {
-    await clearDatabase();
-    server = await startTestServer(await makeApp());
-    browser = await launchBrowser('en-CA');
     user = await createUser({ role: 'professional', locale: 'en', name: 'Kim Keys' });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('signs in, creates a partner, drafts its agreement and schedules a meeting, with Tab, typing and Enter', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/login`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/login`);
 
     // The first stop skips the navigation.
     const first = await tabTo(page, () => true, 'the first Tab stop', 1);
@@ -134,6 +124,6 @@ describe('browser: the main flow with the keyboard only (partner → agreement �
     const meeting = await MeetingModel.findOne({ title: 'Rencontre de démarrage' }).lean();
     expect(String(meeting!.partnerId)).to.equal(String(partner!._id));
     expect(String(meeting!.agreementId)).to.equal(String(agreement!._id));
-    expect(browser.consoleErrors(page)).to.deep.equal([]);
+    expect(env.browser.consoleErrors(page)).to.deep.equal([]);
   });
 });

@@ -1,9 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { createUser, makeApp, PASSWORD } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { browserSuite } from '../helpers/browser-suite.js';
+import { createUser, PASSWORD } from '../helpers/app.js';
 import { AgreementModel, KpiMeasurementModel } from '../../src/agreements/model.js';
 import { MeetingModel } from '../../src/meetings/model.js';
 import { PartnerModel } from '../../src/partners/model.js';
@@ -12,18 +10,7 @@ import { TaskModel } from '../../src/tasks/model.js';
 
 describe('browser: the engagement cycle', function () {
   this.timeout(90_000);
-  let browser: TestBrowser;
-  let server: { url: string; close(): Promise<void> };
-
-  before(async () => {
-    await clearDatabase();
-    server = await startTestServer(await makeApp());
-    browser = await launchBrowser('en-CA');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = browserSuite('en-CA');
 
   it('schedules a biweekly series, writes minutes with an action item on the third occurrence, records a check with two KPI values and a health rating', async () => {
     const user = await createUser({ name: 'Pat Pro', locale: 'en' });
@@ -44,14 +31,14 @@ describe('browser: the engagement cycle', function () {
         { name: 'Mentoring hours', baseline: 0, target: 200, direction: 'increase' },
       ],
     });
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/login`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/login`);
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Welcome, Pat Pro' }).waitFor();
 
-    await page.goto(`${server.url}/meetings/new?agreementId=${String(agreement._id)}`);
+    await page.goto(`${env.server.url}/meetings/new?agreementId=${String(agreement._id)}`);
     expect(await page.getByLabel('Cadence').inputValue()).to.equal('biweekly');
     await page.getByRole('textbox', { name: 'Title', exact: true }).fill('Planning meeting');
     await page.getByRole('textbox', { name: 'Date', exact: true }).fill('2026-10-20');
@@ -108,13 +95,13 @@ describe('browser: the engagement cycle', function () {
       `/meetings/${String(occ[2]!._id)}`,
       '/',
     ]) {
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${env.server.url}${path}`);
       const result = await new AxeBuilder({ page }).analyze();
       expect(result.violations.map((v) => `${path}: ${v.id}`)).to.deep.equal([]);
     }
     expect(
-      await page.goto(`${server.url}/meetings/calendar?month=2026-11&scope=mine`).then(() => page.locator('main').innerText()),
+      await page.goto(`${env.server.url}/meetings/calendar?month=2026-11&scope=mine`).then(() => page.locator('main').innerText()),
     ).to.contain('Planning meeting');
-    expect(browser.consoleErrors(page)).to.deep.equal([]);
+    expect(env.browser.consoleErrors(page)).to.deep.equal([]);
   });
 });

@@ -1,45 +1,35 @@
 import { expect } from 'chai';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { createUser, makeApp, PASSWORD, type TestUser } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { browserSuite } from '../helpers/browser-suite.js';
+import { createUser, PASSWORD, type TestUser } from '../helpers/app.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { TaskModel } from '../../src/tasks/model.js';
 import { d3Steps, TaskTemplateModel } from '../../src/tasks/templates.model.js';
 
 describe('browser: a partner from identification to exploration', function () {
   this.timeout(90_000);
-  let browser: TestBrowser;
-  let server: { url: string; close(): Promise<void> };
+  const env = browserSuite();
   let pro: TestUser;
 
   before(async () => {
-    await clearDatabase();
-    server = await startTestServer(await makeApp());
-    browser = await launchBrowser();
     pro = await createUser({ role: 'professional', locale: 'en', name: 'Paula Pro' });
     // The administrator's D3 template (Administration → Action-plan templates).
     await TaskTemplateModel.create({ name: 'D3', items: d3Steps.en.map(([offsetDays, title]) => ({ offsetDays, title })) });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('creates a partner with a contact, moves it on the board, records the exploration and action plan, finds it by an accented search', async () => {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${env.server.url}/login`);
     await page.locator('input[name="email"]').fill(pro.email);
     await page.locator('input[name="password"]').fill(PASSWORD);
     await page.locator('input[name="password"]').press('Enter');
     await page.waitForURL((u) => u.pathname === '/');
 
-    await page.goto(`${server.url}/partners/new`);
+    await page.goto(`${env.server.url}/partners/new`);
     await page.locator('#field-name').fill('École Pierre-Dupuy');
     await page.locator('#field-type').selectOption('school');
     await page.locator('#field-region').fill('Montréal');
@@ -65,7 +55,7 @@ describe('browser: a partner from identification to exploration', function () {
     expect(contacts).to.contain('h.roy@example.org').and.contain('Directrice').and.not.contain('helene.roy@example.org');
 
     // The pipeline board: a plain form per card moves it.
-    await page.goto(`${server.url}/partners/board`);
+    await page.goto(`${env.server.url}/partners/board`);
     await page.locator(`#move-${id}`).selectOption('exploring');
     await page.locator(`#move-${id}`).locator('xpath=..').getByRole('button').click();
     await page.waitForURL(/\/partners\/board$/);
@@ -74,7 +64,7 @@ describe('browser: a partner from identification to exploration', function () {
     );
 
     // Exploration and an action plan from the D3 template.
-    await page.goto(`${server.url}/partners/${id}`);
+    await page.goto(`${env.server.url}/partners/${id}`);
     await page.locator('#field-interestConfirmedAt').fill('2026-11-10');
     await page.locator('#field-interestConfirmedBy').fill('Hélène Roy');
     await page.locator('#field-sharedGoals').fill('Stages pour les élèves de 5e secondaire');
@@ -90,7 +80,7 @@ describe('browser: a partner from identification to exploration', function () {
     expect(await page.locator('#action-plan tbody tr').count()).to.equal(taskCount);
 
     // Accent- and case-insensitive search.
-    await page.goto(`${server.url}/partners`);
+    await page.goto(`${env.server.url}/partners`);
     await page.locator('#f-q').fill('ecole pierre');
     await page.locator('#f-q').press('Enter');
     await page.getByRole('link', { name: 'École Pierre-Dupuy' }).waitFor();
@@ -102,11 +92,11 @@ describe('browser: a partner from identification to exploration', function () {
       type: 'other',
       ownerId: pro._id,
     });
-    await page.goto(`${server.url}/partners?sort=-updated`);
+    await page.goto(`${env.server.url}/partners?sort=-updated`);
     await page.getByRole('link', { name: '<script>alert(1)</script>' }).click();
     await page.getByRole('heading', { level: 1, name: '<script>alert(1)</script>' }).waitFor();
-    await page.goto(`${server.url}/partners/board`);
+    await page.goto(`${env.server.url}/partners/board`);
     expect(dialogs).to.deep.equal([]);
-    expect(browser.consoleErrors(page)).to.deep.equal([]);
+    expect(env.browser.consoleErrors(page)).to.deep.equal([]);
   });
 });

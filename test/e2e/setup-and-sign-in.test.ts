@@ -1,33 +1,20 @@
 import { expect } from 'chai';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { makeApp, PASSWORD } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { browserSuite } from '../helpers/browser-suite.js';
+import { PASSWORD } from '../helpers/app.js';
 
 describe('browser: first setup, then sign-in', function () {
   this.timeout(60_000);
-  let browser: TestBrowser;
-  let server: { url: string; close(): Promise<void> };
-
-  before(async () => {
-    await clearDatabase();
-    server = await startTestServer(await makeApp());
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = browserSuite();
 
   it('completes setup with the keyboard-accessible form, signs out and signs back in', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/`);
     expect(new URL(page.url()).pathname).to.equal('/setup');
 
     // A first try with mismatched passwords shows the error summary and keeps the input.
     await page.getByLabel('Nom complet').fill('Ada Admin');
     await page.getByLabel('Courriel').fill('ada@example.org');
-    // The strength meter says, while typing, what the server's policy will say.
+    // The strength meter says, while typing, what the env.server's policy will say.
     const meter = page.locator('[data-meter-text]');
     await page.getByLabel(/^Mot de passe/).fill('aaaaaaaaaaaa');
     await meter.filter({ hasText: /trop facile/ }).waitFor();
@@ -54,6 +41,6 @@ describe('browser: first setup, then sign-in', function () {
     await page.getByLabel(/^Mot de passe/).fill(PASSWORD);
     await page.getByLabel(/^Mot de passe/).press('Enter');
     await page.getByRole('heading', { name: 'Bienvenue, Ada Admin' }).waitFor();
-    expect(browser.consoleErrors(page)).to.deep.equal([]);
+    expect(env.browser.consoleErrors(page)).to.deep.equal([]);
   });
 });

@@ -2,10 +2,7 @@
 // in French and once in English, each on a fresh database. The steps run in order and share what the
 // previous ones created; mail is received by the real SMTP server and read as each attendee would.
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { makeApp } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { browserSuite } from '../helpers/browser-suite.js';
 import { getTestSmtp } from '../helpers/smtp.js';
 import { newJourney, type Journey } from './journey.js';
 import type { Lang } from './words.js';
@@ -22,24 +19,15 @@ describe('journey: the partnership lifecycle', function () {
 
   for (const lang of ['fr', 'en'] as Lang[]) {
     describe(`in ${lang === 'fr' ? 'French' : 'English'}`, () => {
-      let browser: TestBrowser;
+      // The browser of someone who reads this language (Accept-Language), on an app of its own that starts from nothing.
+      const env = browserSuite(lang === 'fr' ? 'fr-CA' : 'en-CA');
       let j: Journey;
       let page: Page;
-      // A new app per run: an app remembers that its setup is done, and this run starts from nothing.
-      let server: { url: string; close(): Promise<void> };
       before(async () => {
-        await clearDatabase();
-        server = await startTestServer(await makeApp());
         getTestSmtp().clear();
-        // The browser of someone who reads this language (Accept-Language).
-        browser = await launchBrowser(lang === 'fr' ? 'fr-CA' : 'en-CA');
-        page = await browser.newPage();
+        page = await env.browser.newPage();
         page.setDefaultTimeout(10_000);
-        j = newJourney(lang, server.url, browser, page);
-      });
-      after(async () => {
-        await browser?.close();
-        await server?.close();
+        j = newJourney(lang, env.server.url, env.browser, page);
       });
 
       afterEach(async function () {
