@@ -20,9 +20,10 @@ import { dashboardRouter, sharedRouter } from './dashboard/routes.js';
 import { outboxRouter, partnerLinksRouter } from './reminders/routes.js';
 import { backupRouter } from './backup/routes.js';
 import { documentsRouter } from './documents/routes.js';
+import { partnerReviewRouter, reviewsRouter } from './reviews/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
-export const publicRouters: Router[] = [authRouter, calendarFeedRouter, sharedRouter, partnerLinksRouter];
+export const publicRouters: Router[] = [authRouter, calendarFeedRouter, sharedRouter, partnerLinksRouter, partnerReviewRouter];
 
 /** Routes for signed-in users; each feature checks finer rights itself. */
 export const memberRouters: Router[] = [
@@ -30,6 +31,7 @@ export const memberRouters: Router[] = [
   partnerImportRouter,
   partnersRouter,
   agreementViewLocals,
+  reviewsRouter, // before the agreement page: its review panel
   agreementsRouter,
   amendmentRouter,
   agreementDocumentsRouter,

@@ -31,6 +31,7 @@ import {
 } from './status.js';
 import { startRenewal, supersedeOriginal } from './renewal.js';
 import { isMaterial, proposeChange } from './amendments.js';
+import { agreementEdited, checkApproval } from './hooks.js';
 import './timeline.js'; // registers the agreements' moves on the partner timeline
 import type { BasicsInput } from './schemas.js';
 import { countActiveUsers } from '../users/people.js';
@@ -99,6 +100,7 @@ export async function editAgreement(
   // What the parties agreed to changes only through a reviewed amendment; the approved text stays in force.
   if (a.status === 'active' && isMaterial(before, element, patch)) {
     await proposeChange(actor, a, element, patch);
+    await agreementEdited(id);
     return 'proposed' as const;
   }
   if (a.status === 'active') {
@@ -120,6 +122,7 @@ export async function editAgreement(
   // The next check due follows from the frequency and the start date: recomputed, never left cleared.
   await refreshNextCheckDue(id);
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'edit', note: element });
+  await agreementEdited(id);
   return 'saved' as const;
 }
 
@@ -150,6 +153,7 @@ export async function transition(actor: SessionUser, id: Types.ObjectId, t: Tran
   if (t === 'renew') return { status: a.status, renewalId: await startRenewal(actor, a, now) };
   if (t === 'submit' && completeness(a).missing.length) throw new RuleError('agreements:errors.incomplete');
   if (t === 'approve') assertSignatories(a.kind, input.signatories);
+  if (t === 'approve') await checkApproval(a.toObject());
   if (t === 'terminate' && !input.reason) throw new RuleError('agreements:errors.reason');
   const overridden = t === 'approve' && assertApprovalRight(approvalRight(actor, a), input.override);
   // One transition per status: two people approving at once make one approval.

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { config } from '../config.js';
 
-export const linkPurposes = ['followup', 'optout', 'rsvp'] as const;
+export const linkPurposes = ['followup', 'optout', 'rsvp', 'review'] as const;
 export type LinkPurpose = (typeof linkPurposes)[number];
 
 export interface LinkPayload {

@@ -6,44 +6,22 @@ import { flash } from '../http/flash.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { healthDimensions } from '../progress/constants.js';
-import type { Locale } from '../users/roles.js';
 import { resendFailed } from './deliver.js';
-import { answerSchema, openFollowUp, optOut, optOutLocale, recordAnswer, revokeFollowUpRequest, type LinkRefusal } from './followup.js';
+import { answerSchema, openFollowUp, optOut, optOutLocale, recordAnswer, revokeFollowUpRequest } from './followup.js';
 import { registeredKinds } from './kinds.js';
 import './followup-kinds.js'; // registered, so the outbox filter lists them
 import { outboxMessageExists, outboxPage } from './outbox.js';
 import { outboxStates } from './constants.js';
 import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.js';
 import { DateTime } from 'luxon';
-import { visitorLanguage } from '../i18n/index.js';
 import { refusedTo } from '../http/refusal.js';
+import { noStore, refuse, speak } from './partner-page.js';
 
 // A refused withdrawal returns to the agreement the follow-up request is about (its id begins with it).
 const toRequestAgreement = refusedTo((req) => `/agreements/${/^[a-f0-9]{24}(?=\.)/.exec(String(req.params.id))?.[0] ?? ''}`);
 
 // Pages for people without an account (partner contacts), in the contact's language.
 export const partnerLinksRouter = Router();
-
-/** The page speaks the contact's language, unless the visitor chose one (the switch, `?lang=`). */
-async function speak(req: Request, res: Response, contactLocale: Locale): Promise<Locale> {
-  const locale = visitorLanguage(req) ?? contactLocale;
-  await req.i18n.changeLanguage(locale);
-  res.locals.t = req.t;
-  res.locals.lang = locale;
-  return locale;
-}
-
-const refusalStatus: Record<LinkRefusal, number> = { invalid: 404, expired: 410, used: 410, revoked: 410 };
-
-async function refuse(req: Request, res: Response, reason: LinkRefusal, locale?: Locale): Promise<void> {
-  if (locale) await speak(req, res, locale);
-  res.status(refusalStatus[reason]).render('reminders/link-refused', { title: req.t(`reminders:link.${reason}.title`), reason });
-}
-
-const noStore = (res: Response): void => {
-  res.set('Cache-Control', 'no-store');
-  res.set('Referrer-Policy', 'no-referrer');
-};
 
 partnerLinksRouter.get('/p/followup/:token', async (req, res) => {
   noStore(res);
