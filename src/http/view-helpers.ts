@@ -19,8 +19,7 @@ export function viewHelpers(req: Request, res: Response, next: NextFunction): vo
   res.locals.errors = {};
   res.locals.values = {};
   res.locals.fmt = {
-    date: (d: Date | string | null | undefined) =>
-      d ? formatDate(locale, { ...DateTime.DATE_MED, timeZone: zone }, new Date(d)) : '',
+    date: (d: Date | string | null | undefined) => (d ? formatDate(locale, { ...DateTime.DATE_MED, timeZone: zone }, new Date(d)) : ''),
     /** A calendar day (YYYY-MM-DD) that has no time of day: the same day in every time zone. */
     day: (d: string | null | undefined) =>
       d ? formatDate(locale, { ...DateTime.DATE_MED, timeZone: 'UTC' }, new Date(`${d}T00:00:00Z`)) : '',

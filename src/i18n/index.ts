@@ -46,7 +46,8 @@ void i18n.use(middleware.LanguageDetector).init({
 const intlLocale = (lng: string) => (lng.startsWith('en') ? 'en-CA' : 'fr-CA');
 const dateKeys = ['dateStyle', 'timeStyle', 'timeZone', 'weekday', 'year', 'month', 'day', 'hour', 'minute', 'hourCycle', 'timeZoneName'];
 const numberKeys = ['style', 'currency', 'unit', 'minimumFractionDigits', 'maximumFractionDigits'];
-const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+const pick = (o: Record<string, unknown>, keys: string[]) =>
+  Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 i18n.services.formatter?.add('datetime', (value: unknown, lng: string | undefined, options: Record<string, unknown>) =>
   formatDate(intlLocale(lng ?? config.defaultLocale), pick(options, dateKeys), new Date(value as Date)),
 );

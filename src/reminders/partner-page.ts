@@ -28,4 +28,3 @@ export const noStore = (res: Response): void => {
   res.set('Cache-Control', 'no-store');
   res.set('Referrer-Policy', 'no-referrer');
 };
-

@@ -11,7 +11,7 @@ import { formList, formValues, parseInput, type FieldErrors } from '../http/vali
 import { formRevision } from '../db/revision.js';
 import { noStore, refuse, speak } from '../reminders/partner-page.js';
 import { agree, agreeSchema, addNote, noteSchema, openReview, type OpenReview } from './partner.js';
-import { decideNote, inviteReviewers, revokeInvitation, reviewPanel, type Decision } from './service.js';
+import { decideNote, inviteReviewers, revokeInvitation, reviewPanel } from './service.js';
 import { agreementById } from '../agreements/lookups.js';
 import { proposableElements } from './text.js';
 import { elements } from '../agreements/constants.js';

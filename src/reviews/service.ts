@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { withAmendment } from '../agreements/amendments.js';
 import { formalKinds, type AgreementElement } from '../agreements/constants.js';
-import { onAgreementEdited, registerApprovalCheck } from '../agreements/hooks.js';
+import { registerApprovalCheck } from '../agreements/hooks.js';
 import { agreementById } from '../agreements/lookups.js';
 import type { AgreementDoc } from '../agreements/model.js';
 import { canEditAgreement, editAgreement } from '../agreements/service.js';

@@ -218,7 +218,6 @@ describe('agreement review with the partners', function () {
     expect((await owners.get(`/agreements/${String(agreementId)}`)).text).to.contain('agreed with this version (Claire Tremblay');
 
     // Submitting for approval moves the status, not the text: the agreement still counts.
-    const a = (await AgreementModel.findById(agreementId).lean())!;
     await postForm(owners, `/agreements/${String(agreementId)}/transition`, { action: 'submit' }, `/agreements/${String(agreementId)}`);
     expect((await AgreementModel.findById(agreementId).lean())!.status).to.equal('in_review');
     expect((await owners.get(`/agreements/${String(agreementId)}`)).text).to.contain('agreed with this version (Claire Tremblay');
@@ -247,7 +246,6 @@ describe('agreement review with the partners', function () {
     expect(reset[0]!.text).to.contain('/p/review/');
     expect((await owners.get(`/agreements/${String(agreementId)}`)).text).to.contain('agreed with an earlier version');
 
-    const b = (await AgreementModel.findById(agreementId).lean())!;
     await postForm(owners, `/agreements/${String(agreementId)}/transition`, { action: 'submit' }, `/agreements/${String(agreementId)}`);
     const managers = await signIn(app, manager);
     const approve = () =>

@@ -54,6 +54,8 @@ describe('kept Intl formatters (src/util/formats.ts)', () => {
   it("formats the catalogs' datetime placeholders the same way", () => {
     const due = new Date('2026-12-01T15:00:00Z');
     const t = i18n.getFixedT('fr', 'meetings');
-    expect(t('agenda.taskLine', { title: 'Appel', due, formatParams: { due: { timeZone: 'America/Toronto' } } })).to.equal('- Appel (1er déc. 2026)');
+    expect(t('agenda.taskLine', { title: 'Appel', due, formatParams: { due: { timeZone: 'America/Toronto' } } })).to.equal(
+      '- Appel (1er déc. 2026)',
+    );
   });
 });
