@@ -1,7 +1,6 @@
 // The review of a draft with the partners: the owner's forms on the agreement page, and the pages a
 // partner contact opens by the signed link.
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { ourSide } from '../agreements/page-data.js';
 import { partyNames } from '../agreements/service.js';
 import { flash } from '../http/flash.js';
@@ -42,15 +41,11 @@ reviewsRouter.post('/agreements/:id/reviews/:invitation/revoke', toReview, async
   res.redirect(`/agreements/${String(id)}#review`);
 });
 
-const decisionSchema = z.object({ decision: z.enum(['accept', 'decline', 'resolve']) });
-
 reviewsRouter.post('/agreements/:id/reviews/notes/:note', toReview, async (req, res) => {
   const id = parseId(req.params.id);
   const values = formValues(req.body);
-  const parsed = parseInput(decisionSchema, values);
-  if (!parsed.ok) return res.redirect(`/agreements/${String(id)}#review`);
-  await decideNote(req.user!, id, String(req.params.note), parsed.data.decision, formRevision(values.rev) ?? -1);
-  flash(req, 'success', `reviews:owner.decided.${parsed.data.decision}`);
+  const decision = await decideNote(req.user!, id, String(req.params.note), values.decision, formRevision(values.rev) ?? -1);
+  flash(req, 'success', `reviews:owner.decided.${decision}`);
   res.redirect(`/agreements/${String(id)}#review`);
 });
 

@@ -103,19 +103,22 @@ export async function revokeInvitation(actor: SessionUser, id: Types.ObjectId, i
   await recordAudit({ actor, entity: 'agreement', entityId: id, action: 'review:revoke', note: review.invitations[index]!.contactName });
 }
 
-export type Decision = 'accept' | 'decline' | 'resolve';
+const decisions = ['accept', 'decline', 'resolve'] as const;
+export type Decision = (typeof decisions)[number];
+const isDecision = (d: unknown): d is Decision => (decisions as readonly unknown[]).includes(d);
 
 /**
  * The owner's answer to a partner's note, once (two owners deciding at once make one decision). An
  * accepted proposal is saved as an edit of the element, through the agreement's rules (an active
  * agreement's becomes its amendment), from the revision the owner's page showed.
  */
-export async function decideNote(actor: SessionUser, id: Types.ObjectId, noteId: string, decision: Decision, rev: number) {
+export async function decideNote(actor: SessionUser, id: Types.ObjectId, noteId: string, decision: unknown, rev: number): Promise<Decision> {
   const a = await ownAgreement(actor, id);
   const review = await reviewOf(id);
   const index = review?.notes.findIndex((n) => n._id === noteId) ?? -1;
   const note = review?.notes[index];
   if (!note) throw notFound();
+  if (!isDecision(decision)) throw new RuleError('validation:choice');
   if (note.status !== 'open') throw new RuleError('reviews:errors.decided');
   if ((decision === 'resolve') !== (note.kind === 'comment')) throw new RuleError('reviews:errors.decided');
   // Accepting saves the text from the revision the page showed: of two acceptances, or an acceptance
@@ -141,6 +144,7 @@ export async function decideNote(actor: SessionUser, id: Types.ObjectId, noteId:
     note: `${note.byName}: ${note.element}`,
     changes: decision === 'accept' ? [{ field: note.element, from: note.baseText, to: note.proposedText }] : [],
   });
+  return decision;
 }
 
 export type PartyState = 'current' | 'earlier' | 'none';

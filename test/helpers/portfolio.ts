@@ -14,6 +14,8 @@ import { createFeedToken, scheduleMeeting } from '../../src/meetings/service.js'
 import { createPreview } from '../../src/partners/import.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { recordCheck } from '../../src/progress/service.js';
+import { addNote, openReview } from '../../src/reviews/partner.js';
+import { inviteReviewers, reviewOf } from '../../src/reviews/service.js';
 import { FollowUpRequestModel } from '../../src/reminders/followup-response.model.js';
 import { expIn, optOutUrl, signLink } from '../../src/reminders/links.js';
 import { rsvpUrl } from '../../src/reminders/meetings.js';
@@ -126,6 +128,7 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
     uploadedByName: admin.name,
   });
   await createFeedToken(actor);
+  const reviewToken = await draftUnderReview(actor);
   const importId = await createPreview(actor, 'partners.csv', 'name,type,region\nCentre Nord,community,Laval\nÉcole Sud,school,Québec\n');
   await OutboxModel.create({
     key: 'fixture:failed',
@@ -168,6 +171,33 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
       local(rsvpUrl(String(meeting._id), String(contact._id), meeting.end)),
       local(optOutUrl(String(partner._id), String(contact._id))),
       `/shared/${shareToken}`,
+      `/p/review/${reviewToken}`,
     ],
   };
+}
+
+/**
+ * A draft sent for review to a partner contact who commented on it (the owner's withdraw and
+ * decision forms, the partner's note and agreement forms); returns the contact's review token.
+ */
+async function draftUnderReview(actor: SessionUser): Promise<string> {
+  const draft = (await AgreementModel.findOne({ status: 'draft' }).lean())!;
+  const partner = (await PartnerModel.findById(draft.partnerIds[0]).lean())!;
+  const contact = partner.contacts[0]!;
+  await PartnerModel.updateOne(
+    { _id: partner._id, 'contacts._id': contact._id },
+    { $set: { 'contacts.$.emailConsent': true, 'contacts.$.optedOut': false, 'contacts.$.email': contact.email || 'revue@partenaire.test' } },
+  );
+  await inviteReviewers(actor, draft._id, [String(contact._id)]);
+  const invitation = (await reviewOf(draft._id))!.invitations[0]!;
+  const token = signLink({
+    purpose: 'review',
+    contactId: String(contact._id),
+    requestId: `${String(draft._id)}.${invitation._id}`,
+    exp: expIn(invitation.expiresAt, 0),
+  });
+  const opened = await openReview(token);
+  if (!opened.ok) throw new Error(`the portfolio's review link is refused: ${opened.reason}`);
+  await addNote(opened, { kind: 'comment', element: 'purpose', text: 'Préciser le public visé.', proposedText: '' });
+  return token;
 }

@@ -188,7 +188,7 @@ describe('forms: refused input is said clearly, in the user’s language', () =>
       expect(res.status).to.equal(422);
       expect(res.text).to.not.match(/Too small|Invalid input|expected number/);
       expect(res.text).to.not.match(/validation:|agreements:/);
-      expect(res.text).to.contain('Entrez un nombre, par exemple 25\u202f000,50.');
+      expect(res.text).to.contain('Entrez un nombre, par exemple 25\u00a0000,50.');
     });
 
     it('a missing field is "required", not "Invalid input: expected string, received undefined"', async () => {

@@ -12,6 +12,7 @@ import { MeetingModel } from '../../../src/meetings/model.js';
 import { TaskModel } from '../../../src/tasks/model.js';
 import { TaskTemplateModel } from '../../../src/tasks/templates.model.js';
 import { ShareLinkModel } from '../../../src/dashboard/share.js';
+import { AgreementReviewModel } from '../../../src/reviews/model.js';
 import { foldText } from '../../../src/util/text.js';
 
 // Every write route, tried by a second professional on records a first one owns: the database stays
@@ -40,6 +41,9 @@ interface Fixture {
   task: Types.ObjectId;
   template: Types.ObjectId;
   link: Types.ObjectId;
+  /** The draft's review: a link sent to the contact, and the contact's open comment. */
+  invitation: string;
+  note: string;
 }
 
 /** A's partner (with a contact who accepts email), an agreement on it, a meeting with the contact, a task. */
@@ -96,7 +100,19 @@ async function records(a: TestUser): Promise<Fixture> {
     uploadedById: a._id,
     uploadedByName: a.name,
   });
+  const sentAt = new Date();
+  await AgreementReviewModel.create({
+    _id: agreement._id,
+    invitations: [
+      { _id: 'inv1', partnerId: p._id, contactId: contact._id, contactName: contact.name, sentAt, expiresAt: new Date(Date.now() + 86400_000) },
+    ],
+    notes: [
+      { _id: 'note1', element: 'purpose', kind: 'comment', text: 'Clearer', rev: 0, partnerId: p._id, contactId: contact._id, at: sentAt },
+    ],
+  });
   return {
+    invitation: 'inv1',
+    note: 'note1',
     document: document._id,
     partner: p._id,
     contact: contact._id,
@@ -164,6 +180,9 @@ function requests(f: Fixture, a: TestUser): Record<string, { params: Record<stri
       body: { periodStart: day(-30), periodEnd: day(-1), status: 'on_track', progress: 'Fine', ...health },
     },
     'POST /agreements/:id/share': { params: agreement, body: {} },
+    'POST /agreements/:id/reviews': { params: agreement, body: { contactIds: String(f.contact) } },
+    'POST /agreements/:id/reviews/:invitation/revoke': { params: { ...agreement, invitation: f.invitation }, body: {} },
+    'POST /agreements/:id/reviews/notes/:note': { params: { ...agreement, note: f.note }, body: { decision: 'resolve', rev: '0' } },
     'POST /agreements/:id/share/:linkId/revoke': { params: { ...agreement, linkId: String(f.link) }, body: {} },
     'POST /meetings': {
       params: {},

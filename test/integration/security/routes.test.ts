@@ -8,7 +8,7 @@ import { fillPath, listRoutes, paramsOf, type RouteInfo } from '../../helpers/ro
 // Every route, enumerated from the routers: sign-in required unless allow-listed, CSRF on every
 // state change, and 404 (never 500) for a malformed or unknown id.
 const publicAllowList =
-  /^\/(favicon\.ico|healthz|setup|login|logout|forgot|language|reset\/:token|invite\/:token|calendar\/feed\/:token\.ics|shared\/:token(\/documents\/:docId)?|p\/(followup|optout|rsvp)\/:token)$/;
+  /^\/(favicon\.ico|healthz|setup|login|logout|forgot|language|reset\/:token|invite\/:token|calendar\/feed\/:token\.ics|shared\/:token(\/documents\/:docId)?|p\/(followup|optout|rsvp)\/:token|p\/review\/:token(\/(note|agree))?)$/;
 // RFC 8058 one-click opt-out is POSTed by mail clients without a session: the signed link authorizes it.
 const csrfExempt = new Set(['POST /p/optout/:token']);
 const UNKNOWN_ID = '0123456789abcdef01234567';
