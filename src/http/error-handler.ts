@@ -1,20 +1,36 @@
 import type { NextFunction, Request, Response } from 'express';
+import {
+  MongoClientClosedError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerClosedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 import { config } from '../config.js';
 import { flash } from './flash.js';
 import { HttpError, RuleError } from './errors.js';
 import { refusalPath } from './refusal.js';
 
-const DB_DOWN = new Set([
-  'MongoServerSelectionError',
-  'MongoNetworkError',
-  'MongoNotConnectedError',
-  'MongoNetworkTimeoutError',
-  'MongoTopologyClosedError',
-  'MongooseServerSelectionError',
-]);
+// The driver's errors while the database is gone: any network error (a pool cleared under waiting
+// requests is one), no server to select, and a client or pool closed while it reconnects. Mongoose
+// names its own selection error alike; a wrapped error (a session store's) is judged by its cause.
+const DOWN_CLASSES = [
+  MongoNetworkError,
+  MongoServerSelectionError,
+  MongoNotConnectedError,
+  MongoTopologyClosedError,
+  MongoServerClosedError,
+  MongoClientClosedError,
+];
+const DOWN_NAMES = new Set(['MongooseServerSelectionError', 'MongoPoolClosedError', 'MongoWaitQueueTimeoutError']);
 
-export const isDatabaseDown = (err: unknown): boolean =>
-  err instanceof Error && (DB_DOWN.has(err.name) || /buffering timed out|Client must be connected|connection .* closed/i.test(err.message));
+export function isDatabaseDown(err: unknown, depth = 0): boolean {
+  if (!(err instanceof Error) || depth > 5) return false;
+  if (DOWN_CLASSES.some((c) => err instanceof c) || DOWN_NAMES.has(err.name)) return true;
+  if (/buffering timed out|Client must be connected|connection .* closed/i.test(err.message)) return true;
+  return isDatabaseDown(err.cause, depth + 1);
+}
 
 interface Classified {
   status: number;
