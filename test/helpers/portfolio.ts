@@ -128,7 +128,7 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
     uploadedByName: admin.name,
   });
   await createFeedToken(actor);
-  const reviewToken = await draftUnderReview(actor);
+  const review = await draftUnderReview(actor);
   const importId = await createPreview(actor, 'partners.csv', 'name,type,region\nCentre Nord,community,Laval\nÉcole Sud,school,Québec\n');
   await OutboxModel.create({
     key: 'fixture:failed',
@@ -159,7 +159,13 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
     manager,
     professional,
     partnerIds,
-    memberPages: ['/', '/partners?archived=1', `/partners/import/${String(importId)}`, `/agreements/${String(agreement._id)}/share`],
+    memberPages: [
+      '/',
+      '/partners?archived=1',
+      `/partners/import/${String(importId)}`,
+      `/agreements/${String(agreement._id)}/share`,
+      `/agreements/${String(review.draftId)}`,
+    ],
     contactUrl: `/partners/${String(partner._id)}/contacts/${String(contact._id)}`,
     followUpRequestId: requestId,
     publicPages: [
@@ -171,22 +177,25 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
       local(rsvpUrl(String(meeting._id), String(contact._id), meeting.end)),
       local(optOutUrl(String(partner._id), String(contact._id))),
       `/shared/${shareToken}`,
-      `/p/review/${reviewToken}`,
+      `/p/review/${review.token}`,
     ],
   };
 }
 
 /**
  * A draft sent for review to a partner contact who commented on it (the owner's withdraw and
- * decision forms, the partner's note and agreement forms); returns the contact's review token.
+ * decision forms, the partner's note and agreement forms): the draft, and the contact's review token.
  */
-async function draftUnderReview(actor: SessionUser): Promise<string> {
+async function draftUnderReview(actor: SessionUser): Promise<{ draftId: Types.ObjectId; token: string }> {
   const draft = (await AgreementModel.findOne({ status: 'draft' }).lean())!;
   const partner = (await PartnerModel.findById(draft.partnerIds[0]).lean())!;
   const contact = partner.contacts[0]!;
+  // By index: FerretDB has no positional `$` update.
   await PartnerModel.updateOne(
-    { _id: partner._id, 'contacts._id': contact._id },
-    { $set: { 'contacts.$.emailConsent': true, 'contacts.$.optedOut': false, 'contacts.$.email': contact.email || 'revue@partenaire.test' } },
+    { _id: partner._id },
+    {
+      $set: { 'contacts.0.emailConsent': true, 'contacts.0.optedOut': false, 'contacts.0.email': contact.email || 'revue@partenaire.test' },
+    },
   );
   await inviteReviewers(actor, draft._id, [String(contact._id)]);
   const invitation = (await reviewOf(draft._id))!.invitations[0]!;
@@ -199,5 +208,5 @@ async function draftUnderReview(actor: SessionUser): Promise<string> {
   const opened = await openReview(token);
   if (!opened.ok) throw new Error(`the portfolio's review link is refused: ${opened.reason}`);
   await addNote(opened, { kind: 'comment', element: 'purpose', text: 'Préciser le public visé.', proposedText: '' });
-  return token;
+  return { draftId: draft._id, token };
 }
