@@ -10,6 +10,7 @@ import { onAgreementEdited } from '../agreements/hooks.js';
 import { agreementById } from '../agreements/lookups.js';
 import { recordAudit } from '../audit/service.js';
 import { config } from '../config.js';
+import { claimOnce } from '../db/claim.js';
 import { singleLine } from '../http/text-fields.js';
 import { partnerWithContacts, partnersWithContacts } from '../partners/contacts.js';
 import { enqueueMessage } from '../reminders/enqueue.js';
@@ -122,6 +123,9 @@ export async function agree(opened: OpenReview, input: AgreeInput, fingerprint: 
   const { agreement, partner, contact } = opened;
   // The text changed while the page was open: they agree to what they read, or to nothing.
   if (fingerprint !== opened.fingerprint) return 'changed';
+  // The party already agreed with this text (a double click, a form sent again, two contacts at
+  // once): it is recorded once.
+  if (opened.consent || !(await claimOnce(`review-agree:${String(agreement._id)}:${String(partner._id)}:${fingerprint}`))) return 'agreed';
   await AgreementReviewModel.updateOne(
     { _id: agreement._id },
     {

@@ -224,6 +224,39 @@ describe('agreement review with the partners', function () {
     expect(await OutboxModel.countDocuments({ kind: 'agreement_review_reset' })).to.equal(0);
   });
 
+  it('takes a second "we agree" from the same page once, and refuses notes and agreements sent to a tampered or withdrawn link', async () => {
+    const link = await linkOf(claire);
+    const visitor = supertest.agent(app);
+    // The page Claire agreed from, sent again (a double click, a resent form): its fingerprint is the one stored.
+    const { consents: given } = (await reviewOf(agreementId))!;
+    const fingerprint = given.at(-1)!.fingerprint;
+    const consents = given.length;
+    const agrees = async () => (await AuditModel.countDocuments({ entityId: agreementId, action: 'review:agree' }));
+    const audited = await agrees();
+    const again = await partnerPost(visitor, link, 'agree', { name: 'Claire Tremblay', role: 'Directrice', fingerprint, confirm: 'on' });
+    expect(again.status).to.equal(302);
+    expect((await reviewOf(agreementId))!.consents).to.have.length(consents);
+    expect(await agrees()).to.equal(audited);
+
+    const withdrawn = (await reviewOf(agreementId))!.invitations.find((i) => i.revokedAt)!;
+    const requestId = `${String(agreementId)}.${withdrawn._id}`;
+    const revokedLink = `/p/review/${signLink({ purpose: 'review', contactId: String(claire), requestId, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+    const before = JSON.stringify(await reviewOf(agreementId));
+    const _csrf = await csrfFrom(visitor, link);
+    const note = { kind: 'comment', element: 'purpose', text: 'Par la porte de côté', _csrf };
+    const agreeing = { name: 'Claire Tremblay', fingerprint, confirm: 'on', _csrf };
+    for (const [url, body, status] of [
+      [`${link}x/note`, note, 404],
+      [`${link}x/agree`, agreeing, 404],
+      [`${revokedLink}/note`, note, 410],
+      [`${revokedLink}/agree`, agreeing, 410],
+    ] as const) {
+      const res = await visitor.post(url).type('form').send(body);
+      expect(res.status, url).to.equal(status);
+    }
+    expect(JSON.stringify(await reviewOf(agreementId))).to.equal(before);
+  });
+
   it('approves a contract only once every party agreed, when the organization asks for it', async () => {
     const admin = await createUser({ role: 'admin', name: 'Ada Admin' });
     const manager = await createUser({ role: 'manager', name: 'Mona Manager' });
