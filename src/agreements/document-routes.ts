@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Types } from 'mongoose';
 import { config } from '../config.js';
 import { i18n } from '../i18n/index.js';
-import { dayIn, formatDate, numberFormat } from '../util/formats.js';
+import { dayIn, formatDate, numberFormat, intlLocale } from '../util/formats.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { completeness } from './completeness.js';
 import { choices, loadView, ourSide } from './page-data.js';
@@ -14,7 +14,7 @@ export const agreementDocumentsRouter = Router();
 
 /** Dates, numbers and amounts in the agreement's language (the document is not the reader's page). */
 function documentFormat(language: string) {
-  const locale = language === 'en' ? 'en-CA' : 'fr-CA';
+  const locale = intlLocale(language);
   const date = (d: Date | string | null | undefined) =>
     d ? formatDate(locale, { dateStyle: 'long', timeZone: config.defaultTimezone }, new Date(d)) : '';
   return {

@@ -4,14 +4,14 @@ import { requireRole } from '../http/guards.js';
 import { notFound } from '../http/errors.js';
 import { config } from '../config.js';
 import { backupFile, listBackups } from './service.js';
-import { numberFormat } from '../util/formats.js';
+import { numberFormat, intlLocale } from '../util/formats.js';
 
 export const backupRouter = Router();
 backupRouter.use('/admin/backups', requireRole('admin'));
 
 /** A size in the reader's language: "1.4 MB" / « 1,4 Mo ». */
 export function formatSize(bytes: number, language: string): string {
-  const locale = language === 'en' ? 'en-CA' : 'fr-CA';
+  const locale = intlLocale(language);
   const [value, unit] = bytes >= 1e6 ? [bytes / 1e6, 'megabyte'] : bytes >= 1e3 ? [bytes / 1e3, 'kilobyte'] : [bytes, 'byte'];
   return numberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
 }

@@ -13,7 +13,7 @@ import { formValues, parseInput } from '../http/validate.js';
 import { isRecordKind, recordPath, revisionsOf, writableTarget, type UploadTarget } from './records.js';
 import { archiveDocument, finishUpload, openDocument, shareDocument } from './service.js';
 import { documentUpload, setUploadContext, type StoredFile } from './upload.js';
-import { numberFormat } from '../util/formats.js';
+import { numberFormat, intlLocale } from '../util/formats.js';
 
 export const documentsRouter = Router();
 
@@ -22,7 +22,7 @@ const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 /** A refused upload: a small page (or JSON for the progress script) saying why, with the way back. */
 function refuse(req: Request, res: Response, status: number, key: string, back: string) {
   const params = {
-    max: numberFormat(req.language === 'en' ? 'en-CA' : 'fr-CA', { maximumFractionDigits: 1 }).format(config.documentMaxBytes / 1048576),
+    max: numberFormat(intlLocale(req.language), { maximumFractionDigits: 1 }).format(config.documentMaxBytes / 1048576),
   };
   if (wantsJson(req)) return res.status(status).json({ error: req.t(key, params) });
   res.status(status).render('documents/refused', { title: req.t('documents:refused.title'), message: req.t(key, params), back });

@@ -3,12 +3,12 @@ import { DateTime } from 'luxon';
 import { config } from '../config.js';
 import { isManager } from '../users/roles.js';
 import { navFor } from '../nav.js';
-import { dayIn, formatDate, numberFormat } from '../util/formats.js';
+import { dayIn, formatDate, numberFormat, intlLocale } from '../util/formats.js';
 
 /** What every view may use: the user, the path, and formatting in the user's language and time zone. */
 export function viewHelpers(req: Request, res: Response, next: NextFunction): void {
   const zone = req.user?.timezone ?? config.defaultTimezone;
-  const locale = req.language === 'en' ? 'en-CA' : 'fr-CA';
+  const locale = intlLocale(req.language);
   res.locals.user = req.user ?? null;
   res.locals.isManager = req.user ? isManager(req.user.role) : false;
   res.locals.navItems = navFor(req.user?.role);

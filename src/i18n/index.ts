@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { config, projectRoot } from '../config.js';
 import { locales, type Locale } from '../users/roles.js';
 import { typeset, type Catalog } from './typography.js';
-import { formatDate, numberFormat } from '../util/formats.js';
+import { formatDate, numberFormat, intlLocale } from '../util/formats.js';
 
 const localesDir = path.join(projectRoot, 'locales');
 const namespaces = fs
@@ -43,7 +43,6 @@ void i18n.use(middleware.LanguageDetector).init({
 
 // The catalogs' `{{x, datetime(…)}}` and `{{x, number}}` format as the pages do (kept formatters,
 // « 1er déc. »). i18next hands a formatter every option of the t() call, so only Intl's are kept.
-const intlLocale = (lng: string) => (lng.startsWith('en') ? 'en-CA' : 'fr-CA');
 const dateKeys = ['dateStyle', 'timeStyle', 'timeZone', 'weekday', 'year', 'month', 'day', 'hour', 'minute', 'hourCycle', 'timeZoneName'];
 const numberKeys = ['style', 'currency', 'unit', 'minimumFractionDigits', 'maximumFractionDigits'];
 const pick = (o: Record<string, unknown>, keys: string[]) =>

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { config } from '../config.js';
 import { flash } from '../http/flash.js';
 import { refusedTo } from '../http/refusal.js';
-import { dateFormat, dayIn } from '../util/formats.js';
+import { dateFormat, dayIn, intlLocale } from '../util/formats.js';
 import { pushTo } from '../util/group.js';
 import type { ListedMeeting } from './directory.js';
 import { listQuerySchema } from './schemas.js';
@@ -41,7 +41,7 @@ meetingCalendarRouter.get('/meetings/calendar', async (req, res) => {
       meetings: byDay.get(d.toISODate()!) ?? [],
     });
   }
-  const locale = req.language === 'en' ? 'en-CA' : 'fr-CA';
+  const locale = intlLocale(req.language);
   res.render('meetings/calendar', {
     title: req.t('meetings:calendar.title'),
     monthLabel: first.setLocale(locale).toFormat('LLLL yyyy'),

@@ -10,6 +10,7 @@ import { FollowUpRequestModel } from './followup-response.model.js';
 import { dateIn, DAY, day, registerKind, toUser, url, usersById } from './kinds.js';
 import { expIn, linkUrl, signLink } from './links.js';
 import { partnersWithContacts } from '../partners/contacts.js';
+import { intlLocale } from '../util/formats.js';
 
 export const FOLLOWUP_LINK_DAYS = 30;
 export const CHECK_GRACE_DAYS = 7;
@@ -17,7 +18,7 @@ export const CHECK_GRACE_DAYS = 7;
 export const followUpRequestId = (agreementId: string, due: Date, contactId: string): string => `${agreementId}.${day(due)}.${contactId}`;
 
 const listIn = (locale: Locale, items: string[]): string =>
-  new Intl.ListFormat(locale === 'fr' ? 'fr-CA' : 'en-CA', { style: 'long', type: 'conjunction' }).format(items);
+  new Intl.ListFormat(intlLocale(locale), { style: 'long', type: 'conjunction' }).format(items);
 
 // Progress-check / KPI follow-up requests → the partners' contacts (signed link) and the owner. -----
 registerKind({

@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
-import { formatDate, numberFormat } from '../util/formats.js';
+import { formatDate, numberFormat, intlLocale } from '../util/formats.js';
 import type { Locale } from '../users/roles.js';
 import { enqueueMessages, type MessageInput, type Recipient } from './enqueue.js';
 import { activeManagers, activeRecipients } from '../users/people.js';
@@ -41,7 +41,7 @@ export async function enqueueDue(schedule: KindSchedule, now = new Date()): Prom
 export const DAY = 86400_000;
 export const day = (d: Date): string => d.toISOString().slice(0, 10);
 export const dateIn = (locale: Locale, d: Date | null | undefined): string =>
-  d ? formatDate(locale === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'long', timeZone: config.defaultTimezone }, d) : '';
+  d ? formatDate(intlLocale(locale), { dateStyle: 'long', timeZone: config.defaultTimezone }, d) : '';
 
 interface UserLite {
   _id: Types.ObjectId;
@@ -131,7 +131,7 @@ registerKind({
           to: toUser(u),
           data: {
             title: a.title,
-            amount: numberFormat(u.locale === 'fr' ? 'fr-CA' : 'en-CA', {
+            amount: numberFormat(intlLocale(u.locale), {
               style: 'currency',
               currency: a.funding?.currency || 'CAD',
             }).format(i.amount ?? 0),

@@ -23,6 +23,7 @@ import {
   recordContactAnswer,
   seriesSequence,
 } from '../meetings/occurrences.js';
+import { intlLocale } from '../util/formats.js';
 
 export type { MeetingChange } from './meeting-plans.js';
 export const rsvpAnswers = ['accepted', 'declined'] as const;
@@ -70,12 +71,8 @@ async function people(m: MeetingDoc): Promise<Person[]> {
 }
 
 const when = (m: Pick<MeetingDoc, 'start' | 'end'>, zone: string, locale: Locale): string => {
-  const start = DateTime.fromJSDate(m.start)
-    .setZone(zone)
-    .setLocale(locale === 'fr' ? 'fr-CA' : 'en-CA');
-  const end = DateTime.fromJSDate(m.end)
-    .setZone(zone)
-    .setLocale(locale === 'fr' ? 'fr-CA' : 'en-CA');
+  const start = DateTime.fromJSDate(m.start).setZone(zone).setLocale(intlLocale(locale));
+  const end = DateTime.fromJSDate(m.end).setZone(zone).setLocale(intlLocale(locale));
   return `${start.toLocaleString(DateTime.DATETIME_FULL)} – ${end.toLocaleString(DateTime.TIME_SIMPLE)}`;
 };
 
@@ -92,10 +89,7 @@ async function lastEnd(m: MeetingDoc): Promise<Date> {
 }
 
 const dayOf = (m: Pick<MeetingDoc, 'start'>, zone: string, locale: Locale): string =>
-  DateTime.fromJSDate(m.start)
-    .setZone(zone)
-    .setLocale(locale === 'fr' ? 'fr-CA' : 'en-CA')
-    .toLocaleString(DateTime.DATE_FULL);
+  DateTime.fromJSDate(m.start).setZone(zone).setLocale(intlLocale(locale)).toLocaleString(DateTime.DATE_FULL);
 
 /**
  * Enqueues the message of one change to each attendee but its organizer: 'invite' and 'update'

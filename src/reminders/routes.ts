@@ -16,6 +16,7 @@ import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.j
 import { DateTime } from 'luxon';
 import { refusedTo } from '../http/refusal.js';
 import { noStore, refuse, speak } from './partner-page.js';
+import { intlLocale } from '../util/formats.js';
 
 // A refused withdrawal returns to the agreement the follow-up request is about (its id begins with it).
 const toRequestAgreement = refusedTo((req) => `/agreements/${/^[a-f0-9]{24}(?=\.)/.exec(String(req.params.id))?.[0] ?? ''}`);
@@ -94,9 +95,7 @@ async function renderRsvp(req: Request, res: Response, done: boolean): Promise<v
       done = false;
     }
   }
-  const start = DateTime.fromJSDate(m.start)
-    .setZone(m.zone)
-    .setLocale(locale === 'fr' ? 'fr-CA' : 'en-CA');
+  const start = DateTime.fromJSDate(m.start).setZone(m.zone).setLocale(intlLocale(locale));
   const preselect = typeof req.query.answer === 'string' ? req.query.answer : '';
   res.render('reminders/rsvp', {
     title: req.t(m.cancelled ? 'reminders:rsvp.cancelledTitle' : 'reminders:rsvp.title'),

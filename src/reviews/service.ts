@@ -112,7 +112,13 @@ const isDecision = (d: unknown): d is Decision => (decisions as readonly unknown
  * accepted proposal is saved as an edit of the element, through the agreement's rules (an active
  * agreement's becomes its amendment), from the revision the owner's page showed.
  */
-export async function decideNote(actor: SessionUser, id: Types.ObjectId, noteId: string, decision: unknown, rev: number): Promise<Decision> {
+export async function decideNote(
+  actor: SessionUser,
+  id: Types.ObjectId,
+  noteId: string,
+  decision: unknown,
+  rev: number,
+): Promise<Decision> {
   const a = await ownAgreement(actor, id);
   const review = await reviewOf(id);
   const index = review?.notes.findIndex((n) => n._id === noteId) ?? -1;

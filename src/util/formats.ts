@@ -38,3 +38,6 @@ export function formatDate(locale: string, options: Intl.DateTimeFormatOptions, 
   if (!named || !parts.some((p) => p.type === 'day' && p.value === '1')) return f.format(d);
   return parts.map((p) => (p.type === 'day' && p.value === '1' ? '1er' : p.value)).join('');
 }
+
+/** The Intl locale pages, mail and documents are written in: Canadian French or Canadian English. */
+export const intlLocale = (language: string | undefined): 'en-CA' | 'fr-CA' => (language?.startsWith('en') ? 'en-CA' : 'fr-CA');
