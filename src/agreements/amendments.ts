@@ -11,6 +11,7 @@ import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
 import { completeness } from './completeness.js';
+import { checkApproval } from './hooks.js';
 import { amendmentMoves, type AgreementElement, type AmendmentMove } from './constants.js';
 import { refreshKpiStatus } from './kpis.js';
 import { AgreementModel, AgreementVersionModel, type AgreementDoc } from './model.js';
@@ -97,6 +98,8 @@ export async function moveAmendment(actor: SessionUser, id: Types.ObjectId, move
   if (move === 'approve') {
     overridden = assertApprovalRight(approvalRight(actor, a, open.authorIds ?? []), input.override);
     assertSignatories(proposed.kind, input.signatories);
+    // The same checks as a first approval (the parties' agreement with the amended text, say).
+    await checkApproval(a.toObject());
   }
   // One move per state of the amendment: two reviewers at once make one decision.
   if (!(await claimOnce(`agreement:${String(id)}:amendment:${a.rev}`))) throw new RuleError('agreements:errors.conflict');

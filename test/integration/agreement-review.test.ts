@@ -231,7 +231,7 @@ describe('agreement review with the partners', function () {
     const { consents: given } = (await reviewOf(agreementId))!;
     const fingerprint = given.at(-1)!.fingerprint;
     const consents = given.length;
-    const agrees = async () => (await AuditModel.countDocuments({ entityId: agreementId, action: 'review:agree' }));
+    const agrees = async () => await AuditModel.countDocuments({ entityId: agreementId, action: 'review:agree' });
     const audited = await agrees();
     const again = await partnerPost(visitor, link, 'agree', { name: 'Claire Tremblay', role: 'Directrice', fingerprint, confirm: 'on' });
     expect(again.status).to.equal(302);
@@ -298,5 +298,40 @@ describe('agreement review with the partners', function () {
     await partnerPost(visitor, link, 'agree', { name: 'Claire Tremblay', role: 'Directrice', fingerprint, confirm: 'on' });
     await approve();
     expect((await AgreementModel.findById(agreementId).lean())!.status).to.equal('active');
+  });
+  it('approves an amendment of a contract only once every party agreed with the amended text, when the organization asks for it', async () => {
+    // The contract is active (the test above) and the organization still asks for every party's agreement.
+    const manager = await createUser({ role: 'manager', name: 'Max Manager' });
+    const managers = await signIn(app, manager);
+    const url = `/agreements/${String(agreementId)}`;
+    const a = (await AgreementModel.findById(agreementId).lean())!;
+    await postForm(owners, `${url}/edit/purpose`, { purpose: 'Help newcomers and their families into jobs', rev: String(a.rev) }, url);
+    await postForm(owners, `${url}/amendment`, { action: 'submit' }, url);
+    expect((await AgreementModel.findById(agreementId).lean())!.amendment?.status).to.equal('in_review');
+    const approve = () =>
+      postForm(
+        managers,
+        `${url}/amendment`,
+        { action: 'approve', signatoryName: 'Claire Tremblay', signatoryOrg: 'Centre Horizon', signatoryDate: '2026-12-02' },
+        `${url}/amendment`,
+      );
+    const refused = await approve();
+    expect(refused.status).to.equal(303);
+    const pending = (await AgreementModel.findById(agreementId).lean())!;
+    expect(pending.purpose).to.equal('Help newcomers into good jobs');
+    expect(pending.amendment?.status).to.equal('in_review');
+    expect((await managers.get(refused.headers.location as string)).text).to.contain('One partner has not yet agreed');
+
+    // Claire reads the amended text by her link and agrees with it: the amendment is then approved.
+    const link = await linkOf(claire);
+    const visitor = supertest.agent(app);
+    const page = await visitor.get(link);
+    expect(page.text).to.contain('Help newcomers and their families into jobs');
+    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    await partnerPost(visitor, link, 'agree', { name: 'Claire Tremblay', role: 'Directrice', fingerprint, confirm: 'on' });
+    expect((await approve()).status).to.equal(302);
+    const applied = (await AgreementModel.findById(agreementId).lean())!;
+    expect(applied.purpose).to.equal('Help newcomers and their families into jobs');
+    expect(applied.amendment ?? null).to.equal(null);
   });
 });
