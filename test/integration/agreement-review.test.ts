@@ -11,6 +11,7 @@ import { PartnerModel } from '../../src/partners/model.js';
 import { OutboxModel } from '../../src/reminders/outbox.model.js';
 import { signLink } from '../../src/reminders/links.js';
 import { reviewOf } from '../../src/reviews/service.js';
+import { partnerPost, reviewLinkOf, shownFingerprint } from '../helpers/reviews.js';
 
 // The partner reviews the draft by its signed link: comments, proposes wording, agrees with a version;
 // the owner answers each proposal; an edit after a party agreed undoes that agreement and tells them.
@@ -24,22 +25,7 @@ describe('agreement review with the partners', function () {
   let claire: Types.ObjectId; // may be emailed, French
   let noConsent: Types.ObjectId;
 
-  const linkOf = async (contactId: Types.ObjectId, which: 1 | -1 = 1) => {
-    // The first link sent by default (the tests withdraw a later one), or the last.
-    const m = await OutboxModel.findOne({ kind: 'agreement_review', contactId }).sort({ createdAt: which }).lean();
-    const token = /\/p\/review\/([\w.-]+)/.exec(m?.text ?? '')?.[1];
-    if (!token) throw new Error('no review link was sent');
-    return `/p/review/${token}`;
-  };
-  /** A partner's form post: the CSRF token of the review page itself, in a visitor's session. */
-  const partnerPost = async (visitor: Agent, link: string, what: string, fields: Record<string, string>) => {
-    // The token first: a request takes the agent's cookies when it is made.
-    const _csrf = await csrfFrom(visitor, link);
-    return visitor
-      .post(`${link}/${what}`)
-      .type('form')
-      .send({ ...fields, _csrf });
-  };
+  const linkOf = reviewLinkOf;
 
   before(async () => {
     app = await makeApp();
@@ -201,7 +187,7 @@ describe('agreement review with the partners', function () {
     const link = await linkOf(claire);
     const visitor = supertest.agent(app);
     const page = await visitor.get(link);
-    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const fingerprint = shownFingerprint(page.text);
     const unconfirmed = await partnerPost(visitor, link, 'agree', { name: 'Claire Tremblay', role: 'Directrice', fingerprint });
     expect(unconfirmed.status).to.equal(422);
     expect((await reviewOf(agreementId))!.consents).to.have.length(0);
@@ -294,44 +280,9 @@ describe('agreement review with the partners', function () {
 
     const link = await linkOf(claire);
     const visitor = supertest.agent(app);
-    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec((await visitor.get(link)).text)?.[1] ?? '';
+    const fingerprint = shownFingerprint((await visitor.get(link)).text);
     await partnerPost(visitor, link, 'agree', { name: 'Claire Tremblay', role: 'Directrice', fingerprint, confirm: 'on' });
     await approve();
     expect((await AgreementModel.findById(agreementId).lean())!.status).to.equal('active');
-  });
-  it('approves an amendment of a contract only once every party agreed with the amended text, when the organization asks for it', async () => {
-    // The contract is active (the test above) and the organization still asks for every party's agreement.
-    const manager = await createUser({ role: 'manager', name: 'Max Manager' });
-    const managers = await signIn(app, manager);
-    const url = `/agreements/${String(agreementId)}`;
-    const a = (await AgreementModel.findById(agreementId).lean())!;
-    await postForm(owners, `${url}/edit/purpose`, { purpose: 'Help newcomers and their families into jobs', rev: String(a.rev) }, url);
-    await postForm(owners, `${url}/amendment`, { action: 'submit' }, url);
-    expect((await AgreementModel.findById(agreementId).lean())!.amendment?.status).to.equal('in_review');
-    const approve = () =>
-      postForm(
-        managers,
-        `${url}/amendment`,
-        { action: 'approve', signatoryName: 'Claire Tremblay', signatoryOrg: 'Centre Horizon', signatoryDate: '2026-12-02' },
-        `${url}/amendment`,
-      );
-    const refused = await approve();
-    expect(refused.status).to.equal(303);
-    const pending = (await AgreementModel.findById(agreementId).lean())!;
-    expect(pending.purpose).to.equal('Help newcomers into good jobs');
-    expect(pending.amendment?.status).to.equal('in_review');
-    expect((await managers.get(refused.headers.location as string)).text).to.contain('One partner has not yet agreed');
-
-    // Claire reads the amended text by her link and agrees with it: the amendment is then approved.
-    const link = await linkOf(claire);
-    const visitor = supertest.agent(app);
-    const page = await visitor.get(link);
-    expect(page.text).to.contain('Help newcomers and their families into jobs');
-    const fingerprint = /name="fingerprint" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-    await partnerPost(visitor, link, 'agree', { name: 'Claire Tremblay', role: 'Directrice', fingerprint, confirm: 'on' });
-    expect((await approve()).status).to.equal(302);
-    const applied = (await AgreementModel.findById(agreementId).lean())!;
-    expect(applied.purpose).to.equal('Help newcomers and their families into jobs');
-    expect(applied.amendment ?? null).to.equal(null);
   });
 });
