@@ -212,7 +212,13 @@ describe('faults: the embedded database a server runs itself', function () {
     expect(server!.child.exitCode).to.equal(null);
     expect(server!.lines.join('\n')).to.include('restarting it');
     // Every request was answered: the page, or the clear 503 while the database came back.
-    expect(statuses.filter((s) => s !== 200 && s !== 503), server!.lines.filter((l) => l.includes('"level":50')).slice(-3).join('\n')).to.deep.equal([]);
+    expect(
+      statuses.filter((s) => s !== 200 && s !== 503),
+      server!.lines
+        .filter((l) => l.includes('"level":50'))
+        .slice(-3)
+        .join('\n'),
+    ).to.deep.equal([]);
     expect((await fetch(`${server!.url}/login`)).status).to.equal(200);
   });
 

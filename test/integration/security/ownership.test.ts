@@ -104,7 +104,14 @@ async function records(a: TestUser): Promise<Fixture> {
   await AgreementReviewModel.create({
     _id: agreement._id,
     invitations: [
-      { _id: 'inv1', partnerId: p._id, contactId: contact._id, contactName: contact.name, sentAt, expiresAt: new Date(Date.now() + 86400_000) },
+      {
+        _id: 'inv1',
+        partnerId: p._id,
+        contactId: contact._id,
+        contactName: contact.name,
+        sentAt,
+        expiresAt: new Date(Date.now() + 86400_000),
+      },
     ],
     notes: [
       { _id: 'note1', element: 'purpose', kind: 'comment', text: 'Clearer', rev: 0, partnerId: p._id, contactId: contact._id, at: sentAt },
