@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { browserSuite } from '../helpers/browser-suite.js';
-import { createUser, PASSWORD } from '../helpers/app.js';
+import { browserSuite, signInAs } from '../helpers/browser-suite.js';
+import { createUser } from '../helpers/app.js';
 import { AgreementModel } from '../../src/agreements/model.js';
 import { PartnerModel } from '../../src/partners/model.js';
 
@@ -9,13 +9,7 @@ describe('browser: an agreement from draft to results', function () {
   this.timeout(120_000);
   const env = browserSuite('en-CA');
 
-  async function signIn(page: Page, email: string, name: string) {
-    await page.goto(`${env.server.url}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel(/^Password/).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
-  }
+  const signIn = (page: Page, email: string, name: string) => signInAs(page, env.server.url, email, name);
 
   it('drafts the eight elements, goes through review and manager approval, then two KPI values change its status; prints in both languages', async () => {
     const pro = await createUser({ name: 'Pat Pro', locale: 'en' });

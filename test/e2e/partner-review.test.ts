@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { browserSuite } from '../helpers/browser-suite.js';
-import { createUser, PASSWORD } from '../helpers/app.js';
+import { browserSuite, signInAs } from '../helpers/browser-suite.js';
+import { createUser } from '../helpers/app.js';
 import { fullAgreement } from '../helpers/agreements.js';
 import { AgreementModel } from '../../src/agreements/model.js';
-import { PartnerModel } from '../../src/partners/model.js';
 import { OutboxModel } from '../../src/reminders/outbox.model.js';
+import { horizonWithClaire } from '../helpers/reviews.js';
 import { setRequirePartyAgreement } from '../../src/reviews/service.js';
 import { findActiveUser, type SessionUser } from '../../src/users/service.js';
 
@@ -17,27 +17,15 @@ describe('browser: a draft reviewed with the partner, then approved', function (
   this.timeout(120_000);
   const env = browserSuite('en-CA');
 
-  async function signIn(page: Page, email: string, name: string) {
-    await page.goto(`${env.server.url}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel(/^Password/).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
-  }
+  const signIn = (page: Page, email: string, name: string) => signInAs(page, env.server.url, email, name);
 
   it('the owner sends the link, the partner proposes, the owner accepts, the partner agrees, the manager approves', async () => {
     const owner = await createUser({ name: 'Pat Pro', locale: 'en' });
     const manager = await createUser({ name: 'Mo Manager', role: 'manager', locale: 'en' });
     const admin = await createUser({ name: 'Ada Admin', role: 'admin', locale: 'en' });
     await setRequirePartyAgreement((await findActiveUser(String(admin._id))) as SessionUser, true);
-    const p = await PartnerModel.create({
-      name: 'Centre Horizon',
-      nameFolded: 'centre horizon',
-      type: 'community',
-      ownerId: owner._id,
-      contacts: [{ name: 'Claire Tremblay', email: 'claire@horizon.example', emailConsent: true, locale: 'fr' }],
-    });
-    const id = (await fullAgreement(owner, [p._id], { status: 'draft', kind: 'contract' }))._id;
+    const { partnerId } = await horizonWithClaire(owner);
+    const id = (await fullAgreement(owner, [partnerId], { status: 'draft', kind: 'contract' }))._id;
     const url = `${env.server.url}/agreements/${String(id)}`;
 
     const page = await env.browser.newPage();

@@ -1,7 +1,8 @@
 // A describe block's browser tests: a cleared database, the app on a local port and a Chromium,
 // opened before its tests and closed after them. The block's own `before` hooks run after these.
+import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from './browser.js';
-import { makeApp } from './app.js';
+import { makeApp, PASSWORD } from './app.js';
 import { clearDatabase } from './db.js';
 import { startTestServer } from './server.js';
 
@@ -24,4 +25,13 @@ export function browserSuite(locale?: string): BrowserSuite {
     await env.server?.close();
   });
   return env;
+}
+
+/** Signs in on the English sign-in page and waits for the home page's welcome to the user by name. */
+export async function signInAs(page: Page, baseUrl: string, email: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel(/^Password/).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
 }

@@ -15,7 +15,7 @@ import { createPreview } from '../../src/partners/import.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { recordCheck } from '../../src/progress/service.js';
 import { addNote, openReview } from '../../src/reviews/partner.js';
-import { inviteReviewers, reviewOf } from '../../src/reviews/service.js';
+import { inviteReviewers } from '../../src/reviews/service.js';
 import { FollowUpRequestModel } from '../../src/reminders/followup-response.model.js';
 import { expIn, optOutUrl, signLink } from '../../src/reminders/links.js';
 import { rsvpUrl } from '../../src/reminders/meetings.js';
@@ -23,6 +23,7 @@ import { OutboxModel } from '../../src/reminders/outbox.model.js';
 import { findActiveUser, type SessionUser } from '../../src/users/service.js';
 import { issueToken } from '../../src/users/tokens.js';
 import { createUser, type TestUser } from './app.js';
+import { reviewLinkOf } from './reviews.js';
 
 export interface Portfolio {
   admin: TestUser;
@@ -177,16 +178,16 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
       local(rsvpUrl(String(meeting._id), String(contact._id), meeting.end)),
       local(optOutUrl(String(partner._id), String(contact._id))),
       `/shared/${shareToken}`,
-      `/p/review/${review.token}`,
+      review.link,
     ],
   };
 }
 
 /**
  * A draft sent for review to a partner contact who commented on it (the owner's withdraw and
- * decision forms, the partner's note and agreement forms): the draft, and the contact's review token.
+ * decision forms, the partner's note and agreement forms): the draft, and the contact's review link.
  */
-async function draftUnderReview(actor: SessionUser): Promise<{ draftId: Types.ObjectId; token: string }> {
+async function draftUnderReview(actor: SessionUser): Promise<{ draftId: Types.ObjectId; link: string }> {
   const draft = (await AgreementModel.findOne({ status: 'draft' }).lean())!;
   const partner = (await PartnerModel.findById(draft.partnerIds[0]).lean())!;
   const contact = partner.contacts[0]!;
@@ -198,15 +199,10 @@ async function draftUnderReview(actor: SessionUser): Promise<{ draftId: Types.Ob
     },
   );
   await inviteReviewers(actor, draft._id, [String(contact._id)]);
-  const invitation = (await reviewOf(draft._id))!.invitations[0]!;
-  const token = signLink({
-    purpose: 'review',
-    contactId: String(contact._id),
-    requestId: `${String(draft._id)}.${invitation._id}`,
-    exp: expIn(invitation.expiresAt, 0),
-  });
-  const opened = await openReview(token);
+  // The link as the contact's mail carries it.
+  const link = await reviewLinkOf(contact._id);
+  const opened = await openReview(link.slice('/p/review/'.length));
   if (!opened.ok) throw new Error(`the portfolio's review link is refused: ${opened.reason}`);
   await addNote(opened, { kind: 'comment', element: 'purpose', text: 'Préciser le public visé.', proposedText: '' });
-  return { draftId: draft._id, token };
+  return { draftId: draft._id, link };
 }

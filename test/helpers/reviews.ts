@@ -1,7 +1,8 @@
 // The partner's side of a review in tests: the link a contact was mailed, and a form posted from it.
 import type { Types } from 'mongoose';
+import { PartnerModel } from '../../src/partners/model.js';
 import { OutboxModel } from '../../src/reminders/outbox.model.js';
-import { csrfFrom, type Agent } from './app.js';
+import { csrfFrom, type Agent, type TestUser } from './app.js';
 
 /** The review link mailed to the contact: the first one sent by default (tests withdraw a later one), or the last. */
 export async function reviewLinkOf(contactId: Types.ObjectId, which: 1 | -1 = 1): Promise<string> {
@@ -23,3 +24,15 @@ export async function partnerPost(visitor: Agent, link: string, what: string, fi
 
 /** The fingerprint of the text a review page shows, as its "we agree" form sends it. */
 export const shownFingerprint = (html: string): string => /name="fingerprint" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** Centre Horizon, the owner's partner, with Claire Tremblay: a French contact who accepts email. */
+export async function horizonWithClaire(owner: TestUser) {
+  const p = await PartnerModel.create({
+    name: 'Centre Horizon',
+    nameFolded: 'centre horizon',
+    type: 'community',
+    ownerId: owner._id,
+    contacts: [{ name: 'Claire Tremblay', email: 'claire@horizon.example', emailConsent: true, locale: 'fr' }],
+  });
+  return { partnerId: p._id, claire: p.contacts[0]!._id };
+}

@@ -4,9 +4,8 @@ import supertest from 'supertest';
 import { createUser, makeApp, postForm, signIn } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { fullAgreement } from '../helpers/agreements.js';
-import { partnerPost, reviewLinkOf, shownFingerprint } from '../helpers/reviews.js';
+import { horizonWithClaire, partnerPost, reviewLinkOf, shownFingerprint } from '../helpers/reviews.js';
 import { AgreementModel } from '../../src/agreements/model.js';
-import { PartnerModel } from '../../src/partners/model.js';
 import { setRequirePartyAgreement } from '../../src/reviews/service.js';
 import { findActiveUser, type SessionUser } from '../../src/users/service.js';
 
@@ -26,16 +25,9 @@ describe('agreement review: an amendment of a contract', function () {
     const admin = await createUser({ role: 'admin', name: 'Ada Admin' });
     const manager = await createUser({ role: 'manager', name: 'Max Manager' });
     await setRequirePartyAgreement((await findActiveUser(String(admin._id))) as SessionUser, true);
-    const p = await PartnerModel.create({
-      name: 'Centre Horizon',
-      nameFolded: 'centre horizon',
-      type: 'community',
-      ownerId: owner._id,
-      contacts: [{ name: 'Claire Tremblay', email: 'claire@horizon.example', emailConsent: true, locale: 'fr' }],
-    });
-    const claire = p.contacts[0]!._id;
+    const { partnerId, claire } = await horizonWithClaire(owner);
     const id = (
-      await fullAgreement(owner, [p._id], { status: 'active', kind: 'contract', approvedById: manager._id, approvedAt: new Date() })
+      await fullAgreement(owner, [partnerId], { status: 'active', kind: 'contract', approvedById: manager._id, approvedAt: new Date() })
     )._id;
     const url = `/agreements/${String(id)}`;
     const owners = await signIn(app, owner);
