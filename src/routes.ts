@@ -6,7 +6,7 @@ import { devMailRouter } from './mail/routes.js';
 import { usersRouter } from './users/routes.js';
 import { meetingsRouter } from './meetings/routes.js';
 import { calendarFeedRouter, meetingCalendarRouter } from './meetings/calendar-routes.js';
-import { progressRouter } from './progress/routes.js';
+import { healthPanelRouter, progressRouter } from './progress/routes.js';
 import { partnersRouter } from './partners/routes.js';
 import { partnerImportRouter } from './partners/import.routes.js';
 import { agreementsRouter } from './agreements/routes.js';
@@ -32,6 +32,7 @@ export const memberRouters: Router[] = [
   partnersRouter,
   agreementViewLocals,
   reviewsRouter, // before the agreement page: its review panel
+  healthPanelRouter, // before the agreement page: health seen from both sides
   agreementsRouter,
   amendmentRouter,
   agreementDocumentsRouter,

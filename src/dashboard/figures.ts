@@ -5,9 +5,8 @@
 import type { KpiStatus } from '../agreements/constants.js';
 import { agreementStatuses, formalKinds } from '../agreements/constants.js';
 import { partnerTypes, stages, type PartnerType, type Stage } from '../partners/constants.js';
-import { healthDimensions, type HealthDimension } from '../progress/constants.js';
-import { pushTo } from '../util/group.js';
-import { DAY, type AgreementRow, type CheckRow, type Portfolio } from './portfolio.js';
+import { latestComparisons, latestTeamChecks, widestGap } from './health-rows.js';
+import { DAY, type AgreementRow, type Portfolio } from './portfolio.js';
 
 export const endingWindows = [30, 60, 90] as const;
 export const attainmentStatuses = ['on_track', 'at_risk', 'off_track', 'no_data'] as const;
@@ -48,17 +47,6 @@ export function typesOf(p: Portfolio, a: AgreementRow): PartnerType[] {
     cache.set(a, types);
   }
   return types;
-}
-
-/** The latest check (of the last year) of each active agreement that has one, by agreement id. */
-function latestChecks(p: Portfolio): Map<string, CheckRow> {
-  const latest = new Map<string, CheckRow>();
-  for (const c of p.checks) {
-    const k = String(c.agreementId);
-    const prev = latest.get(k);
-    if (!prev || prev.periodEnd < c.periodEnd) latest.set(k, c);
-  }
-  return latest;
 }
 
 export const selections = {
@@ -107,14 +95,25 @@ export const selections = {
   ),
   tasks: selection((p) => p.tasksOverdue),
   meetings: selection((p) => p.meetingsThisWeek),
-  /** Active agreements rated by a progress check of the last year, with their latest check, the weakest first. */
+  /** Active agreements rated by a team progress check of the last year, with their latest one, the weakest first. */
   health: selection((p) => {
-    const latest = latestChecks(p);
+    const latest = latestTeamChecks(p);
     return active(p)
       .filter((a) => latest.has(String(a._id)))
       .map((agreement) => ({ agreement, check: latest.get(String(agreement._id))! }))
       .sort((a, b) => a.check.healthScore - b.check.healthScore || byTitle(a.agreement, b.agreement));
   }),
+  /** Active agreements rated by both sides, widest gap first; under "differ" and each dimension flagged. */
+  sides: selection(
+    (p) => {
+      const latest = latestComparisons(p);
+      return active(p)
+        .filter((a) => latest.has(String(a._id)))
+        .map((agreement) => ({ agreement, comparison: latest.get(String(agreement._id))! }))
+        .sort((a, b) => widestGap(b.comparison) - widestGap(a.comparison) || byTitle(a.agreement, b.agreement));
+    },
+    (_p, r) => (r.comparison.flagged.length ? ['differ', ...r.comparison.flagged] : []),
+  ),
   /** Active agreements, under each partner type they involve (an agreement with two types counts for both). */
   diversity: selection((p) => active(p).sort(byTitle), typesOf),
   /** Agreements established, by owner id. */
@@ -214,21 +213,6 @@ export function followUpHealth(p: Portfolio) {
     meetingsThisWeek: figures(p, 'meetings')(),
     unsigned: figures(p, 'unsigned')(),
   };
-}
-
-/** Health score (5–25) of each active agreement's latest check, their average, a monthly trend and the weakest dimension. */
-export function partnershipHealth(p: Portfolio) {
-  const last = rowsOf(p, 'health').map((r) => r.check);
-  const avg = (xs: number[]) => (xs.length ? Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 10) / 10 : null);
-  const dims = Object.fromEntries(healthDimensions.map((d) => [d, avg(last.map((c) => c.health[d]))])) as Record<
-    HealthDimension,
-    number | null
-  >;
-  const lowest = last.length ? healthDimensions.reduce((w, d) => (dims[d]! < dims[w]! ? d : w), healthDimensions[0]) : null;
-  const months = new Map<string, number[]>();
-  for (const c of p.checks) pushTo(months, c.periodEnd.toISOString().slice(0, 7), c.healthScore);
-  const trend = [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, xs]) => ({ month, average: avg(xs)! }));
-  return { agreementsRated: figures(p, 'health')(), average: avg(last.map((c) => c.healthScore)), dimensions: dims, lowest, trend };
 }
 
 export function diversity(p: Portfolio) {

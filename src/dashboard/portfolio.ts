@@ -66,11 +66,15 @@ export interface TaskRow {
   partnerId: Types.ObjectId | null;
 }
 
+/** A progress check: the team's, or a partner contact's answer (whose ratings may be missing). */
 export interface CheckRow {
   agreementId: Types.ObjectId;
+  periodStart: Date;
   periodEnd: Date;
-  healthScore: number;
-  health: Record<HealthDimension, number>;
+  source: 'team' | 'partner';
+  round: Date | null;
+  healthScore: number | null;
+  health: Record<HealthDimension, number | null>;
 }
 
 export interface Portfolio {

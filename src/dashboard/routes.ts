@@ -12,6 +12,8 @@ import { pageFrom, pagination } from '../http/paginate.js';
 import { partnerTypes, stages } from '../partners/constants.js';
 import { agreementStatuses } from '../agreements/constants.js';
 import { healthDimensions } from '../progress/constants.js';
+import { chartSpec } from '../http/chart.js';
+import { GAP_FLAG_POINTS } from '../progress/two-sided.js';
 import { blockSchema, filterFrom, rowKeyFrom } from './schemas.js';
 import {
   attainmentStatuses,
@@ -52,8 +54,7 @@ async function pageData(req: Request) {
   /** The list behind a figure: the block's records under `key` (all of them without), with this filter. */
   const rowsHref = (block: RowBlock, key?: string) => `/dashboard/rows/${block}?${toQs({ ...base, key })}`;
   const csvHref = (block: RowBlock, key?: string) => `/dashboard/rows/${block}.csv?${toQs({ ...base, key })}`;
-  const chart = (type: string, labels: string[], datasets: { label: string; data: number[] }[], extra: object = {}) =>
-    JSON.stringify({ type, labels, datasets, ...extra });
+  const chart = chartSpec;
   const charts = {
     pipeline: chart(
       'bar',
@@ -76,7 +77,10 @@ async function pageData(req: Request) {
     health: chart(
       'line',
       data.health.trend.map((m) => m.month),
-      [{ label: t('dashboard:health.average'), data: data.health.trend.map((m) => m.average) }],
+      [
+        { label: t('dashboard:health.average'), data: data.health.trend.map((m) => m.average) },
+        { label: t('dashboard:health.partnerAverage'), data: data.health.trend.map((m) => m.partner) },
+      ],
       { yMin: 5, yMax: 25 },
     ),
     diversity: chart(
@@ -105,6 +109,7 @@ const statics = {
   endingWindows,
   periods,
   healthDimensions,
+  gapFlagPoints: GAP_FLAG_POINTS,
   MASTERY_AGREEMENTS,
   MASTERY_TYPES,
 };
@@ -170,6 +175,8 @@ async function keyLabel(block: RowBlock, key: string, t: (k: string, o?: Record<
       return t(`dashboard:kpiStatus.${key}`);
     case 'diversity':
       return t(`partners:types.${key}`);
+    case 'sides':
+      return key === 'differ' ? t('dashboard:rows.differ') : t(`progress:dimensions.${key}`);
     case 'mastery':
       return /^[a-f0-9]{24}$/i.test(key) ? ((await userName(key)) ?? key) : key;
     default:

@@ -1,6 +1,7 @@
 // The rows behind a dashboard figure (the click-through page and its CSV): the records of
 // figures.ts's selection for that block and key, so their number is the figure shown.
 import { fundingOf, currencyOf, rowsOf, type RowBlock } from './figures.js';
+import { widestGap } from './health-rows.js';
 import type { AgreementRow, DashboardFilter } from './portfolio.js';
 import { loadPortfolio } from './portfolio.js';
 import { userNames } from '../users/people.js';
@@ -93,6 +94,21 @@ export async function blockRows(block: RowBlock, key: string | undefined, filter
         columns: ['agreement', 'owner', 'healthScore', 'checkDate'],
         rows: rowsOf(p, 'health', key).map((r) => ({
           cells: [r.agreement.title, owner(r.agreement.ownerId), r.check.healthScore, iso(r.check.periodEnd)],
+          href: agreementHref(r.agreement),
+        })),
+      };
+    case 'sides':
+      return {
+        columns: ['agreement', 'owner', 'ourScore', 'partnerScore', 'widestGap', 'flagged'],
+        rows: rowsOf(p, 'sides', key).map((r) => ({
+          cells: [
+            r.agreement.title,
+            owner(r.agreement.ownerId),
+            r.comparison.team.score,
+            r.comparison.partner.score ?? '',
+            widestGap(r.comparison),
+            r.comparison.flagged.join(' '),
+          ],
           href: agreementHref(r.agreement),
         })),
       };

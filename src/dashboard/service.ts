@@ -1,17 +1,8 @@
 // Steering dashboard: every block of the portfolio page, from one read of the portfolio
 // (portfolio.ts). Each figure is the size of a list defined once in figures.ts, which the
 // click-through pages and CSV exports (rows.ts) list.
-import {
-  agreementsBlock,
-  attainment,
-  diversity,
-  figures,
-  followUpHealth,
-  funding,
-  mastery,
-  partnershipHealth,
-  pipeline,
-} from './figures.js';
+import { agreementsBlock, attainment, diversity, figures, followUpHealth, funding, mastery, pipeline } from './figures.js';
+import { partnershipHealth } from './health-block.js';
 import { perChangeCache } from '../db/per-change-cache.js';
 import { filterKey, loadPortfolio, SHARED_FOR_MS, type DashboardFilter, type Portfolio } from './portfolio.js';
 

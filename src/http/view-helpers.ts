@@ -30,6 +30,9 @@ export function viewHelpers(req: Request, res: Response, next: NextFunction): vo
     isoDate: (d: Date | string | null | undefined) => (d ? dayIn(zone, new Date(d)) : ''),
     number: (n: number | null | undefined, digits = 0) =>
       n === null || n === undefined ? '' : numberFormat(locale, { maximumFractionDigits: digits }).format(n),
+    /** A difference, always signed ("+2", "−1,5"); zero has no sign. */
+    gap: (n: number | null | undefined, digits = 1) =>
+      n === null || n === undefined ? '' : numberFormat(locale, { maximumFractionDigits: digits, signDisplay: 'exceptZero' }).format(n),
     /** A file's size in the reader's language (kB under a megabyte, else MB). */
     bytes: (n: number) =>
       n < 1024 * 1024

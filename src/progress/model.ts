@@ -15,7 +15,11 @@ export {
   type HealthDimension,
 } from './constants.js';
 
-const rating = { type: Number, min: 1, max: 5, required: true };
+// A team check rates every dimension; a partner's answer may leave the optional questions unrated.
+function teamCheck(this: { source?: string }): boolean {
+  return this.source !== 'partner';
+}
+const rating = { type: Number, min: 1, max: 5, default: null, required: teamCheck };
 const comment = { type: String, default: '', maxlength: 2000 };
 
 const progressCheckSchema = new Schema(
@@ -24,7 +28,7 @@ const progressCheckSchema = new Schema(
     partnerIds: { type: [{ type: Schema.Types.ObjectId, ref: 'Partner' }], default: [] },
     periodStart: { type: Date, required: true },
     periodEnd: { type: Date, required: true },
-    status: { type: String, enum: checkStatuses, required: true },
+    status: { type: String, enum: checkStatuses, default: null, required: teamCheck },
     progress: { type: String, default: '', maxlength: 10000 },
     challenges: { type: String, default: '', maxlength: 10000 },
     supportNeeded: { type: String, default: '', maxlength: 5000 },
@@ -42,10 +46,13 @@ const progressCheckSchema = new Schema(
       roles: comment,
       mutualBenefit: comment,
     },
-    healthScore: { type: Number, required: true },
+    // The sum of the five ratings; a partner's answer that left one unrated has none.
+    healthScore: { type: Number, default: null, required: teamCheck },
     // A team check, or a partner contact's contribution (created by the reminders feature).
     source: { type: String, enum: ['team', 'partner'], default: 'team' },
     contactId: { type: Schema.Types.ObjectId, default: null },
+    // A partner's answer: the due date of the follow-up round it answers (set against the team's check).
+    round: { type: Date, default: null },
     meetingId: { type: Schema.Types.ObjectId, ref: 'Meeting', default: null },
     recordedById: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     recordedByName: { type: String, default: '' },

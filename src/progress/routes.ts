@@ -9,6 +9,8 @@ import { formValues, parseInput } from '../http/validate.js';
 import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthDimension } from './constants.js';
 import { checkSchema, kpiValuesFrom } from './schemas.js';
 import { agreementForCheck, dimensionSummary, getCheck, healthTrend, recordCheck, sparklinePoints } from './service.js';
+import { compareSides, GAP_FLAG_POINTS, latestComparison } from './two-sided.js';
+import { chartSpec } from '../http/chart.js';
 import { measurementsOfCheck } from '../agreements/measurements-directory.js';
 import { followUpRound } from '../reminders/followup.js';
 import { refusedTo } from '../http/refusal.js';
@@ -17,6 +19,14 @@ import { tasksOfCheck } from '../tasks/service.js';
 import { documentPanel } from '../documents/service.js';
 
 export const progressRouter = Router();
+
+// The agreement page's "seen from both sides" summary (the agreements router renders the page).
+export const healthPanelRouter = Router();
+healthPanelRouter.get('/agreements/:id', async (req, res, next) => {
+  if (!Types.ObjectId.isValid(String(req.params.id))) return next();
+  res.locals.healthSides = latestComparison(await healthTrend(new Types.ObjectId(String(req.params.id))));
+  next();
+});
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
 
 async function formLocals(req: Request, agreementId: Types.ObjectId) {
@@ -101,7 +111,7 @@ progressRouter.get('/progress/:id', async (req, res) => {
     title: req.t('progress:show.title'),
     check,
     agreement,
-    band: healthBand(check.healthScore),
+    band: typeof check.healthScore === 'number' ? healthBand(check.healthScore) : null,
     measurements: measurements.map((m) => ({ name: kpiNames.get(String(m.kpiId)) ?? '?', value: m.value })),
     tasks,
     dimensions: healthDimensions,
@@ -115,15 +125,29 @@ progressRouter.get('/agreements/:id/health', async (req, res) => {
   const agreement = orNotFound(await agreementForHealth(id));
   const trend = await healthTrend(id);
   const team = trend.filter((c) => c.source === 'team');
+  const sides = compareSides(trend);
+  const day = (d: Date) => DateTime.fromJSDate(d).setZone(zoneOf(req)).toISODate()!;
   res.render('progress/health', {
     title: req.t('progress:health.title'),
     agreement,
     trend,
     summary: dimensionSummary(team),
     latest: team.length ? team[team.length - 1] : null,
-    points: sparklinePoints(team.map((c) => c.score)),
+    points: sparklinePoints(team.map((c) => c.healthScore!)),
     dimensions: healthDimensions,
     bands: HEALTH_BANDS,
+    sides,
+    gapFlag: GAP_FLAG_POINTS,
+    sidesChart: chartSpec(
+      'line',
+      sides.map((c) => day(c.at)),
+      [
+        { label: req.t('progress:sides.ours'), data: sides.map((c) => c.team.score) },
+        { label: req.t('progress:sides.theirs'), data: sides.map((c) => c.partner.score) },
+      ],
+      { yMin: 5, yMax: 25 },
+    ),
     overdue: Boolean(agreement.status === 'active' && agreement.followUp?.nextCheckDue && agreement.followUp.nextCheckDue < new Date()),
+    scripts: sides.length > 1 ? ['/public/vendor/chart.umd.min.js', '/public/js/dashboard-charts.js'] : [],
   });
 });

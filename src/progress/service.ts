@@ -99,28 +99,32 @@ export async function recordCheck(actor: MeetingActor, agreementId: Types.Object
 
 export const getCheck = (id: Types.ObjectId) => ProgressCheckModel.findOne({ _id: id, archived: false }).lean();
 
-/** The checks of an agreement, oldest first, with score and band: the health trend (C3). */
+/**
+ * The checks of an agreement, oldest first, with score and band: the health trend (C3), the team's
+ * and the partner's (a partner's answer may leave ratings out, and then has no score).
+ */
 export async function healthTrend(agreementId: Types.ObjectId) {
-  const checks = await ProgressCheckModel.find({ agreementId, archived: false }).sort({ periodEnd: 1 }).limit(200).lean();
+  const checks = await ProgressCheckModel.find({ agreementId, archived: false }).sort({ periodEnd: 1 }).limit(400).lean();
   return checks.map((c) => ({
     _id: c._id,
+    periodStart: c.periodStart,
     periodEnd: c.periodEnd,
-    status: c.status,
+    round: c.round ?? null,
+    status: c.status ?? null,
     source: c.source,
-    score: c.healthScore,
-    band: healthBand(c.healthScore),
-    health: c.health as Record<HealthDimension, number>,
+    healthScore: c.healthScore ?? null,
+    band: typeof c.healthScore === 'number' ? healthBand(c.healthScore) : null,
+    health: c.health as Record<HealthDimension, number | null>,
   }));
 }
 
 /** Averages of each dimension over the last `last` checks, and the weakest dimension. */
-export function dimensionSummary(trend: { health: Record<HealthDimension, number> }[], last = 3) {
+export function dimensionSummary(trend: { health: Record<HealthDimension, number | null> }[], last = 3) {
   const recent = trend.slice(-last);
   if (!recent.length) return null;
-  const avg = Object.fromEntries(healthDimensions.map((d) => [d, recent.reduce((s, c) => s + c.health[d], 0) / recent.length])) as Record<
-    HealthDimension,
-    number
-  >;
+  const avg = Object.fromEntries(
+    healthDimensions.map((d) => [d, recent.reduce((s, c) => s + (c.health[d] ?? 0), 0) / recent.length]),
+  ) as Record<HealthDimension, number>;
   const weakest = healthDimensions.reduce((w, d) => (avg[d] < avg[w] ? d : w), healthDimensions[0]);
   return { avg, weakest, latest: recent[recent.length - 1]!.health };
 }
@@ -136,7 +140,7 @@ export function sparklinePoints(scores: number[], width = 240, height = 48): str
 export const checksEndingSince = <Row>(agreementIds: Types.ObjectId[], since: Date, batchSize: number) =>
   ProgressCheckModel.find(
     { agreementId: { $in: agreementIds }, archived: false, periodEnd: { $gte: since } },
-    { agreementId: 1, periodEnd: 1, healthScore: 1, health: 1 },
+    { agreementId: 1, periodStart: 1, periodEnd: 1, source: 1, round: 1, healthScore: 1, health: 1 },
   )
     .batchSize(batchSize)
     .lean<Row[]>();
@@ -153,7 +157,8 @@ type PartnerCheck = Pick<
   | 'healthScore'
   | 'contactId'
   | 'recordedByName'
-> & { health: Record<string, number> };
+  | 'round'
+> & { health: Record<string, number | null> };
 
 /** A partner contact's answer to a follow-up, as their side of the progress check. */
 export const recordPartnerCheck = (check: PartnerCheck) => ProgressCheckModel.create({ ...check, source: 'partner' });

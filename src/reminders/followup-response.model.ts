@@ -22,7 +22,8 @@ requestSchema.index({ agreementId: 1, createdAt: -1 });
 
 export const FollowUpRequestModel = model('FollowUpRequest', requestSchema);
 
-const rating = { type: Number, min: 1, max: 5, required: true };
+// The health questions are optional: a contact may leave any of them unrated.
+const rating = { type: Number, min: 1, max: 5, default: null };
 
 /** A partner contact's contribution to a progress check, sent from the follow-up link. */
 const responseSchema = new Schema(
@@ -36,7 +37,7 @@ const responseSchema = new Schema(
     challenges: { type: String, default: '', maxlength: 10000 },
     kpiValues: { type: [{ kpiId: Schema.Types.ObjectId, value: Number, _id: false }], default: [] },
     health: Object.fromEntries(healthDimensions.map((d) => [d, rating])),
-    healthScore: { type: Number, required: true },
+    healthScore: { type: Number, default: null },
     at: { type: Date, required: true },
   },
   { versionKey: false },

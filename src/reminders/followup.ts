@@ -39,7 +39,8 @@ export async function openFollowUp(token: unknown, now = new Date()) {
   if (request.revokedAt) return { ok: false, reason: 'revoked', locale } as Refused;
   if (request.usedAt) return { ok: false, reason: 'used', locale } as Refused;
   if (request.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', locale } as Refused;
-  const kpiIds = new Set(request.kpiIds.map(String));
+  // An agreement without KPIs stores its request without the (empty) list: read it as none.
+  const kpiIds = new Set((request.kpiIds ?? []).map(String));
   const kpis = agreement.kpis
     .filter((k) => kpiIds.has(String(k._id)))
     .map((k) => ({ _id: String(k._id), name: k.name, target: k.target, unit: k.unit }));
@@ -53,10 +54,14 @@ export async function openFollowUp(token: unknown, now = new Date()) {
   };
 }
 
-const rating = numberInput(
-  z.number().int('validation:invalid').min(1, 'validation:invalid').max(5, 'validation:invalid'),
-  'validation:invalid',
-);
+// The health questions are optional (left at "—", a dimension is not rated); a value must be 1–5.
+const rating = z
+  .union([
+    z.literal('').transform(() => null),
+    numberInput(z.number().int('validation:invalid').min(1, 'validation:invalid').max(5, 'validation:invalid'), 'validation:invalid'),
+  ])
+  .optional()
+  .transform((v) => v ?? null);
 const number = z
   .string()
   .trim()
@@ -78,19 +83,22 @@ export function answerSchema(kpis: { _id: string; unit: string }[]) {
   });
 }
 
+const ratingOf = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5 ? v : null);
 const statusFor = (score: number): CheckStatus =>
   (({ strong: 'on_track', developing: 'at_risk', needs_attention: 'off_track' }) as const)[healthBand(score)];
 
 /** Records a partner's answer once: false when the link was already used (by a concurrent submit). */
 export async function recordAnswer(
   opened: Extract<Awaited<ReturnType<typeof openFollowUp>>, { ok: true }>,
-  values: Record<string, string | number>,
+  values: Record<string, string | number | null>,
   now = new Date(),
 ): Promise<boolean> {
   const { request, agreement, partner, contact, kpis } = opened;
   if (!(await claimOnce(`followup-answer:${request._id}`))) return false;
-  const health = Object.fromEntries(healthDimensions.map((d) => [d, Number(values[`health_${d}`])])) as Record<string, number>;
-  const healthScore = Object.values(health).reduce((s, v) => s + v, 0);
+  const health = Object.fromEntries(healthDimensions.map((d) => [d, ratingOf(values[`health_${d}`])]));
+  // A score only when every dimension is rated: a partial one would read as a poor partnership.
+  const ratings = Object.values(health).filter((v): v is number => v !== null);
+  const healthScore = ratings.length === healthDimensions.length ? ratings.reduce((s, v) => s + v, 0) : null;
   const kpiValues = kpis
     .filter((k) => values[`kpi_${k._id}`] !== '' && values[`kpi_${k._id}`] !== undefined)
     .map((k) => ({ kpiId: new Types.ObjectId(k._id), value: Number(values[`kpi_${k._id}`]) }));
@@ -113,13 +121,14 @@ export async function recordAnswer(
     partnerIds: [partner._id],
     periodStart: request.createdAt,
     periodEnd: now,
-    status: statusFor(healthScore),
+    status: healthScore === null ? null : statusFor(healthScore),
     progress: String(values.progress ?? ''),
     challenges: String(values.challenges ?? ''),
     health,
     healthScore,
     contactId: contact._id,
     recordedByName: `${contact.name} (${partner.name})`,
+    round: request.dueAt,
   });
   await recordMeasurements(
     agreement._id,
@@ -138,7 +147,7 @@ export async function recordAnswer(
     entity: 'agreement',
     entityId: agreement._id,
     action: 'followup:partner-answer',
-    note: `${contact.name} (${partner.name}): ${healthScore}/25`,
+    note: `${contact.name} (${partner.name}): ${healthScore ?? '—'}/25`,
   });
   const owner = await activeRecipient(agreement.ownerId);
   if (owner)
