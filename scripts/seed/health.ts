@@ -6,6 +6,7 @@ import { AgreementModel } from '../../src/agreements/model.js';
 import { PartnerModel } from '../../src/partners/model.js';
 import { healthDimensions, type HealthDimension } from '../../src/progress/constants.js';
 import { ProgressCheckModel } from '../../src/progress/model.js';
+import { refreshNextCheckDue } from '../../src/progress/schedule.js';
 import { UserModel } from '../../src/users/model.js';
 
 const DAY = 86400_000;
@@ -55,5 +56,7 @@ export async function seedHealth(now = new Date()): Promise<number> {
     return [check(100, earlier), check(10, team), ...(answer ? [answer] : [])];
   });
   for (let s = 0; s < docs.length; s += 2000) await ProgressCheckModel.insertMany(docs.slice(s, s + 2000));
+  // The next check is due one period after the latest team check, as after a check recorded in the app.
+  for (const a of active) await refreshNextCheckDue(a._id);
   return docs.length;
 }

@@ -137,6 +137,9 @@ describe('partnership health rated by both sides', () => {
     const page = await agent.get(`/agreements/${String(agreement._id)}`);
     expect(page.status).to.equal(200);
     expect(page.text).to.match(/data-sides-summary[\s\S]*Views differ[\s\S]*Trust \(-2\.5\)/);
+    // The dashboard's both-sides table gives the partner's trust average as it is: 1.5, not 2.
+    const dash = await agent.get('/dashboard?owner=all');
+    expect(dash.text).to.match(/data-sides-dimensions[\s\S]*?Trust<\/th><td class="num">4<\/td><td class="num">1\.5<\/td>/);
     // The same page in French, for a French-speaking manager.
     const manager = await createUser({ role: 'manager', locale: 'fr', name: 'Mona Gestion' });
     const fr = await (await signIn(app, manager)).get(`/agreements/${String(agreement._id)}/health`);
