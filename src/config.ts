@@ -51,6 +51,7 @@ const schema = z.object({
   CRON_WEEKLY_DIGEST: cron('0 7 * * 1'),
   MEETING_REMINDER_HOURS: z.coerce.number().min(0).default(24),
   QUIET_PARTNERSHIP_DAYS: z.coerce.number().int().min(1).default(60),
+  BLOCKER_ESCALATION_DAYS: z.coerce.number().int().min(1).default(14),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(6),
   // How long the change log keeps entries; the in-memory read model reloads in the background every half of it.
   CHANGE_RETENTION_MINUTES: z.coerce.number().int().min(2).default(60),
@@ -89,7 +90,7 @@ export type Config = Readonly<{
   login: { maxAttempts: number; blockMinutes: number };
   passwordHashMemoryKiB: number;
   scheduler: { enabled: boolean; tick: string; daily: string; weeklyDigest: string };
-  reminders: { meetingLeadHours: number; quietPartnershipDays: number; maxAttempts: number };
+  reminders: { meetingLeadHours: number; quietPartnershipDays: number; blockerEscalationDays: number; maxAttempts: number };
   changeRetentionMs: number;
   /** Archives go to `dir`; `cron` null means no scheduled backup; the newest `keep` are kept. */
   backup: { dir: string; cron: string | null; keep: number };
@@ -195,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminders: {
       meetingLeadHours: e.MEETING_REMINDER_HOURS,
       quietPartnershipDays: e.QUIET_PARTNERSHIP_DAYS,
+      blockerEscalationDays: e.BLOCKER_ESCALATION_DAYS,
       maxAttempts: e.MAIL_MAX_ATTEMPTS,
     },
     changeRetentionMs: e.CHANGE_RETENTION_MINUTES * 60_000,

@@ -7,6 +7,7 @@ import { usersRouter } from './users/routes.js';
 import { meetingsRouter } from './meetings/routes.js';
 import { calendarFeedRouter, meetingCalendarRouter } from './meetings/calendar-routes.js';
 import { healthPanelRouter, progressRouter } from './progress/routes.js';
+import { blockersRouter } from './blockers/routes.js';
 import { partnersRouter } from './partners/routes.js';
 import { partnerImportRouter } from './partners/import.routes.js';
 import { agreementsRouter } from './agreements/routes.js';
@@ -33,6 +34,7 @@ export const memberRouters: Router[] = [
   agreementViewLocals,
   reviewsRouter, // before the agreement page: its review panel
   healthPanelRouter, // before the agreement page: health seen from both sides
+  blockersRouter, // before the agreement page: its blockers
   agreementsRouter,
   amendmentRouter,
   agreementDocumentsRouter,

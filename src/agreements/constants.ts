@@ -5,6 +5,8 @@ export const formalKinds: readonly AgreementKind[] = ['contract'];
 
 export const agreementStatuses = ['draft', 'in_review', 'active', 'expired', 'terminated', 'renewed'] as const;
 export type AgreementStatus = (typeof agreementStatuses)[number];
+/** The statuses of an agreement that has ended: nothing more is written to it. */
+export const endedStatuses: readonly AgreementStatus[] = ['expired', 'terminated', 'renewed'];
 /** An amendment of an active agreement: in preparation, then in review; approval applies it. */
 export const amendmentStatuses = ['draft', 'in_review'] as const;
 export const amendmentMoves = ['submit', 'approve', 'send_back', 'withdraw'] as const;

@@ -13,7 +13,7 @@ import { userNameRecord } from '../users/people.js';
 import { overdueChecks } from '../progress/schedule.js';
 import { isManager } from '../users/roles.js';
 import { activeUserOptions } from '../users/service.js';
-import { elements, type AgreementElement } from './constants.js';
+import { elements, endedStatuses, type AgreementElement } from './constants.js';
 import { documentPanel } from '../documents/service.js';
 import { defaultThresholds, getThresholds, setThresholds } from './kpis.js';
 import type { AgreementDoc } from './model.js';
@@ -172,7 +172,7 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
     renewalTo,
     renewalOpen: Boolean(renewalTo && openStatuses.includes(renewalTo.status)),
     overdueAgreements: overdue.filter((o) => String(o._id) === String(view.a._id)),
-    canEdit: canEditAgreement(req.user!, view.a) && !['terminated', 'renewed', 'expired'].includes(view.a.status),
+    canEdit: canEditAgreement(req.user!, view.a) && !endedStatuses.includes(view.a.status),
     moves: movesFor(req.user!, view.a),
     approval: approvalRight(req.user!, view.a),
     approvalBlocked: view.a.status === 'in_review' && isManager(req.user!.role) && approvalRight(req.user!, view.a) === 'refused',

@@ -14,7 +14,7 @@ import { isManager } from '../users/roles.js';
 import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
 import { completeness } from './completeness.js';
-import { type AgreementElement, type AgreementKind, type AgreementStatus, type KpiStatus } from './constants.js';
+import { endedStatuses, type AgreementElement, type AgreementKind, type AgreementStatus, type KpiStatus } from './constants.js';
 import type { PartnerType } from '../partners/constants.js';
 import { kpiValueProblem, recordMeasurements, refreshKpiStatus } from './kpis.js';
 import { refreshNextCheckDue } from '../progress/schedule.js';
@@ -45,7 +45,7 @@ async function loadForEdit(actor: SessionUser, id: Types.ObjectId) {
   const a = await AgreementModel.findById(id);
   if (!a) throw notFound();
   if (!canEditAgreement(actor, a)) throw forbidden();
-  if (['terminated', 'renewed', 'expired'].includes(a.status)) throw new RuleError('agreements:errors.closed');
+  if (endedStatuses.includes(a.status)) throw new RuleError('agreements:errors.closed');
   return a;
 }
 

@@ -6,6 +6,8 @@ import type { KpiStatus } from '../agreements/constants.js';
 import { agreementStatuses, formalKinds } from '../agreements/constants.js';
 import { partnerTypes, stages, type PartnerType, type Stage } from '../partners/constants.js';
 import { latestComparisons, latestTeamChecks, widestGap } from './health-rows.js';
+import { isEscalated } from '../blockers/constants.js';
+import { config } from '../config.js';
 import { DAY, type AgreementRow, type Portfolio } from './portfolio.js';
 
 export const endingWindows = [30, 60, 90] as const;
@@ -113,6 +115,11 @@ export const selections = {
         .sort((a, b) => widestGap(b.comparison) - widestGap(a.comparison) || byTitle(a.agreement, b.agreement));
     },
     (_p, r) => (r.comparison.flagged.length ? ['differ', ...r.comparison.flagged] : []),
+  ),
+  /** Open blockers of running agreements, the oldest (the worst) first; under "escalated" those open too long. */
+  blockers: selection(
+    (p) => p.blockers,
+    (p, b) => (isEscalated({ status: 'open', raisedAt: b.raisedAt }, p.now, config.reminders.blockerEscalationDays) ? ['escalated'] : []),
   ),
   /** Active agreements, under each partner type they involve (an agreement with two types counts for both). */
   diversity: selection((p) => active(p).sort(byTitle), typesOf),

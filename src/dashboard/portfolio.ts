@@ -6,7 +6,7 @@
 import { Types } from 'mongoose';
 import { perChangeCache } from '../db/per-change-cache.js';
 import { agreementDirectory } from '../agreements/directory.js';
-import { formalKinds, type AgreementKind, type AgreementStatus, type KpiStatus } from '../agreements/constants.js';
+import { endedStatuses, formalKinds, type AgreementKind, type AgreementStatus, type KpiStatus } from '../agreements/constants.js';
 import { signedCopiesOnFile } from '../documents/service.js';
 import { meetingsStartingBetween, sameId, type ListedMeeting } from '../meetings/directory.js';
 import type { PartnerType, Stage } from '../partners/constants.js';
@@ -17,6 +17,7 @@ import type { TaskStatus } from '../tasks/constants.js';
 import { ownersAndProfessionals } from '../users/people.js';
 import { overdueTaskRows } from '../tasks/service.js';
 import { checksEndingSince } from '../progress/service.js';
+import { openBlockers } from '../blockers/service.js';
 
 export const periods = [30, 90, 365] as const;
 export const DAY = 86_400_000;
@@ -77,6 +78,16 @@ export interface CheckRow {
   health: Record<HealthDimension, number | null>;
 }
 
+/** An open blocker of one of the portfolio's agreements. */
+export interface BlockerRow {
+  _id: Types.ObjectId;
+  agreementId: Types.ObjectId;
+  what: string;
+  hurtsLabel: string;
+  unblockBy: string;
+  raisedAt: Date;
+}
+
 export interface Portfolio {
   filter: DashboardFilter;
   now: Date;
@@ -94,6 +105,8 @@ export interface Portfolio {
   /** Meetings of the next seven days, not cancelled, soonest first. */
   meetingsThisWeek: ListedMeeting[];
   checks: CheckRow[];
+  /** Open blockers of the running agreements (draft to active), oldest first. */
+  blockers: BlockerRow[];
   /** Active formal agreements with the signed copy of their current revision on file (ids). */
   signedCopies: ReadonlySet<string>;
 }
@@ -152,7 +165,8 @@ async function readPortfolio(filter: DashboardFilter, now: Date): Promise<Portfo
   // Tasks and meetings follow the partner type/region filter through their partner; the owner filter through their owner.
   const keepTasks = keep && agreementMatchesPartners(filter) ? keep : null;
   const formal = agreements.filter((a) => a.status === 'active' && formalKinds.includes(a.kind));
-  const [changes, tasksOverdue, meetingsThisWeek, checks, users, signedCopies] = await Promise.all([
+  const running = new Set(agreements.filter((a) => !endedStatuses.includes(a.status)).map((a) => String(a._id)));
+  const [changes, tasksOverdue, meetingsThisWeek, checks, users, signedCopies, blockers] = await Promise.all([
     stageChangesBetween(since, now).then((list) => (keep ? list.filter((c) => keep.has(String(c.partnerId))) : list)),
     overdueTaskRows<TaskRow>(now, { ownerId: filter.ownerId, partnerIds: keepTasks ? partnerIds : null }, BIG_BATCH),
     meetingsStartingBetween(now, weekEnd).then((list) =>
@@ -169,6 +183,7 @@ async function readPortfolio(filter: DashboardFilter, now: Date): Promise<Portfo
     // Names of the owners and of the active professionals (mastery lists everyone, even at zero).
     ownersAndProfessionals(ownerIds, BIG_BATCH),
     signedCopiesOnFile(new Map(formal.map((a) => [String(a._id), a.rev ?? 0]))),
+    openBlockers().then((list) => list.filter((b) => running.has(String(b.agreementId))) as BlockerRow[]),
   ]);
   return {
     filter,
@@ -183,5 +198,6 @@ async function readPortfolio(filter: DashboardFilter, now: Date): Promise<Portfo
     meetingsThisWeek,
     checks,
     signedCopies,
+    blockers,
   };
 }

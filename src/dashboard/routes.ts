@@ -110,6 +110,7 @@ const statics = {
   periods,
   healthDimensions,
   gapFlagPoints: GAP_FLAG_POINTS,
+  blockerEscalationDays: config.reminders.blockerEscalationDays,
   MASTERY_AGREEMENTS,
   MASTERY_TYPES,
 };
@@ -175,6 +176,8 @@ async function keyLabel(block: RowBlock, key: string, t: (k: string, o?: Record<
       return t(`dashboard:kpiStatus.${key}`);
     case 'diversity':
       return t(`partners:types.${key}`);
+    case 'blockers':
+      return t('dashboard:rows.escalated');
     case 'sides':
       return key === 'differ' ? t('dashboard:rows.differ') : t(`progress:dimensions.${key}`);
     case 'mastery':

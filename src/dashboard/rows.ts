@@ -2,6 +2,7 @@
 // figures.ts's selection for that block and key, so their number is the figure shown.
 import { fundingOf, currencyOf, rowsOf, type RowBlock } from './figures.js';
 import { widestGap } from './health-rows.js';
+import { ageInDays } from '../blockers/constants.js';
 import type { AgreementRow, DashboardFilter } from './portfolio.js';
 import { loadPortfolio } from './portfolio.js';
 import { userNames } from '../users/people.js';
@@ -20,6 +21,7 @@ export async function blockRows(block: RowBlock, key: string | undefined, filter
   const p = await loadPortfolio(filter, now);
   const owner = (id: unknown) => p.owners.get(String(id))?.name ?? '';
   const partnerNames = (a: AgreementRow) => a.partnerIds.map((id) => p.partners.get(String(id))?.name ?? '').join(', ');
+  const byId = new Map(p.agreements.map((a) => [String(a._id), a]));
   const agreements = (list: readonly AgreementRow[]): RowTable => ({
     columns: ['agreement', 'partners', 'owner', 'status', 'endDate'],
     rows: list.map((a) => ({ cells: [a.title, partnerNames(a), owner(a.ownerId), a.status, iso(a.endDate)], href: agreementHref(a) })),
@@ -111,6 +113,17 @@ export async function blockRows(block: RowBlock, key: string | undefined, filter
           ],
           href: agreementHref(r.agreement),
         })),
+      };
+    case 'blockers':
+      return {
+        columns: ['agreement', 'owner', 'blocker', 'hurts', 'unblockBy', 'raisedAt', 'openDays'],
+        rows: rowsOf(p, 'blockers', key).map((b) => {
+          const a = byId.get(String(b.agreementId));
+          return {
+            cells: [a?.title ?? '', owner(a?.ownerId), b.what, b.hurtsLabel, b.unblockBy, b.raisedAt, ageInDays(b, p.now)],
+            href: `${agreementHref({ _id: b.agreementId })}#blockers`,
+          };
+        }),
       };
     case 'funding':
       return {

@@ -3,6 +3,7 @@
 // click-through pages and CSV exports (rows.ts) list.
 import { agreementsBlock, attainment, diversity, figures, followUpHealth, funding, mastery, pipeline } from './figures.js';
 import { partnershipHealth } from './health-block.js';
+import { openBlockersBlock } from './blockers-block.js';
 import { perChangeCache } from '../db/per-change-cache.js';
 import { filterKey, loadPortfolio, SHARED_FOR_MS, type DashboardFilter, type Portfolio } from './portfolio.js';
 
@@ -28,6 +29,7 @@ function blocksOf(p: Portfolio) {
     attainment: attainment(p),
     followUp: followUpHealth(p),
     health: partnershipHealth(p),
+    blockers: openBlockersBlock(p),
     diversity: diversity(p),
     mastery: mastery(p),
     funding: funding(p),

@@ -10,6 +10,7 @@ import { isManager, type Role } from '../users/roles.js';
 import { measurementsOf } from '../agreements/measurements-directory.js';
 import { liveAgreementTeam, sharedAgreement } from '../agreements/lookups.js';
 import { sharedDocuments } from '../documents/service.js';
+import { sharedBlockers } from '../blockers/service.js';
 
 const shareLinkSchema = new Schema(
   {
@@ -71,17 +72,20 @@ export async function sharedView(token: string, now = new Date()) {
   if (!link) return null;
   const a = await sharedAgreement(link.agreementId);
   if (!a) return null;
-  const [history, meetings, documents] = await Promise.all([
+  const [history, meetings, documents, blockers] = await Promise.all([
     measurementsOf(a._id).then((list) => list.reverse().slice(0, 2000)),
     meetingsStartingBetween(now, null).then((rows) =>
       rows.filter((m) => sameId(m.agreementId, a._id) && !m.cancelled && !m.archived).slice(0, 20),
     ),
     // Files the owner marked shared, downloadable through this link only.
     sharedDocuments(a._id),
+    // Blockers the owner marked shared (seed 003: transparency), open and resolved.
+    sharedBlockers(a._id, now),
   ]);
   return {
     agreementId: a._id,
     documents: documents.map((d) => ({ id: d.id, name: d.name, size: d.size })),
+    blockers,
     agreement: {
       title: a.title,
       status: a.status,

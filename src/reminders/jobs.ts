@@ -7,6 +7,7 @@ import type { Job } from '../scheduler.js';
 import { deliverUntilIdle, type DeliverReport } from './deliver.js';
 import { enqueueDue } from './kinds.js';
 import './followup-kinds.js'; // registers follow-up requests and overdue checks
+import './blocker-kinds.js'; // registers the escalation of blockers open too long
 import './meetings.js'; // registers meeting reminders
 
 export async function reminderTick(now = new Date()): Promise<{ enqueued: number } & DeliverReport> {

@@ -12,6 +12,7 @@ import { activeManagers, activeRecipients } from '../users/people.js';
 import { quietPartners } from '../partners/lookups.js';
 import { activeAgreementsEnding, agreementsAtRisk, agreementsEndingBetween, agreementsWithInstallmentsDue } from '../agreements/lookups.js';
 import { oldestOverdueTasks, overdueTasks } from '../tasks/service.js';
+import { escalatedBlockers } from '../blockers/service.js';
 
 export type KindSchedule = 'tick' | 'weekly';
 
@@ -178,11 +179,12 @@ registerKind({
   async findDue(now) {
     const managers = await activeManagers();
     if (!managers.length) return [];
-    const [atRisk, overdueTasks, ending, quiet] = await Promise.all([
+    const [atRisk, overdueTasks, ending, quiet, blockers] = await Promise.all([
       agreementsAtRisk(50),
       oldestOverdueTasks(now, 50),
       agreementsEndingBetween(now, new Date(now.getTime() + 90 * DAY), 50),
       quietPartners(new Date(now.getTime() - config.reminders.quietPartnershipDays * DAY), 50),
+      escalatedBlockers(now, 50),
     ]);
     const week = isoWeek(now);
     return managers.map((m) => {
@@ -202,6 +204,7 @@ registerKind({
           tasks: overdueTasks.map((t) => ({ title: t.title, due: dateIn(locale, t.dueDate) })),
           ending: ending.map((a) => ({ title: a.title, end: dateIn(locale, a.endDate) })),
           quiet: quiet.map((p) => ({ name: p.name, since: dateIn(locale, p.lastActivityAt) })),
+          blockers: blockers.map((b) => ({ title: b.title, what: b.what, days: b.age })),
           link: url('/'),
         },
       };

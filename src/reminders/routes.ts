@@ -10,6 +10,7 @@ import { resendFailed } from './deliver.js';
 import { answerSchema, openFollowUp, optOut, optOutLocale, recordAnswer, revokeFollowUpRequest } from './followup.js';
 import { registeredKinds } from './kinds.js';
 import './followup-kinds.js'; // registered, so the outbox filter lists them
+import './blocker-kinds.js';
 import { outboxMessageExists, outboxPage } from './outbox.js';
 import { outboxStates } from './constants.js';
 import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.js';

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import { ensureUsers, seedActivity, seedAgreements, seedMeetings, seedPartners } from '../../scripts/seed/portfolio.js';
 import { AgreementModel } from '../../src/agreements/model.js';
+import { raiseBlocker } from '../../src/blockers/service.js';
 import { editAgreement } from '../../src/agreements/service.js';
 import { createShareLink } from '../../src/dashboard/share.js';
 import { DevMailModel } from '../../src/mail/dev-mail.model.js';
@@ -127,6 +128,15 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
     status: 'complete',
     uploadedById: admin._id,
     uploadedByName: admin.name,
+  });
+  // An open blocker, shared with the partners (its resolve and share forms; the shared page's list).
+  await raiseBlocker(actor, agreement._id, {
+    what: 'Le local manque',
+    hurts: '',
+    unblockBy: 'La ville',
+    shared: 'on',
+    source: 'agreement',
+    sourceId: '',
   });
   await createFeedToken(actor);
   const review = await draftUnderReview(actor);

@@ -13,6 +13,7 @@ import { TaskModel } from '../../../src/tasks/model.js';
 import { TaskTemplateModel } from '../../../src/tasks/templates.model.js';
 import { ShareLinkModel } from '../../../src/dashboard/share.js';
 import { AgreementReviewModel } from '../../../src/reviews/model.js';
+import { BlockerModel } from '../../../src/blockers/model.js';
 import { foldText } from '../../../src/util/text.js';
 
 // Every write route, tried by a second professional on records a first one owns: the database stays
@@ -41,6 +42,7 @@ interface Fixture {
   task: Types.ObjectId;
   template: Types.ObjectId;
   link: Types.ObjectId;
+  blocker: Types.ObjectId;
   /** The draft's review: a link sent to the contact, and the contact's open comment. */
   invitation: string;
   note: string;
@@ -100,6 +102,14 @@ async function records(a: TestUser): Promise<Fixture> {
     uploadedById: a._id,
     uploadedByName: a.name,
   });
+  const blocker = await BlockerModel.create({
+    agreementId: agreement._id,
+    what: 'Rooms closed',
+    source: 'agreement',
+    raisedAt: new Date(),
+    raisedById: a._id,
+    raisedByName: a.name,
+  });
   const sentAt = new Date();
   await AgreementReviewModel.create({
     _id: agreement._id,
@@ -131,6 +141,7 @@ async function records(a: TestUser): Promise<Fixture> {
     task: task._id,
     template: template._id,
     link: link._id,
+    blocker: blocker._id,
   };
 }
 
@@ -190,6 +201,9 @@ function requests(f: Fixture, a: TestUser): Record<string, { params: Record<stri
     'POST /agreements/:id/reviews': { params: agreement, body: { contactIds: String(f.contact) } },
     'POST /agreements/:id/reviews/:invitation/revoke': { params: { ...agreement, invitation: f.invitation }, body: {} },
     'POST /agreements/:id/reviews/notes/:note': { params: { ...agreement, note: f.note }, body: { decision: 'resolve', rev: '0' } },
+    'POST /agreements/:id/blockers': { params: agreement, body: { what: 'Not theirs to raise' } },
+    'POST /agreements/:id/blockers/:blocker/resolve': { params: { ...agreement, blocker: String(f.blocker) }, body: { resolution: 'x' } },
+    'POST /agreements/:id/blockers/:blocker/share': { params: { ...agreement, blocker: String(f.blocker) }, body: { shared: 'on' } },
     'POST /agreements/:id/share/:linkId/revoke': { params: { ...agreement, linkId: String(f.link) }, body: {} },
     'POST /meetings': {
       params: {},
