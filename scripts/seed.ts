@@ -4,6 +4,7 @@ import { migrateOrStop, startConfiguredDatabase } from '../src/db/start.js';
 import { connectDatabase, disconnectDatabase } from '../src/db/connection.js';
 import { ensureUsers, seedActivity, seedAgreements, seedMeetings, seedPartners } from './seed/portfolio.js';
 import { seedHealth } from './seed/health.js';
+import { seedBlockers } from './seed/blockers.js';
 
 const { values } = parseArgs({
   options: { partners: { type: 'string' }, agreements: { type: 'string' }, measurements: { type: 'string' }, meetings: { type: 'string' } },
@@ -41,8 +42,9 @@ bar('agreements', agreements, agreements);
 await seedMeetings(meetings, partnerIds, owners, (done) => bar('meetings  ', done, meetings));
 // Health from both sides for the demo; the benchmark's large portfolio keeps its documented shape.
 const checks = partners <= 1000 ? await seedHealth() : 0;
+const blockers = partners <= 1000 ? await seedBlockers() : 0;
 console.error(
-  `Done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${partners} partners, ${agreements} agreements, ${agreements * 2 * perKpi} KPI measurements, ${meetings} meetings, ${checks} progress checks.`,
+  `Done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${partners} partners, ${agreements} agreements, ${agreements * 2 * perKpi} KPI measurements, ${meetings} meetings, ${checks} progress checks, ${blockers} blockers.`,
 );
 if (created) console.error(`Sign in as ${created.email} / ${created.password} (every demo user has this password).`);
 await disconnectDatabase();

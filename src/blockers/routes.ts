@@ -52,8 +52,8 @@ blockersRouter.post('/agreements/:id/blockers', refusedTo('/agreements/:id/block
   const values = formValues(req.body);
   const parsed = parseInput(blockerSchema, values, req.language);
   if (!parsed.ok) return renderForm(req, res, values, parsed.errors);
-  await raiseBlocker(req.user!, id, parsed.data);
-  flash(req, 'success', 'blockers:new.saved');
+  const { created } = await raiseBlocker(req.user!, id, parsed.data);
+  flash(req, 'success', created ? 'blockers:new.saved' : 'blockers:new.already');
   res.redirect(`/agreements/${String(id)}#blockers`);
 });
 

@@ -77,6 +77,9 @@ export async function raiseBlocker(actor: MeetingActor, agreementId: Types.Objec
         ? agreement.kpis.find((k) => String(k._id) === id)?.name
         : '';
   if (target === undefined) throw new RuleError('blockers:errors.hurts');
+  // A form sent twice (a double click, a reload) records the blocker once.
+  const same = await BlockerModel.findOne({ agreementId, status: 'open', what: input.what }, { _id: 1 }).lean();
+  if (same) return { blocker: same, created: false };
   const blocker = await BlockerModel.create({
     agreementId,
     what: input.what,
@@ -92,7 +95,7 @@ export async function raiseBlocker(actor: MeetingActor, agreementId: Types.Objec
     raisedByName: actor.name,
   });
   await recordAudit({ actor, entity: 'agreement', entityId: agreementId, action: 'blocker:raise', note: input.what.slice(0, 200) });
-  return blocker;
+  return { blocker, created: true };
 }
 
 async function ownBlocker(actor: MeetingActor, agreementId: Types.ObjectId, blockerId: Types.ObjectId) {

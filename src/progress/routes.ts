@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { config } from '../config.js';
 import { flash } from '../http/flash.js';
-import { forbidden } from '../http/errors.js';
+import { forbidden, HttpError } from '../http/errors.js';
 import { orNotFound, parseId } from '../http/ids.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { checkStatuses, healthBand, healthDimensions, HEALTH_BANDS, type HealthDimension } from './constants.js';
@@ -100,10 +100,15 @@ progressRouter.post('/agreements/:id/progress', refusedTo('/agreements/:id/progr
 
 progressRouter.get('/progress/:id', async (req, res) => {
   const check = orNotFound(await getCheck(parseId(req.params.id)));
-  const [agreement, measurements, tasks] = await Promise.all([
+  const [agreement, measurements, tasks, access] = await Promise.all([
     agreementTitleAndKpis(check.agreementId),
     measurementsOfCheck(check._id),
     tasksOfCheck(check._id),
+    // Whether the reader may raise a blocker from it (an archived agreement takes none).
+    agreementForCheck(req.user!, check.agreementId).catch((err: unknown) => {
+      if (err instanceof HttpError && err.status === 404) return { canWrite: false };
+      throw err;
+    }),
   ]);
   const documents = await documentPanel(req.user!, 'check', check._id);
   const kpiNames = new Map((agreement?.kpis ?? []).map((k) => [String(k._id), k.name]));
@@ -116,6 +121,7 @@ progressRouter.get('/progress/:id', async (req, res) => {
     tasks,
     dimensions: healthDimensions,
     documents,
+    canWrite: access.canWrite,
     scripts: ['/public/js/document-upload.js'],
   });
 });

@@ -88,6 +88,8 @@ describe('blockers made visible', () => {
     expect(raised.status).to.equal(302);
     expect(raised.headers.location).to.equal(`/agreements/${String(agreement._id)}#blockers`);
     await postForm(agent, base, { what: 'Pas de local', source: 'check', sourceId: String(partnerCheck._id) }, `${base}/new`);
+    // The same form sent again (a double click) records nothing more.
+    await postForm(agent, base, { what: 'Pas de local', source: 'check', sourceId: String(partnerCheck._id) }, `${base}/new`);
     const meeting = await MeetingModel.create({
       title: 'Comité',
       partnerId: partner._id,
@@ -119,7 +121,7 @@ describe('blockers made visible', () => {
   });
 
   it('refuses a blocker without text (the input kept), one hurting another agreement’s KPI, from another agreement’s meeting, or by someone else — storing nothing', async () => {
-    const { owner, agreement, partner } = await setup();
+    const { owner, agreement, partner, teamCheck } = await setup();
     const other = await AgreementModel.create({
       title: 'Autre',
       partnerIds: [partner._id],
@@ -148,6 +150,9 @@ describe('blockers made visible', () => {
     const stranger = await signIn(app, await createUser({ name: 'Sam Stranger', locale: 'fr' }));
     expect((await postForm(stranger, base, { what: 'x' })).status).to.equal(403);
     expect((await stranger.get(`${base}/new`)).status).to.equal(403);
+    // The check's page offers the form only to those who may use it.
+    expect((await stranger.get(`/progress/${String(teamCheck._id)}`)).text).not.to.contain('/blockers/new');
+    expect((await agent.get(`/progress/${String(teamCheck._id)}`)).text).to.contain('/blockers/new');
     expect(await BlockerModel.countDocuments({})).to.equal(0);
   });
 
