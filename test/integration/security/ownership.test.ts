@@ -12,8 +12,7 @@ import { MeetingModel } from '../../../src/meetings/model.js';
 import { TaskModel } from '../../../src/tasks/model.js';
 import { TaskTemplateModel } from '../../../src/tasks/templates.model.js';
 import { ShareLinkModel } from '../../../src/dashboard/share.js';
-import { AgreementReviewModel } from '../../../src/reviews/model.js';
-import { BlockerModel } from '../../../src/blockers/model.js';
+import { reviewAndBlocker } from '../../helpers/ownership-records.js';
 import { foldText } from '../../../src/util/text.js';
 
 // Every write route, tried by a second professional on records a first one owns: the database stays
@@ -102,31 +101,7 @@ async function records(a: TestUser): Promise<Fixture> {
     uploadedById: a._id,
     uploadedByName: a.name,
   });
-  const blocker = await BlockerModel.create({
-    agreementId: agreement._id,
-    what: 'Rooms closed',
-    source: 'agreement',
-    raisedAt: new Date(),
-    raisedById: a._id,
-    raisedByName: a.name,
-  });
-  const sentAt = new Date();
-  await AgreementReviewModel.create({
-    _id: agreement._id,
-    invitations: [
-      {
-        _id: 'inv1',
-        partnerId: p._id,
-        contactId: contact._id,
-        contactName: contact.name,
-        sentAt,
-        expiresAt: new Date(Date.now() + 86400_000),
-      },
-    ],
-    notes: [
-      { _id: 'note1', element: 'purpose', kind: 'comment', text: 'Clearer', rev: 0, partnerId: p._id, contactId: contact._id, at: sentAt },
-    ],
-  });
+  const { blocker } = await reviewAndBlocker(a, agreement._id, p._id, contact);
   return {
     invitation: 'inv1',
     note: 'note1',
@@ -141,7 +116,7 @@ async function records(a: TestUser): Promise<Fixture> {
     task: task._id,
     template: template._id,
     link: link._id,
-    blocker: blocker._id,
+    blocker,
   };
 }
 
