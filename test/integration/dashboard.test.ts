@@ -10,6 +10,7 @@ import { PartnerModel, StageChangeModel } from '../../src/partners/model.js';
 import type { PartnerType, Stage } from '../../src/partners/constants.js';
 import { ProgressCheckModel } from '../../src/progress/model.js';
 import { TaskModel } from '../../src/tasks/model.js';
+import { BlockerModel } from '../../src/blockers/model.js';
 import { dashboard, type DashboardFilter } from '../../src/dashboard/service.js';
 import { ShareLinkModel } from '../../src/dashboard/share.js';
 import { readingAsOfNow } from '../../src/db/directory.js';
@@ -126,6 +127,16 @@ async function seedPortfolio(): Promise<Fixture> {
     check(a1._id, days(-10), health(4, 2)), // 18, roles 2
     check(a3._id, days(-20), health(3)), // 15
   ]);
+  // Two open blockers of the first agreement: one open for 30 days (escalated), one for 2; one resolved.
+  const blocker = (what: string, daysAgo: number, status: 'open' | 'resolved' = 'open') => ({
+    agreementId: a1._id,
+    what,
+    source: 'agreement',
+    status,
+    raisedAt: days(-daysAgo),
+    raisedById: a._id,
+  });
+  await BlockerModel.insertMany([blocker('Local fermé', 30), blocker('Horaire à revoir', 2), blocker('Déjà levé', 40, 'resolved')]);
   await KpiMeasurementModel.create({
     agreementId: a1._id,
     kpiId: (await AgreementModel.findById(a1._id).lean())!.kpis[0]!._id,
@@ -175,6 +186,8 @@ describe('steering dashboard', function () {
     expect(d.attainment.worst[0]!.kpi.name).to.equal('Heures de mentorat');
     expect(d.attainment.worst[1]!.kpi.name).to.equal('Bénévoles');
     expect(d.followUp).to.deep.equal({ checksOverdue: 2, tasksOverdue: 2, meetingsThisWeek: 1, unsigned: 0 });
+    expect(d.blockers).to.deep.include({ open: 2, escalated: 1 });
+    expect(d.blockers.worst.map((b) => b.what)).to.deep.equal(['Local fermé', 'Horaire à revoir']);
     expect(d.health.average).to.equal(16.5);
     expect(d.health.agreementsRated).to.equal(2);
     expect(d.health.lowest).to.equal('roles');
@@ -257,6 +270,7 @@ describe('steering dashboard', function () {
         'agreements',
         'attainment',
         'follow-up',
+        'blockers',
         'health',
         'diversity',
         'mastery',
@@ -268,7 +282,7 @@ describe('steering dashboard', function () {
         for (const other of links.filter((l) => !l.href.startsWith('/dashboard/rows/'))) {
           // Any other link opens one record (an agreement of the worst-KPI table), never a list.
           expect(other.href, `${query} ${block}: “${other.text}” leads to a list that is not the figure's`).to.match(
-            /^\/agreements\/[a-f0-9]{24}$/,
+            /^\/agreements\/[a-f0-9]{24}(#blockers|\/health#sides)?$/,
           );
         }
         for (const csv of csvs)
@@ -303,6 +317,7 @@ describe('steering dashboard', function () {
           agreements: 10,
           attainment: 5,
           'follow-up': 4, // checks, tasks, meetings, contracts without a signed copy
+          blockers: 2, // open, escalated
           health: 1,
           diversity: 9,
           mastery: 2,
@@ -368,10 +383,10 @@ describe('steering dashboard', function () {
     const small = await count();
     await addPartners(fx.a._id, 190);
     const large = await count();
-    // Five: the change log's head, then the log since it moved (one read for the four directories); tasks, progress checks, users.
-    expect(small).to.equal(5);
+    // Six: the change log's head, then the log since it moved (one read for the four directories); tasks, progress checks, users, open blockers.
+    expect(small).to.equal(6);
     expect(large).to.equal(small);
-    expect(await count({ ...all, ownerId: fx.a._id, type: 'school', region: 'Laval' })).to.equal(5);
+    expect(await count({ ...all, ownerId: fx.a._id, type: 'school', region: 'Laval' })).to.equal(6);
     // Asked again with nothing changed: one command, the head, and the blocks computed before.
     await dashboard(all);
     expect(await commands(all)).to.equal(1);
