@@ -12,6 +12,7 @@ import { PartnerModel } from '../../src/partners/model.js';
 import { ProgressCheckModel } from '../../src/progress/model.js';
 import { FollowUpRequestModel, FollowUpResponseModel } from '../../src/reminders/followup-response.model.js';
 import { reminderTick } from '../../src/reminders/jobs.js';
+import { deliverUntilIdle } from '../../src/reminders/deliver.js';
 import { dashboard, blockRows, type DashboardFilter } from '../../src/dashboard/service.js';
 
 const DAY = 86_400_000;
@@ -105,6 +106,13 @@ describe('partnership health rated by both sides', () => {
     expect(english.form.text).to.contain('Optional');
     expect(english.res.status).to.equal(200);
     expect(await ProgressCheckModel.countDocuments({ source: 'partner' })).to.equal(2);
+    // The owner is told, without a score that would read "/25".
+    await deliverUntilIdle();
+    const told = getTestSmtp().messages.filter((m) => /answered the follow-up/.test(m.subject));
+    expect(told).to.have.length(2);
+    expect(told.map((m) => m.text).join('\n'))
+      .to.contain('without rating every health dimension')
+      .and.not.match(/health\s*\/25/);
     // A second submit of the same link records nothing more.
     const again = await answer(julie, ratings('5', '5', '5', '5', '5'));
     expect(again.form.status).to.equal(410);
