@@ -14,6 +14,7 @@ const items: NavItem[] = [
   { href: '/agreements', label: 'agreements:nav' },
   { href: '/meetings', label: 'meetings:nav' },
   { href: '/tasks', label: 'tasks:nav' },
+  { href: '/retrospectives', label: 'retrospectives:nav' },
   { href: '/admin/users', label: 'common:nav.users', roles: ['admin'] },
   { href: '/admin/outbox', label: 'reminders:outbox.title', roles: ['admin'] },
   { href: '/admin/dev-mail', label: 'common:nav.devMail', roles: ['admin'] },

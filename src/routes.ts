@@ -12,6 +12,7 @@ import { partnersRouter } from './partners/routes.js';
 import { partnerImportRouter } from './partners/import.routes.js';
 import { agreementsRouter } from './agreements/routes.js';
 import { amendmentRouter } from './agreements/amendment-routes.js';
+import { thresholdsRouter } from './agreements/threshold-routes.js';
 import { agreementDocumentsRouter } from './agreements/document-routes.js';
 import { agreementViewLocals } from './agreements/page-data.js';
 import { tasksRouter } from './tasks/routes.js';
@@ -22,6 +23,7 @@ import { outboxRouter, partnerLinksRouter } from './reminders/routes.js';
 import { backupRouter } from './backup/routes.js';
 import { documentsRouter } from './documents/routes.js';
 import { partnerReviewRouter, reviewsRouter } from './reviews/routes.js';
+import { retrospectivesRouter } from './retrospectives/routes.js';
 
 /** Routes reachable without an account (sign-in, setup, reset, invitation, partner links). */
 export const publicRouters: Router[] = [authRouter, calendarFeedRouter, sharedRouter, partnerLinksRouter, partnerReviewRouter];
@@ -30,6 +32,7 @@ export const publicRouters: Router[] = [authRouter, calendarFeedRouter, sharedRo
 export const memberRouters: Router[] = [
   homeRouter,
   partnerImportRouter,
+  retrospectivesRouter, // before the partner and agreement pages: their lessons and retrospective
   partnersRouter,
   agreementViewLocals,
   reviewsRouter, // before the agreement page: its review panel
@@ -37,6 +40,7 @@ export const memberRouters: Router[] = [
   blockersRouter, // before the agreement page: its blockers
   agreementsRouter,
   amendmentRouter,
+  thresholdsRouter,
   agreementDocumentsRouter,
   tasksRouter,
   readinessRouter,

@@ -61,6 +61,11 @@ export function kpiProgress(kpi: KpiDefinition, value: number, tolerance = defau
   return ((value - baseline) * sign) / span;
 }
 
+/** A KPI whose latest value reached its target: a success to communicate when the agreement ends. */
+export function kpiMet(kpi: KpiDefinition & { latestValue?: number | null }, tolerance = defaultThresholds.maintainTolerance): boolean {
+  return typeof kpi.latestValue === 'number' && kpiProgress(kpi, kpi.latestValue, tolerance) >= 1;
+}
+
 /**
  * Expected progress by now: the elapsed share of the agreement's period (1 without dates). A KPI is
  * judged against what should have been reached by today, not against the final target.

@@ -1,11 +1,9 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { flash } from '../http/flash.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { existing, orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
-import { formInput, formValues, numberInput, parseInput } from '../http/validate.js';
-import { requireRole } from '../http/guards.js';
+import { formInput, formValues, parseInput } from '../http/validate.js';
 import { refusedTo } from '../http/refusal.js';
 import { conflictOrThrow, formRevision, RevisionConflict } from '../db/revision.js';
 import { partnerDirectory } from '../partners/directory.js';
@@ -15,7 +13,6 @@ import { isManager } from '../users/roles.js';
 import { activeUserOptions } from '../users/service.js';
 import { elements, endedStatuses, type AgreementElement } from './constants.js';
 import { documentPanel } from '../documents/service.js';
-import { defaultThresholds, getThresholds, setThresholds } from './kpis.js';
 import type { AgreementDoc } from './model.js';
 import { streamAgreementsCsv, streamMeasurementsCsv } from './csv.js';
 import { listQuerySchema, measurementCsvQuerySchema, measurementSchema, parseBasics, parseElement, signatoriesFrom } from './schemas.js';
@@ -118,38 +115,6 @@ agreementsRouter.post('/agreements', refusedTo('/agreements/new'), async (req, r
   res.redirect(`/agreements/${String(id)}`);
 });
 
-agreementsRouter.get('/admin/kpi-thresholds', requireRole('admin'), async (req, res) => {
-  res.render('agreements/thresholds', {
-    title: req.t('agreements:thresholds.title'),
-    values: await getThresholds(),
-    errors: {},
-    defaults: defaultThresholds,
-  });
-});
-
-const thresholdsSchema = z
-  .object({
-    onTrack: numberInput(z.number().min(0).max(2)),
-    atRisk: numberInput(z.number().min(0).max(2)),
-    maintainTolerance: numberInput(z.number().min(0).max(1)),
-  })
-  .refine((v) => v.atRisk < v.onTrack, { path: ['atRisk'], message: 'agreements:thresholds.order' });
-
-agreementsRouter.post('/admin/kpi-thresholds', refusedTo('/admin/kpi-thresholds'), requireRole('admin'), async (req, res) => {
-  const values = formValues(req.body);
-  const parsed = parseInput(thresholdsSchema, values, req.language);
-  if (!parsed.ok)
-    return res.status(422).render('agreements/thresholds', {
-      title: req.t('agreements:thresholds.title'),
-      values,
-      errors: parsed.errors,
-      defaults: defaultThresholds,
-    });
-  await setThresholds(parsed.data);
-  flash(req, 'success', 'agreements:thresholds.saved');
-  res.redirect('/admin/kpi-thresholds');
-});
-
 agreementsRouter.get('/agreements/:id', async (req, res) => {
   const view = await loadView(parseId(req.params.id), req.t('agreements:deletedPartner'));
   const [versions, renewalOf, renewalTo, overdue, history, documents] = await Promise.all([
@@ -172,6 +137,7 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
     renewalTo,
     renewalOpen: Boolean(renewalTo && openStatuses.includes(renewalTo.status)),
     overdueAgreements: overdue.filter((o) => String(o._id) === String(view.a._id)),
+    ended: endedStatuses.includes(view.a.status),
     canEdit: canEditAgreement(req.user!, view.a) && !endedStatuses.includes(view.a.status),
     moves: movesFor(req.user!, view.a),
     approval: approvalRight(req.user!, view.a),
@@ -284,7 +250,8 @@ agreementsRouter.post('/agreements/:id/transition', toAgreement, async (req, res
     override: v.override === 'on',
   });
   flash(req, 'success', `agreements:transitions.done.${t}`);
-  res.redirect(`/agreements/${String(result.renewalId ?? id)}`);
+  // Ending an agreement asks for its retrospective (src/retrospectives): a termination goes to its form.
+  res.redirect(t === 'terminate' ? `/agreements/${String(id)}/retrospective` : `/agreements/${String(result.renewalId ?? id)}`);
 });
 
 agreementsRouter.post('/agreements/:id/kpis/:kpiId/measurements', toAgreement, existing(agreementExists), async (req, res) => {

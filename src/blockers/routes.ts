@@ -1,9 +1,9 @@
 // Blockers of an agreement: the panel on its page, the form (from a check, a partner's answer, a
 // meeting or the agreement itself), resolving and sharing one.
 import { Router, type Request, type Response } from 'express';
-import { Types } from 'mongoose';
 import { flash } from '../http/flash.js';
 import { parseId } from '../http/ids.js';
+import { pagePanel } from '../http/page-panel.js';
 import { refusedTo } from '../http/refusal.js';
 import { formValues, parseInput, type FieldErrors } from '../http/validate.js';
 import { config } from '../config.js';
@@ -13,12 +13,12 @@ export const blockersRouter = Router();
 const toPanel = refusedTo((req) => `/agreements/${encodeURIComponent(String(req.params.id))}#blockers`);
 
 // The agreement page's blockers panel (the agreements router renders the page).
-blockersRouter.get('/agreements/:id', async (req, res, next) => {
-  if (!Types.ObjectId.isValid(String(req.params.id))) return next();
-  res.locals.blockers = await blockersOf(new Types.ObjectId(String(req.params.id)));
-  res.locals.blockerEscalationDays = config.reminders.blockerEscalationDays;
-  next();
-});
+blockersRouter.use(
+  pagePanel('/agreements/:id', async (id) => ({
+    blockers: await blockersOf(id),
+    blockerEscalationDays: config.reminders.blockerEscalationDays,
+  })),
+);
 
 async function renderForm(req: Request, res: Response, values: Record<string, string>, errors: FieldErrors = {}) {
   const id = parseId(req.params.id);

@@ -14,6 +14,7 @@ import { chartSpec } from '../http/chart.js';
 import { measurementsOfCheck } from '../agreements/measurements-directory.js';
 import { followUpRound } from '../reminders/followup.js';
 import { refusedTo } from '../http/refusal.js';
+import { pagePanel } from '../http/page-panel.js';
 import { agreementFollowUp, agreementForHealth, agreementTitleAndKpis } from '../agreements/lookups.js';
 import { tasksOfCheck } from '../tasks/service.js';
 import { documentPanel } from '../documents/service.js';
@@ -21,12 +22,7 @@ import { documentPanel } from '../documents/service.js';
 export const progressRouter = Router();
 
 // The agreement page's "seen from both sides" summary (the agreements router renders the page).
-export const healthPanelRouter = Router();
-healthPanelRouter.get('/agreements/:id', async (req, res, next) => {
-  if (!Types.ObjectId.isValid(String(req.params.id))) return next();
-  res.locals.healthSides = latestComparison(await healthTrend(new Types.ObjectId(String(req.params.id))));
-  next();
-});
+export const healthPanelRouter = pagePanel('/agreements/:id', async (id) => ({ healthSides: latestComparison(await healthTrend(id)) }));
 const zoneOf = (req: Request) => req.user?.timezone ?? config.defaultTimezone;
 
 async function formLocals(req: Request, agreementId: Types.ObjectId) {

@@ -8,6 +8,7 @@ import { deliverUntilIdle, type DeliverReport } from './deliver.js';
 import { enqueueDue } from './kinds.js';
 import './followup-kinds.js'; // registers follow-up requests and overdue checks
 import './blocker-kinds.js'; // registers the escalation of blockers open too long
+import './retrospective-kinds.js'; // registers the request for an ended agreement's retrospective
 import './meetings.js'; // registers meeting reminders
 
 export async function reminderTick(now = new Date()): Promise<{ enqueued: number } & DeliverReport> {

@@ -11,6 +11,7 @@ import { answerSchema, openFollowUp, optOut, optOutLocale, recordAnswer, revokeF
 import { registeredKinds } from './kinds.js';
 import './followup-kinds.js'; // registered, so the outbox filter lists them
 import './blocker-kinds.js';
+import './retrospective-kinds.js';
 import { outboxMessageExists, outboxPage } from './outbox.js';
 import { outboxStates } from './constants.js';
 import { openRsvp, recordRsvp, rsvpAnswers, type RsvpAnswer } from './meetings.js';

@@ -6,6 +6,7 @@ import { partyNames } from '../agreements/service.js';
 import { flash } from '../http/flash.js';
 import { parseId } from '../http/ids.js';
 import { refusedTo } from '../http/refusal.js';
+import { pagePanel } from '../http/page-panel.js';
 import { formList, formValues, parseInput, type FieldErrors } from '../http/validate.js';
 import { formRevision } from '../db/revision.js';
 import { noStore, refuse, speak } from '../reminders/partner-page.js';
@@ -14,18 +15,17 @@ import { decideNote, inviteReviewers, revokeInvitation, reviewPanel } from './se
 import { agreementById } from '../agreements/lookups.js';
 import { proposableElements } from './text.js';
 import { elements } from '../agreements/constants.js';
-import { Types } from 'mongoose';
 
 export const reviewsRouter = Router();
 const toReview = refusedTo((req) => `/agreements/${encodeURIComponent(String(req.params.id))}#review`);
 
 // The agreement page's review panel (the agreements router renders the page).
-reviewsRouter.get('/agreements/:id', async (req, res, next) => {
-  if (!Types.ObjectId.isValid(String(req.params.id))) return next();
-  const a = await agreementById(String(req.params.id));
-  if (a) res.locals.review = await reviewPanel(a);
-  next();
-});
+reviewsRouter.use(
+  pagePanel('/agreements/:id', async (id) => {
+    const a = await agreementById(id);
+    return a && { review: await reviewPanel(a) };
+  }),
+);
 
 reviewsRouter.post('/agreements/:id/reviews', toReview, async (req, res) => {
   const id = parseId(req.params.id);
