@@ -5,6 +5,7 @@ import { connectDatabase, disconnectDatabase } from '../src/db/connection.js';
 import { ensureUsers, seedActivity, seedAgreements, seedMeetings, seedPartners } from './seed/portfolio.js';
 import { seedHealth } from './seed/health.js';
 import { seedBlockers } from './seed/blockers.js';
+import { seedRetrospectives } from './seed/retrospectives.js';
 
 const { values } = parseArgs({
   options: { partners: { type: 'string' }, agreements: { type: 'string' }, measurements: { type: 'string' }, meetings: { type: 'string' } },
@@ -43,8 +44,9 @@ await seedMeetings(meetings, partnerIds, owners, (done) => bar('meetings  ', don
 // Health from both sides for the demo; the benchmark's large portfolio keeps its documented shape.
 const checks = partners <= 1000 ? await seedHealth() : 0;
 const blockers = partners <= 1000 ? await seedBlockers() : 0;
+const retrospectives = partners <= 1000 ? await seedRetrospectives() : 0;
 console.error(
-  `Done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${partners} partners, ${agreements} agreements, ${agreements * 2 * perKpi} KPI measurements, ${meetings} meetings, ${checks} progress checks, ${blockers} blockers.`,
+  `Done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${partners} partners, ${agreements} agreements, ${agreements * 2 * perKpi} KPI measurements, ${meetings} meetings, ${checks} progress checks, ${blockers} blockers, ${retrospectives} retrospectives.`,
 );
 if (created) console.error(`Sign in as ${created.email} / ${created.password} (every demo user has this password).`);
 await disconnectDatabase();

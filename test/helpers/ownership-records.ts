@@ -1,16 +1,18 @@
 // The ownership fixture's records of the features built on an agreement: the draft's review (a link
-// sent to the contact, and the contact's open comment, as `inv1` and `note1`) and an open blocker.
+// sent to the contact, and the contact's open comment, as `inv1` and `note1`), an open blocker, and
+// an expired agreement (its retrospective form).
 import type { Types } from 'mongoose';
 import { AgreementReviewModel } from '../../src/reviews/model.js';
 import { BlockerModel } from '../../src/blockers/model.js';
+import { AgreementModel } from '../../src/agreements/model.js';
 import type { TestUser } from './app.js';
 
-export async function reviewAndBlocker(
+export async function agreementRecords(
   a: TestUser,
   agreementId: Types.ObjectId,
   partnerId: Types.ObjectId,
   contact: { _id: Types.ObjectId; name: string },
-): Promise<{ blocker: Types.ObjectId }> {
+): Promise<{ blocker: Types.ObjectId; ended: Types.ObjectId }> {
   const blocker = await BlockerModel.create({
     agreementId,
     what: 'Rooms closed',
@@ -27,5 +29,6 @@ export async function reviewAndBlocker(
     ],
     notes: [{ _id: 'note1', element: 'purpose', kind: 'comment', text: 'Clearer', rev: 0, partnerId, contactId: contact._id, at: sentAt }],
   });
-  return { blocker: blocker._id };
+  const ended = await AgreementModel.create({ title: 'Ended', partnerIds: [partnerId], ownerId: a._id, status: 'expired' });
+  return { blocker: blocker._id, ended: ended._id };
 }

@@ -7,6 +7,7 @@ import type { Types } from 'mongoose';
 import { ensureUsers, seedActivity, seedAgreements, seedMeetings, seedPartners } from '../../scripts/seed/portfolio.js';
 import { AgreementModel } from '../../src/agreements/model.js';
 import { raiseBlocker } from '../../src/blockers/service.js';
+import { seedRetrospectives } from '../../scripts/seed/retrospectives.js';
 import { editAgreement } from '../../src/agreements/service.js';
 import { createShareLink } from '../../src/dashboard/share.js';
 import { DevMailModel } from '../../src/mail/dev-mail.model.js';
@@ -138,6 +139,12 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
     source: 'agreement',
     sourceId: '',
   });
+  // Retrospectives of the expired agreements but the latest, whose form the crawl opens: one more,
+  // older expired agreement (a copy of the seeded one) has its retrospective.
+  const { _id: _expired, ...expired } = (await AgreementModel.findOne({ status: 'expired' }).lean())!;
+  await AgreementModel.create({ ...expired, title: 'Entente 2024', startDate: new Date(Date.now() - 800 * 86400_000) });
+  await seedRetrospectives();
+  const unwritten = (await AgreementModel.findOne({ status: 'expired' }).sort({ startDate: -1 }).lean())!;
   await createFeedToken(actor);
   const review = await draftUnderReview(actor);
   const importId = await createPreview(actor, 'partners.csv', 'name,type,region\nCentre Nord,community,Laval\nÉcole Sud,school,Québec\n');
@@ -176,6 +183,7 @@ export async function buildPortfolio(size = { partners: 12, agreements: 6, meeti
       `/partners/import/${String(importId)}`,
       `/agreements/${String(agreement._id)}/share`,
       `/agreements/${String(review.draftId)}`,
+      `/agreements/${String(unwritten._id)}/retrospective`,
     ],
     contactUrl: `/partners/${String(partner._id)}/contacts/${String(contact._id)}`,
     followUpRequestId: requestId,

@@ -12,7 +12,7 @@ import { MeetingModel } from '../../../src/meetings/model.js';
 import { TaskModel } from '../../../src/tasks/model.js';
 import { TaskTemplateModel } from '../../../src/tasks/templates.model.js';
 import { ShareLinkModel } from '../../../src/dashboard/share.js';
-import { reviewAndBlocker } from '../../helpers/ownership-records.js';
+import { agreementRecords } from '../../helpers/ownership-records.js';
 import { foldText } from '../../../src/util/text.js';
 
 // Every write route, tried by a second professional on records a first one owns: the database stays
@@ -42,6 +42,7 @@ interface Fixture {
   template: Types.ObjectId;
   link: Types.ObjectId;
   blocker: Types.ObjectId;
+  ended: Types.ObjectId;
   /** The draft's review: a link sent to the contact, and the contact's open comment. */
   invitation: string;
   note: string;
@@ -101,7 +102,7 @@ async function records(a: TestUser): Promise<Fixture> {
     uploadedById: a._id,
     uploadedByName: a.name,
   });
-  const { blocker } = await reviewAndBlocker(a, agreement._id, p._id, contact);
+  const { blocker, ended } = await agreementRecords(a, agreement._id, p._id, contact);
   return {
     invitation: 'inv1',
     note: 'note1',
@@ -117,6 +118,7 @@ async function records(a: TestUser): Promise<Fixture> {
     template: template._id,
     link: link._id,
     blocker,
+    ended,
   };
 }
 
@@ -179,6 +181,7 @@ function requests(f: Fixture, a: TestUser): Record<string, { params: Record<stri
     'POST /agreements/:id/blockers': { params: agreement, body: { what: 'Not theirs to raise' } },
     'POST /agreements/:id/blockers/:blocker/resolve': { params: { ...agreement, blocker: String(f.blocker) }, body: { resolution: 'x' } },
     'POST /agreements/:id/blockers/:blocker/share': { params: { ...agreement, blocker: String(f.blocker) }, body: { shared: 'on' } },
+    'POST /agreements/:id/retrospective': { params: { id: String(f.ended) }, body: { worked: 'x', partnerAgain: 'yes', why: 'x' } },
     'POST /agreements/:id/share/:linkId/revoke': { params: { ...agreement, linkId: String(f.link) }, body: {} },
     'POST /meetings': {
       params: {},
