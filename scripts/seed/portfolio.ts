@@ -7,7 +7,7 @@ import { completeness } from '../../src/agreements/completeness.js';
 import { partnerTypes, resourceCategories, stages, type PartnerType, type Stage } from '../../src/partners/constants.js';
 import { InteractionModel } from '../../src/partners/interactions.model.js';
 import { PartnerModel, StageChangeModel } from '../../src/partners/model.js';
-import { derivedFields } from '../../src/partners/service.js';
+import { derivedFields } from '../../src/partners/derived.js';
 import { SettingModel } from '../../src/settings/model.js';
 import { TaskModel } from '../../src/tasks/model.js';
 import { TaskTemplateModel, d3Steps } from '../../src/tasks/templates.model.js';

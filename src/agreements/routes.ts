@@ -28,6 +28,7 @@ import {
   versionsOf,
 } from './service.js';
 import { agreementHistory } from './timeline.js';
+import { overlapsOf } from './overlaps.js';
 import { choices, loadView } from './page-data.js';
 import { withAmendment } from './amendments.js';
 import { approvalRight, openStatuses, transitions, type Transition } from './status.js';
@@ -117,13 +118,14 @@ agreementsRouter.post('/agreements', refusedTo('/agreements/new'), async (req, r
 
 agreementsRouter.get('/agreements/:id', async (req, res) => {
   const view = await loadView(parseId(req.params.id), req.t('agreements:deletedPartner'));
-  const [versions, renewalOf, renewalTo, overdue, history, documents] = await Promise.all([
+  const [versions, renewalOf, renewalTo, overdue, history, documents, overlaps] = await Promise.all([
     versionsOf(view.a._id),
     view.a.renewedFromId ? agreementTitleAndStatus(view.a.renewedFromId) : null,
     view.a.renewedToId ? agreementTitleAndStatus(view.a.renewedToId) : null,
     overdueChecks({ partnerId: view.a.partnerIds[0] }),
     agreementHistory(view.a._id),
     documentPanel(req.user!, 'agreement', view.a._id),
+    overlapsOf(view.a),
   ]);
   res.render('agreements/show', {
     title: view.a.title,
@@ -133,6 +135,7 @@ agreementsRouter.get('/agreements/:id', async (req, res) => {
     charts: true,
     scripts: ['/public/vendor/chart.umd.min.js', '/public/js/kpi-charts.js', '/public/js/document-upload.js'],
     documents,
+    overlaps,
     renewalOf,
     renewalTo,
     renewalOpen: Boolean(renewalTo && openStatuses.includes(renewalTo.status)),

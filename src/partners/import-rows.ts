@@ -9,7 +9,7 @@ import type { SessionUser } from '../users/service.js';
 import { foldText } from '../util/text.js';
 import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
 import { partnersNamedOrAt } from './directory.js';
-import { derivedFields } from './service.js';
+import { derivedFields } from './derived.js';
 import { csvColumns } from './csv.js';
 import { activeUserIdsByEmail } from '../users/people.js';
 

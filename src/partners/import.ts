@@ -11,7 +11,7 @@ import { logger } from '../logger.js';
 import type { SessionUser } from '../users/service.js';
 import { PartnerImportModel } from './import.model.js';
 import { PartnerModel, StageChangeModel } from './model.js';
-import { derivedFields } from './service.js';
+import { derivedFields } from './derived.js';
 import { importsStopping, markImportsStopping, removeImported, startHeartbeat } from './import-recovery.js';
 
 import { autoMapping, importFields, parseCsv, prepareImport, type Prepared } from './import-rows.js';

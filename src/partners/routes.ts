@@ -5,7 +5,9 @@ import { orNotFound, parseId } from '../http/ids.js';
 import { pageFrom, pagination } from '../http/paginate.js';
 import { formValues, parseInput } from '../http/validate.js';
 import { activeUserOptions } from '../users/service.js';
-import { partnerTypes, priorities, resourceCategories, stages } from './constants.js';
+import { choices } from './page.js';
+import { resourceCategories, stages } from './constants.js';
+import { userNameRecord } from '../users/people.js';
 import { assertMayLogInteraction, logInteraction } from './interactions.js';
 import {
   contactSchema,
@@ -23,7 +25,6 @@ import {
   createPartner,
   deletePartner,
   distinctRegions,
-  findDuplicates,
   getPartner,
   listPartners,
   moveStage,
@@ -34,24 +35,18 @@ import {
   setArchived,
   updatePartner,
 } from './service.js';
-import { partnerTimeline } from './timeline.js';
 import { contactsRouter } from './contact-routes.js';
 import { forbidden } from '../http/errors.js';
 import { partnerExists as exists } from './lookups.js';
 import { streamPartnersCsv } from './csv.js';
-import { agreementsForPartner } from '../agreements/service.js';
-import { overdueChecks } from '../progress/schedule.js';
-import { allPartnerTasks, partnerTaskList } from '../tasks/service.js';
-import { templateNames } from '../tasks/templates.js';
+import { findDuplicates } from './duplicates.js';
+import { showPartner } from './page.js';
 import { refusedTo } from '../http/refusal.js';
 import { conflictOrThrow, RevisionConflict } from '../db/revision.js';
-import { userNameRecord } from '../users/people.js';
-import { documentPanel } from '../documents/service.js';
 
 export const partnersRouter = Router();
 partnersRouter.use(contactsRouter);
 const partnerExists = existing(exists);
-const choices = { partnerTypes, stages, priorities, resourceCategories };
 
 async function renderForm(
   req: Request,
@@ -164,47 +159,6 @@ partnersRouter.get('/resources', async (req, res) => {
     resourceCategories,
   });
 });
-
-/** The partner's page; a refused exploration form shows it again with the user's draft (`extra`). */
-async function showPartner(
-  req: Request,
-  res: Response,
-  extra: { status?: number; exploration?: unknown; rev?: number; explorationErrors?: Record<string, string> } = {},
-) {
-  const partner = orNotFound(await getPartner(parseId(req.params.id)));
-  const tasksRead = allPartnerTasks(partner._id);
-  const [allTasks, timeline, agreements, overdueAgreements, templates, users, documents] = await Promise.all([
-    tasksRead,
-    tasksRead.then((tasks) => partnerTimeline(partner._id, 50, { tasks })),
-    agreementsForPartner(partner._id),
-    overdueChecks({ partnerId: partner._id }),
-    templateNames(),
-    activeUserOptions(),
-    documentPanel(req.user!, 'partner', partner._id),
-  ]);
-  // The owner is usually an active user, already read; a deactivated one costs one more query.
-  const ownerName =
-    users.find((u) => String(u._id) === String(partner.ownerId))?.name ??
-    (await userNameRecord([partner.ownerId]))[String(partner.ownerId)] ??
-    '';
-  res.status(extra.status ?? 200).render('partners/show', {
-    title: partner.name,
-    partner: extra.exploration ? { ...partner, exploration: extra.exploration, rev: extra.rev ?? partner.rev } : partner,
-    explorationErrors: extra.explorationErrors ?? {},
-    timeline,
-    ownerName,
-    agreements,
-    overdueAgreements,
-    tasks: partnerTaskList(allTasks),
-    templates,
-    users,
-    taskOwners: Object.fromEntries(users.map((u) => [String(u._id), u.name])),
-    canEdit: canEditPartner(req.user!, partner),
-    documents,
-    scripts: ['/public/js/document-upload.js'],
-    ...choices,
-  });
-}
 
 partnersRouter.get('/partners/:id', (req, res) => showPartner(req, res));
 

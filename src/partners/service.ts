@@ -6,32 +6,20 @@ import { forbidden, notFound, RuleError } from '../http/errors.js';
 import type { Page } from '../http/paginate.js';
 import type { SessionUser } from '../users/service.js';
 import { escapeRegex, foldText } from '../util/text.js';
+import { derivedFields } from './derived.js';
 import { PartnerModel, StageChangeModel, type PartnerDoc } from './model.js';
 import type { z } from 'zod';
 import type { ContactInput, explorationSchema, ListQuery, PartnerInput } from './schemas.js';
 import { changeStage } from './stage.js';
 import { mayWritePartner } from './policy.js';
 import { blockingReferences, removeDependentRecords } from './deletion.js';
-import { listedPartners, partnerDirectory, partnersMatching, partnersNamedOrAt, type ListedPartner } from './directory.js';
+import { listedPartners, partnerDirectory, partnersMatching, type ListedPartner } from './directory.js';
 import type { SortSpec } from '../db/query.js';
 import { stages, type ResourceCategory, type Stage } from './constants.js';
 import { activeUserId, userNameRecord as ownerNames } from '../users/people.js';
 
 const contactFields = ['name', 'role', 'email', 'phone', 'locale', 'emailConsent', 'primary'] as const;
 const editableFields = ['name', 'type', 'sector', 'region', 'address', 'website', 'description', 'ownerId', 'tags', 'priority'] as const;
-
-type ContactLike = { name: string; email?: string | null };
-type PartnerLike = { name: string; website?: string | null; contacts: ContactLike[]; resources: { category: string }[] };
-
-/** The derived, folded fields every write keeps in step with the record. */
-export function derivedFields(p: PartnerLike) {
-  return {
-    nameFolded: foldText(p.name),
-    websiteFolded: foldText((p.website ?? '').replace(/^https?:\/\/(www\.)?/i, '').replace(/\/+$/, '')),
-    searchFolded: foldText([p.name, ...p.contacts.flatMap((c) => [c.name, c.email ?? ''])].join(' ')),
-    resourceCategories: [...new Set(p.resources.map((r) => r.category))],
-  };
-}
 
 /** The partners feature's one answer (policy.ts), under the name its pages use. */
 export function canEditPartner(user: SessionUser, partner: Pick<PartnerDoc, 'ownerId'>): boolean {
@@ -49,17 +37,6 @@ async function assertOwner(ownerId: string): Promise<Types.ObjectId> {
   const owner = await activeUserId(ownerId);
   if (!owner) throw new RuleError('partners:errors.owner');
   return owner;
-}
-
-/** Partners whose name or website matches, ignoring case and accents (duplicate detection): at most 5. */
-export async function findDuplicates(name: string, website = '', exceptId?: Types.ObjectId) {
-  const d = derivedFields({ name, website, contacts: [], resources: [] });
-  const found = (await partnersNamedOrAt([d.nameFolded], [d.websiteFolded]))
-    .filter((p) => !exceptId || !p._id.equals(exceptId))
-    .slice(0, 5);
-  // The website to show them by: each read by _id (the one lookup the embedded database answers without a scan).
-  const docs = await Promise.all(found.map((p) => PartnerModel.findById(p._id, { name: 1, website: 1, archived: 1 }).lean()));
-  return docs.filter((p) => p !== null);
 }
 
 export async function createPartner(actor: Actor, input: PartnerInput, contact?: ContactInput | null) {

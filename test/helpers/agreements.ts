@@ -3,8 +3,9 @@ import type { Types } from 'mongoose';
 import { PartnerModel } from '../../src/partners/model.js';
 import { AgreementModel } from '../../src/agreements/model.js';
 import type { TestUser } from './app.js';
+import type { PartnerType } from '../../src/partners/constants.js';
 
-export async function makePartner(owner: TestUser, name: string, type: 'community' | 'school' | 'employer' = 'community') {
+export async function makePartner(owner: TestUser, name: string, type: PartnerType = 'community') {
   const p = await PartnerModel.create({ name, nameFolded: name.toLowerCase(), type, ownerId: owner._id });
   return p._id;
 }

@@ -2,7 +2,7 @@ import type { ObjectId } from 'mongodb';
 // The partner list's read path searches and groups on derived copies (accent-folded name, website and
 // search text, resource categories) that partners written before them lack: computed here with the
 // same function every write uses. No down: the copies are derived, harmless to keep.
-import { derivedFields } from '../../partners/service.js';
+import { derivedFields } from '../../partners/derived.js';
 import type { Migration } from './types.js';
 
 type Stored = {
