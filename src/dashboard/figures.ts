@@ -9,6 +9,7 @@ import { latestComparisons, latestTeamChecks, widestGap } from './health-rows.js
 import { isEscalated } from '../blockers/constants.js';
 import { config } from '../config.js';
 import { DAY, type AgreementRow, type Portfolio } from './portfolio.js';
+import { mapKey } from './map-key.js';
 
 export const endingWindows = [30, 60, 90] as const;
 export const attainmentStatuses = ['on_track', 'at_risk', 'off_track', 'no_data'] as const;
@@ -52,6 +53,11 @@ export function typesOf(p: Portfolio, a: AgreementRow): PartnerType[] {
 }
 
 export const selections = {
+  /** Partners of the filter, by their place on the portfolio map (type and region, map-block.ts). */
+  map: selection(
+    (p) => [...p.partnerList].sort((a, b) => names.compare(a.name, b.name)),
+    (_p, x) => [mapKey(x.type, x.region)],
+  ),
   /** Partners of the filter, by stage. */
   stage: selection(
     (p) => [...p.partnerList].sort((a, b) => names.compare(a.name, b.name)),

@@ -57,6 +57,8 @@ export interface PartnerInfo {
   ownerId: Types.ObjectId;
   stage: Stage;
   archived: boolean;
+  /** The community resources it offers (the portfolio map links partners offering the same one). */
+  resources?: { description: string }[];
 }
 
 export interface TaskRow {

@@ -27,8 +27,9 @@ export async function blockRows(block: RowBlock, key: string | undefined, filter
     rows: list.map((a) => ({ cells: [a.title, partnerNames(a), owner(a.ownerId), a.status, iso(a.endDate)], href: agreementHref(a) })),
   });
   switch (block) {
-    case 'stage': {
-      const list = rowsOf(p, 'stage', key);
+    case 'stage':
+    case 'map': {
+      const list = rowsOf(p, block, key);
       const names = await userNames(list.map((x) => x.ownerId));
       return {
         columns: ['partner', 'type', 'stage', 'region', 'owner'],

@@ -4,6 +4,7 @@
 import { agreementsBlock, attainment, diversity, figures, followUpHealth, funding, mastery, pipeline } from './figures.js';
 import { partnershipHealth } from './health-block.js';
 import { openBlockersBlock } from './blockers-block.js';
+import { portfolioMap } from './map-block.js';
 import { perChangeCache } from '../db/per-change-cache.js';
 import { filterKey, loadPortfolio, SHARED_FOR_MS, type DashboardFilter, type Portfolio } from './portfolio.js';
 
@@ -31,6 +32,7 @@ function blocksOf(p: Portfolio) {
     health: partnershipHealth(p),
     blockers: openBlockersBlock(p),
     diversity: diversity(p),
+    map: portfolioMap(p),
     mastery: mastery(p),
     funding: funding(p),
     fundingTotal: figures(p, 'funding')(),

@@ -273,6 +273,7 @@ describe('steering dashboard', function () {
         'blockers',
         'health',
         'diversity',
+        'map',
         'mastery',
         'funding',
       ]);
@@ -320,6 +321,7 @@ describe('steering dashboard', function () {
           blockers: 2, // open, escalated
           health: 1,
           diversity: 9,
+          map: 10, // five places (type and region), each its circle and its table row
           mastery: 2,
           funding: 3,
         });
