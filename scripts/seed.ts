@@ -6,6 +6,7 @@ import { ensureUsers, seedActivity, seedAgreements, seedMeetings, seedPartners }
 import { seedHealth } from './seed/health.js';
 import { seedBlockers } from './seed/blockers.js';
 import { seedRetrospectives } from './seed/retrospectives.js';
+import { seedOverlaps } from './seed/overlaps.js';
 
 const { values } = parseArgs({
   options: { partners: { type: 'string' }, agreements: { type: 'string' }, measurements: { type: 'string' }, meetings: { type: 'string' } },
@@ -45,6 +46,7 @@ await seedMeetings(meetings, partnerIds, owners, (done) => bar('meetings  ', don
 const checks = partners <= 1000 ? await seedHealth() : 0;
 const blockers = partners <= 1000 ? await seedBlockers() : 0;
 const retrospectives = partners <= 1000 ? await seedRetrospectives() : 0;
+if (partners <= 1000) await seedOverlaps(owners);
 console.error(
   `Done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${partners} partners, ${agreements} agreements, ${agreements * 2 * perKpi} KPI measurements, ${meetings} meetings, ${checks} progress checks, ${blockers} blockers, ${retrospectives} retrospectives.`,
 );

@@ -15,7 +15,7 @@ export const MAP_REGIONS = 8;
 const LINKS_DRAWN = 60;
 const COL = 96;
 const ROW = 72;
-const LEFT = 150;
+const LEFT = 190;
 const TOP = 56;
 
 interface Place {
