@@ -11,7 +11,7 @@ export async function seedOverlaps(owners: Types.ObjectId[]): Promise<number> {
   const active = await AgreementModel.findOne({ status: 'active', archived: false }).sort({ startDate: 1 }).lean();
   if (!active) return 0;
   const otherOwner = owners.find((o) => !o.equals(active.ownerId)) ?? active.ownerId;
-  const { _id: _a, createdAt: _c, updatedAt: _u, ...copy } = active as typeof active & { createdAt?: Date; updatedAt?: Date };
+  const { _id: _a, createdAt: _c, updatedAt: _u, ...copy } = active;
   const draft = {
     ...copy,
     title: 'Projet : insertion des jeunes 2027',
