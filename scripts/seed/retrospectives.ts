@@ -62,6 +62,7 @@ export async function seedRetrospectives(now = new Date()): Promise<number> {
       const l = lessons[i % lessons.length]!;
       const names = a.partnerIds.map((p) => partners.get(String(p))?.name ?? '').filter(Boolean);
       return {
+        _id: a._id,
         agreementId: a._id,
         title: a.title,
         kind: a.kind,

@@ -4,7 +4,8 @@ import { endings, partnerAgainChoices } from './constants.js';
 // The retrospective of an agreement that ended: what worked, what did not, would we partner again
 // and why, and the KPIs met as successes to communicate. One per agreement. The agreement's title,
 // its partners and the lead partner's type are kept as they were when it was written: the lessons
-// describe that partnership, and the portfolio-wide search reads this collection alone.
+// describe that partnership, and the portfolio-wide search reads this collection alone. Its _id is
+// the agreement's: one per agreement, and read by _id (the one lookup FerretDB answers from an index).
 const successSchema = new Schema(
   { name: { type: String, required: true }, value: { type: Number, required: true }, target: Number, unit: String },
   { _id: false },
@@ -12,6 +13,7 @@ const successSchema = new Schema(
 
 const retrospectiveSchema = new Schema(
   {
+    _id: { type: Schema.Types.ObjectId, required: true },
     agreementId: { type: Schema.Types.ObjectId, ref: 'Agreement', required: true },
     title: { type: String, required: true },
     kind: { type: String, required: true },
@@ -35,7 +37,6 @@ const retrospectiveSchema = new Schema(
   },
   { versionKey: false, timestamps: true },
 );
-retrospectiveSchema.index({ agreementId: 1 }, { unique: true });
 retrospectiveSchema.index({ partnerIds: 1 });
 retrospectiveSchema.index({ partnerType: 1, writtenAt: -1 });
 

@@ -49,7 +49,7 @@ export async function successesOf(a: Pick<Agreement, 'kpis'>) {
     .map((k) => ({ name: k.name, value: k.latestValue!, target: k.target, unit: k.unit }));
 }
 
-export const retrospectiveOf = (agreementId: Types.ObjectId) => RetrospectiveModel.findOne({ agreementId }).lean<RetrospectiveDoc>();
+export const retrospectiveOf = (agreementId: Types.ObjectId) => RetrospectiveModel.findById(agreementId).lean<RetrospectiveDoc>();
 
 /** The agreement a retrospective is written for: one that is ending, and that the actor may write to. */
 export async function agreementToLookBack(actor: SessionUser, agreementId: Types.ObjectId) {
@@ -96,9 +96,16 @@ export async function writeRetrospective(actor: SessionUser, agreementId: Types.
     await RetrospectiveModel.updateOne({ _id: existing._id }, { $set: fields, $inc: { rev: 1 } });
   } else {
     try {
-      await RetrospectiveModel.create({ ...fields, agreementId, writtenById: actor._id, writtenByName: actor.name, writtenAt: now });
+      await RetrospectiveModel.create({
+        ...fields,
+        _id: agreementId,
+        agreementId,
+        writtenById: actor._id,
+        writtenByName: actor.name,
+        writtenAt: now,
+      });
     } catch (err) {
-      // Two first saves at once: the unique agreementId keeps one; the other sees it, with its text kept.
+      // Two first saves at once: the _id (the agreement's) keeps one; the other sees it, with its text kept.
       if ((err as { code?: number }).code !== 11000) throw err;
       throw new RevisionConflict('retrospectives:errors.conflict', await retrospectiveOf(agreementId));
     }
@@ -157,8 +164,8 @@ export const retrospectivesAround = (partnerId: Types.ObjectId, type: string | n
 /** Which of these agreements have a retrospective. */
 export async function withRetrospective(agreementIds: Types.ObjectId[]): Promise<Set<string>> {
   if (!agreementIds.length) return new Set();
-  const rows = await RetrospectiveModel.find({ agreementId: { $in: agreementIds } }, { agreementId: 1 }).lean();
-  return new Set(rows.map((r) => String(r.agreementId)));
+  const rows = await RetrospectiveModel.find({ _id: { $in: agreementIds } }, { _id: 1 }).lean();
+  return new Set(rows.map((r) => String(r._id)));
 }
 
 // When an ended agreement's owner is asked, by mail, for its retrospective: a day after the end (who

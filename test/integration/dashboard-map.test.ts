@@ -78,7 +78,7 @@ describe('dashboard: the portfolio map', () => {
       const page = (await agent.get('/dashboard?owner=all')).text;
       const block = /<section[^>]*id="map"[\s\S]*?<\/section>/.exec(page)![0];
       expect(block).to.contain(words.title).and.contain(words.table);
-      expect(block).to.match(/<svg class="portfolio-map"[^>]*role="img"[^>]*aria-describedby="map-desc"/);
+      expect(block).to.match(/<svg class="portfolio-map"[^>]*role="group"[^>]*aria-describedby="map-desc"/);
       const href = /<a href="(\/dashboard\/rows\/map\?[^"]+)" aria-label="([^"]+)"/.exec(block)!;
       expect(href[2]!.replace(/\s/g, ' ')).to.equal(words.label.replace(/\s/g, ' '));
       const rows = (await agent.get(href[1]!.replace(/&amp;/g, '&'))).text;
