@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
-import { browserSuite } from '../helpers/browser-suite.js';
-import { createUser, PASSWORD } from '../helpers/app.js';
+import { browserSuite, sideways, signInAnyLanguage } from '../helpers/browser-suite.js';
+import { createUser } from '../helpers/app.js';
 import { fullAgreement } from '../helpers/agreements.js';
 import { horizonWithClaire } from '../helpers/reviews.js';
 import { AgreementModel } from '../../src/agreements/model.js';
@@ -10,7 +9,6 @@ import { OutboxModel } from '../../src/reminders/outbox.model.js';
 import { reminderTick } from '../../src/reminders/jobs.js';
 
 const DAY = 86_400_000;
-const sideways = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 
 // Health rated by both sides, as each sees it: the partner's contact answers the follow-up on a phone
 // in French and leaves some ratings out; a French-speaking manager then reads the gap on the
@@ -55,11 +53,7 @@ describe('browser: partnership health seen from both sides', function () {
     // The manager, in French, at 1,280 px: the agreement page says where the views differ.
     const page = await env.browser.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${env.server.url}/login`);
-    await page.locator('input[name=email]').fill(manager.email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('form[action^="/login"] button[type=submit]').click();
-    await page.getByRole('heading', { name: /Mona Gestion/ }).waitFor();
+    await signInAnyLanguage(page, env.server.url, manager.email, manager.name);
     await page.goto(`${env.server.url}/agreements/${String(agreement._id)}`);
     const summary = page.locator('[data-sides-summary]');
     await summary.getByText('Avis différents').waitFor();

@@ -1,11 +1,8 @@
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
-import { browserSuite, signInAs } from '../helpers/browser-suite.js';
-import { createUser, PASSWORD } from '../helpers/app.js';
+import { browserSuite, sideways, signInAnyLanguage, signInAs } from '../helpers/browser-suite.js';
+import { createUser } from '../helpers/app.js';
 import { fullAgreement, makePartner } from '../helpers/agreements.js';
 import { RetrospectiveModel } from '../../src/retrospectives/model.js';
-
-const sideways = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 
 // Lessons and successes, as each person meets them: an English-speaking professional terminates an
 // agreement on a phone and is taken to its retrospective, where the KPI met is listed; a French-
@@ -57,11 +54,7 @@ describe('browser: the retrospective of an ending agreement, and its lessons on 
     await phone.getByRole('button', { name: 'Sign out' }).click();
     const page = await env.browser.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${env.server.url}/login`);
-    await page.locator('input[name=email]').fill(manager.email);
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('form[action^="/login"] button[type=submit]').click();
-    await page.getByRole('heading', { name: /Mona Gestion/ }).waitFor();
+    await signInAnyLanguage(page, env.server.url, manager.email, manager.name);
     await page.goto(`${env.server.url}/agreements/${String(draft._id)}`);
     const lessons = page.locator('#lessons');
     await lessons.getByRole('heading', { name: /Avec d’autres partenaires du type/ }).waitFor();

@@ -35,3 +35,15 @@ export async function signInAs(page: Page, baseUrl: string, email: string, name:
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
 }
+
+/** Signs in whatever the page's language (by the form's fields), and waits for the home page's welcome. */
+export async function signInAnyLanguage(page: Page, baseUrl: string, email: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(PASSWORD);
+  await page.locator('form[action^="/login"] button[type=submit]').click();
+  await page.getByRole('heading', { name: new RegExp(name) }).waitFor();
+}
+
+/** How far the page scrolls sideways (0: it fits the window). */
+export const sideways = (page: Page): Promise<number> => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
