@@ -11,7 +11,8 @@ type Load = (id: Types.ObjectId, user: SessionUser) => Promise<Record<string, un
 export function pagePanel(path: string, load: Load): Router {
   return Router().get(path, (async (req, res, next) => {
     const id = String(req.params.id);
-    if (!Types.ObjectId.isValid(id) || !req.user) return next();
+    // Only a record's page (24 hex digits): not /partners/board, nor a 12-character word isValid takes.
+    if (!/^[a-f0-9]{24}$/i.test(id) || !req.user) return next();
     Object.assign(res.locals, (await load(new Types.ObjectId(id), req.user)) ?? {});
     next();
   }) as RequestHandler);
