@@ -70,7 +70,7 @@ describe('browser: the retrospective of an ending agreement, and its lessons on 
     await page.getByRole('link', { name: 'Leçons apprises' }).click();
     await page.getByLabel('Mots').fill('transport cegep');
     await page.getByRole('button', { name: 'Filtrer' }).click();
-    await page.getByText('1 bilan').waitFor();
+    await page.getByText('1 retour d’expérience', { exact: true }).waitFor();
     await page.getByRole('link', { name: 'Stages au Cégep' }).waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await sideways(page), 'search at 390 px').to.be.at.most(0);

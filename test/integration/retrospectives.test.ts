@@ -51,7 +51,12 @@ describe('retrospectives: lessons and successes', () => {
   for (const [locale, words] of [
     [
       'fr',
-      { title: 'Bilan de l’entente', met: 'Jeunes placés\u202f: 40', saved: 'Le bilan est enregistré.', again: 'Peut-être, autrement' },
+      {
+        title: 'Retour d’expérience sur l’entente',
+        met: 'Jeunes placés\u202f: 40',
+        saved: 'Le retour d’expérience est enregistré.',
+        again: 'Peut-être, autrement',
+      },
     ],
     [
       'en',
@@ -158,16 +163,16 @@ describe('retrospectives: lessons and successes', () => {
     const draftPath = renew.headers.location as string;
     const draft = await agent.get(draftPath);
     expect(draft.text).to.contain('id="lessons"');
-    expect(draft.text).to.contain('Rédiger le bilan de « Stages 2026 »'.replace(/ »/, '\u202f»').replace(/« /, '«\u202f'));
+    expect(draft.text).to.contain('Rédiger le retour d’expérience de « Stages 2026 »'.replace(/ »/, '\u202f»').replace(/« /, '«\u202f'));
     expect(draft.text).to.contain('Avec d’autres partenaires du type').and.contain(lesson.didNotWork);
     // The original's own page asks too; once written, the draft no longer asks.
-    expect((await agent.get(`/agreements/${String(original._id)}`)).text).to.contain('Rédiger le bilan');
+    expect((await agent.get(`/agreements/${String(original._id)}`)).text).to.contain('Rédiger le retour d’expérience');
     expect(
       (await write(agent, `/agreements/${String(original._id)}/retrospective`, { ...lesson, why: 'Renouvelée telle quelle' })).status,
     ).to.equal(302);
     expect((await RetrospectiveModel.findOne({ agreementId: original._id }).lean())!.ending).to.equal('renewing');
     const after = await agent.get(draftPath);
-    expect(after.text).to.not.contain('Rédiger le bilan de');
+    expect(after.text).to.not.contain('Rédiger le retour d’expérience de');
     expect(after.text).to.contain('Renouvelée telle quelle');
     // The partner page shows the school's own lesson and, while drafting, the other school's.
     const partnerPage = await agent.get(`/partners/${String(school)}`);
@@ -203,8 +208,8 @@ describe('retrospectives: lessons and successes', () => {
     await write(await signIn(app, owner), done.path);
     await reminderTick();
     await reminderTick();
-    const mails = getTestSmtp().messages.filter((m) => /Bilan à rédiger/.test(m.subject));
-    expect(mails.map((m) => m.subject.replace(/\s/g, ' '))).to.deep.equal(['Bilan à rédiger : Mentorat 2025']);
+    const mails = getTestSmtp().messages.filter((m) => /Retour d’expérience à rédiger/.test(m.subject));
+    expect(mails.map((m) => m.subject.replace(/\s/g, ' '))).to.deep.equal(['Retour d’expérience à rédiger : Mentorat 2025']);
     expect(mails[0]!.text).to.contain(`${due.path}`).and.contain('(expirée)');
     expect(await OutboxModel.countDocuments({ kind: 'retrospective_due' })).to.equal(1);
   });
