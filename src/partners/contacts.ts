@@ -21,9 +21,14 @@ export const contactsOfPartners = (ids: Id[]) => PartnerModel.find({ _id: { $in:
 /** Name, contacts and archived flag of these partners, in one query. */
 export const partnersWithContacts = (ids: Id[]) => PartnerModel.find({ _id: { $in: ids } }, { name: 1, contacts: 1, archived: 1 }).lean();
 
-/** Name and contacts of those of these partners that are not archived, in one query. */
-export const livePartnersWithContacts = (ids: Id[]) =>
-  PartnerModel.find({ _id: { $in: ids }, archived: false }, { name: 1, contacts: 1 }).lean();
+/**
+ * Name and contacts of those of these partners that are not archived, in the ids' order: each read
+ * by _id (an agreement names a few partners; any other filter makes FerretDB read the collection).
+ */
+export async function livePartnersWithContacts(ids: Id[]) {
+  const found = await Promise.all(ids.map((id) => PartnerModel.findById(id, { name: 1, contacts: 1, archived: 1 }).lean()));
+  return found.filter((p) => p !== null && !p.archived).map((p) => ({ _id: p!._id, name: p!.name, contacts: p!.contacts }));
+}
 
 /**
  * The contact's language, and with `optOut` the contact opted out of every email (idempotent, in the
