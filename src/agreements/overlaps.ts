@@ -42,4 +42,3 @@ export async function overlapsOf(a: Content) {
   const owners = await userNameRecord(found.map((o) => o.ownerId));
   return found.map((o) => ({ ...o, ownerName: owners[String(o.ownerId)] ?? '' }));
 }
-export type Overlap = Awaited<ReturnType<typeof overlapsOf>>[number];
